@@ -1,0 +1,79 @@
+import Postgres
+import TestSupport
+import Testing
+
+@Suite struct TransactionTests {
+    struct Abort: Error {}
+
+    func count(_ connection: Connection) throws -> Int {
+        try connection.query("SELECT count(*) FROM items")[0].decode(Int.self, at: 0)
+    }
+
+    func makeConnection(_ label: String) throws -> Connection {
+        let connection = try Connection(configuration: try TestDatabase.create(label))
+        try connection.executeScript("CREATE TABLE items (name text NOT NULL)")
+        return connection
+    }
+
+    @Test func commitsWhenTheBodyReturns() throws {
+        let connection = try makeConnection("commit")
+        let value = try connection.transaction { connection in
+            try connection.execute("INSERT INTO items VALUES (\("a")), (\("b"))")
+        }
+        #expect(value == 2)
+        #expect(try count(connection) == 2)
+        #expect(!connection.isInTransaction)
+    }
+
+    @Test func rollsBackWhenTheBodyThrows() throws {
+        let connection = try makeConnection("rollback")
+        #expect(throws: Abort.self) {
+            try connection.transaction { connection in
+                try connection.execute("INSERT INTO items VALUES (\("a"))")
+                throw Abort()
+            }
+        }
+        #expect(try count(connection) == 0)
+        #expect(!connection.isInTransaction)
+    }
+
+    @Test func rollsBackWhenAStatementFails() throws {
+        let connection = try makeConnection("stmtfail")
+        #expect(throws: PostgresError.self) {
+            try connection.transaction { connection in
+                try connection.execute("INSERT INTO items VALUES (\("a"))")
+                try connection.execute("INSERT INTO items VALUES (\(String?.none))")
+            }
+        }
+        #expect(try count(connection) == 0)
+    }
+
+    @Test func innerSavepointRollbackKeepsTheOuterWork() throws {
+        let connection = try makeConnection("savepoint")
+        try connection.transaction { connection in
+            try connection.execute("INSERT INTO items VALUES (\("outer"))")
+            #expect(throws: PostgresError.self) {
+                try connection.transaction { connection in
+                    try connection.execute("INSERT INTO items VALUES (\("inner"))")
+                    try connection.execute("INSERT INTO items VALUES (\(String?.none))")
+                }
+            }
+            try connection.transaction { connection in
+                try connection.execute("INSERT INTO items VALUES (\("second inner"))")
+            }
+        }
+        let names = try connection.query("SELECT name FROM items ORDER BY name").map { try $0.decode(String.self, at: 0) }
+        #expect(names == ["outer", "second inner"])
+    }
+
+    @Test func outerRollbackUndoesCommittedSavepoints() throws {
+        let connection = try makeConnection("outerrollback")
+        #expect(throws: Abort.self) {
+            try connection.transaction { connection in
+                try connection.transaction { try $0.execute("INSERT INTO items VALUES (\("inner"))") }
+                throw Abort()
+            }
+        }
+        #expect(try count(connection) == 0)
+    }
+}
