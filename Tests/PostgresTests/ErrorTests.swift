@@ -67,6 +67,8 @@ import Testing
             try PostgresConfiguration("postgresql://localhost:notaport/db?bogus=1")
         }
         #expect(error?.description.hasPrefix("invalid connection string: ") == true)
+        let port = #expect(throws: PostgresConfigurationError.self) { try PostgresConfiguration("postgresql://localhost:5o32/db") }
+        #expect(port?.description == "invalid connection string: invalid port \"5o32\" (expected a number)")
         #expect(throws: PostgresConfigurationError.self) { try PostgresConfiguration("host=x dbnme=tprm") }
     }
 

@@ -48,6 +48,14 @@ public struct PostgresConfiguration: Sendable {
             }
             option += 1
         }
+        // libpq checks these only when connecting; a typo is a configuration error, found now.
+        for key in ["port", "connect_timeout"] {
+            guard let value = keywords[key] else { continue }
+            for part in value.split(separator: ",", omittingEmptySubsequences: false)
+            where !part.isEmpty && !part.allSatisfy({ ("0"..."9").contains($0) }) {
+                throw PostgresConfigurationError(reason: "invalid \(key) \"\(part)\" (expected a number)")
+            }
+        }
         self.connectionString = connectionString
         self.connectTimeout = connectTimeout
         self.statementTimeout = statementTimeout

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import Postgres
+
+/// `tprm db …`: database maintenance.
+struct Database: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "db",
+        abstract: "Database maintenance.",
+        subcommands: [Check.self]
+    )
+
+    /// `tprm db check`: connect and report the server and migration state.
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Connect, print the server version and migration state; exit 1 if migrations are pending."
+        )
+
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var migrationOptions: MigrationOptions
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        struct Report: Encodable {
+            let database: String
+            let serverVersion: String
+            let appliedMigrations: Int
+            let pendingMigrations: [String]
+            let latestMigration: String?
+        }
+
+        func run() async throws {
+            let configuration = try database.configuration()
+            let connection = try Connection(configuration: configuration)
+            let version = try connection.query("SHOW server_version")[0].decode(String.self, at: 0)
+            let status = try migrationOptions.migrator().status(on: connection)
+            let applied = status.filter { $0.appliedAt != nil }
+            let report = Report(
+                database: configuration.summary,
+                serverVersion: version,
+                appliedMigrations: applied.count,
+                pendingMigrations: status.filter { $0.appliedAt == nil }.map(\.migration.fileName),
+                latestMigration: applied.last?.migration.fileName)
+            if json {
+                try Output.json(report)
+            } else {
+                print("database:   \(report.database)")
+                print("server:     PostgreSQL \(report.serverVersion)")
+                print("migrations: \(report.appliedMigrations) applied, \(report.pendingMigrations.count) pending" + (report.latestMigration.map { " (latest \($0))" } ?? ""))
+            }
+            if !report.pendingMigrations.isEmpty {
+                throw CLIError.failure("\(report.pendingMigrations.count) migrations pending (\(report.pendingMigrations.joined(separator: ", "))): run tprm migrate")
+            }
+        }
+    }
+}
