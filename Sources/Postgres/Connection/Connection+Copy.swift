@@ -22,7 +22,7 @@ extension Connection {
         if status != PGRES_COPY_IN {
             defer { PQclear(start) }
             if status == PGRES_FATAL_ERROR || status == PGRES_BAD_RESPONSE { throw error(from: start) }
-            throw PostgresError(code: "0A000", message: "copyFrom needs a COPY … FROM STDIN statement")
+            throw PostgresError(code: .featureNotSupported, message: "copyFrom needs a COPY … FROM STDIN statement")
         }
         PQclear(start)
 
@@ -56,7 +56,7 @@ extension Connection {
 public struct CopyWriter: ~Copyable {
     private let connection: Connection
     private var buffer: [UInt8] = []
-    private static let chunkSize = 256 * 1024
+    private static let chunkSize = 32 * 1024
 
     init(connection: Connection) {
         self.connection = connection

@@ -6,7 +6,7 @@ extension Int64: PostgresEncodable, PostgresDecodable {
 
     /// Writes the decimal digits.
     public func encodeCopyField(into buffer: inout [UInt8]) {
-        buffer.append(contentsOf: String(self).utf8)
+        buffer.appendDecimal(self)
     }
 
     /// Reads `bigint`, `integer`, `smallint`, `oid`, or a whole `numeric`.

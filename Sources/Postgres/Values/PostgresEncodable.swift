@@ -70,29 +70,64 @@ extension Optional: PostgresDecodable where Wrapped: PostgresDecodable {
 }
 
 enum CopyText {
-    /// Appends text escaped for COPY's text format: backslash, tab, newline and carriage return.
-    static func appendEscaped(_ bytes: some Sequence<UInt8>, to buffer: inout [UInt8]) {
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "\\"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "\\"))
-            case UInt8(ascii: "\t"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "t"))
-            case UInt8(ascii: "\n"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "n"))
-            case UInt8(ascii: "\r"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "r"))
-            default: buffer.append(byte)
+    /// Appends bytes escaped for COPY's text format (backslash, tab, newline,
+    /// carriage return), copying the runs between special bytes whole.
+    static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to buffer: inout [UInt8]) {
+        var runStart = 0
+        for index in 0..<bytes.count {
+            let escaped: UInt8
+            switch bytes[index] {
+            case UInt8(ascii: "\\"): escaped = UInt8(ascii: "\\")
+            case UInt8(ascii: "\t"): escaped = UInt8(ascii: "t")
+            case UInt8(ascii: "\n"): escaped = UInt8(ascii: "n")
+            case UInt8(ascii: "\r"): escaped = UInt8(ascii: "r")
+            default: continue
             }
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+            buffer.append(UInt8(ascii: "\\"))
+            buffer.append(escaped)
+            runStart = index + 1
+        }
+        buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
+    }
+
+    static func appendEscaped(_ bytes: [UInt8], to buffer: inout [UInt8]) {
+        bytes.withUnsafeBufferPointer { appendEscaped($0, to: &buffer) }
+    }
+
+    static func appendEscaped(_ string: String, to buffer: inout [UInt8]) {
+        var string = string
+        string.withUTF8 { appendEscaped($0, to: &buffer) }
+    }
+}
+
+extension [UInt8] {
+    /// Appends the decimal digits of `value`, zero-padded to `width`, without allocating.
+    mutating func appendDecimal(_ value: Int64, width: Int = 1) {
+        if value < 0 {
+            append(UInt8(ascii: "-"))
+            // The magnitude of Int64.min does not fit; its digits come from UInt64.
+            appendDecimal(UInt64(value.magnitude), width: width)
+        } else {
+            appendDecimal(UInt64(value), width: width)
         }
     }
 
-    /// Appends a string escaped for COPY, copying it whole when nothing needs escaping.
-    static func appendEscaped(_ string: String, to buffer: inout [UInt8]) {
-        var string = string
-        string.withUTF8 { utf8 in
-            let needsEscaping = utf8.contains { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
-            if needsEscaping {
-                appendEscaped(utf8, to: &buffer)
-            } else {
-                buffer.append(contentsOf: utf8)
+    mutating func appendDecimal(_ value: UInt64, width: Int) {
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of scratch space on the stack
+        Swift.withUnsafeMutableBytes(of: &digits) { scratch in
+            var rest = value
+            var index = scratch.count
+            repeat {
+                index -= 1
+                scratch[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            while scratch.count - index < width && index > 0 {
+                index -= 1
+                scratch[index] = UInt8(ascii: "0")
             }
+            append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[index...]))
         }
     }
 }

@@ -39,32 +39,21 @@ enum Timestamp {
         if secondOfDay < 0 { secondOfDay += 86_400; days -= 1 }
         let (year, month, day) = civil(days: days)
         let bc = year <= 0
-        appendDigits(bc ? 1 - year : year, width: 4, into: &buffer)
+        buffer.appendDecimal(bc ? 1 - year : year, width: 4)
         buffer.append(UInt8(ascii: "-"))
-        appendDigits(month, width: 2, into: &buffer)
+        buffer.appendDecimal(month, width: 2)
         buffer.append(UInt8(ascii: "-"))
-        appendDigits(day, width: 2, into: &buffer)
+        buffer.appendDecimal(day, width: 2)
         buffer.append(UInt8(ascii: " "))
-        appendDigits(secondOfDay / 3600, width: 2, into: &buffer)
+        buffer.appendDecimal(secondOfDay / 3600, width: 2)
         buffer.append(UInt8(ascii: ":"))
-        appendDigits(secondOfDay % 3600 / 60, width: 2, into: &buffer)
+        buffer.appendDecimal(secondOfDay % 3600 / 60, width: 2)
         buffer.append(UInt8(ascii: ":"))
-        appendDigits(secondOfDay % 60, width: 2, into: &buffer)
+        buffer.appendDecimal(secondOfDay % 60, width: 2)
         buffer.append(UInt8(ascii: "."))
-        appendDigits(micros, width: 6, into: &buffer)
+        buffer.appendDecimal(micros, width: 6)
         buffer.append(contentsOf: "+00".utf8)
         if bc { buffer.append(contentsOf: " BC".utf8) }
-    }
-
-    private static func appendDigits(_ value: Int64, width: Int, into buffer: inout [UInt8]) {
-        var digits: [UInt8] = []
-        var rest = value
-        repeat {
-            digits.append(UInt8(ascii: "0") + UInt8(rest % 10))
-            rest /= 10
-        } while rest > 0
-        if digits.count < width { buffer.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - digits.count)) }
-        buffer.append(contentsOf: digits.reversed())
     }
 
     /// Parses `timestamptz`, `timestamp` (taken as UTC) or `date` text in ISO style
