@@ -15,6 +15,10 @@ public struct PostgresConfiguration: Sendable {
     public var statementTimeout: Duration?
     /// The name the server shows for these connections in `pg_stat_activity`.
     public var applicationName: String
+    /// How many statements each connection keeps prepared, so that a statement run
+    /// again skips parsing and planning; 0 turns the cache off (needed behind a
+    /// pooler in transaction mode, such as PgBouncer's).
+    public var preparedStatementCacheSize: Int = 256
 
     /// The parsed keywords of the connection string (no defaults filled in).
     let keywords: [String: String]

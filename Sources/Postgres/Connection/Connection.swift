@@ -22,6 +22,8 @@ public final class Connection {
     let noticeSink: NoticeSink
     /// How deep in `transaction` calls we are: 0 outside, 1 in a transaction, more in savepoints.
     var transactionDepth = 0
+    /// Statements prepared on this connection, by text and parameter types.
+    var preparedStatements = PreparedStatementCache()
 
     /// Opens a connection, waiting at most the configured connect timeout.
     ///
@@ -123,7 +125,7 @@ public final class Connection {
             return
         case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
             drainCopy()
-            throw PostgresError(code: "0A000", message: "COPY is not allowed in a script; use copyFrom")
+            throw PostgresError(code: .featureNotSupported, message: "COPY is not allowed in a script; use copyFrom")
         default:
             throw error(from: result)
         }
@@ -147,9 +149,48 @@ public final class Connection {
 
     func run(_ query: PostgresQuery) throws(PostgresError) -> PostgresRows {
         logger.trace("query", metadata: ["sql": "\(query.sql)", "parameters": "\(query.bindings.count)"])
-        let result = query.bindings.withUnsafeParameters { count, types, values, lengths, formats in
-            PQexecParams(handle, query.sql, count, types, values, lengths, formats, 0)
+        guard configuration.preparedStatementCacheSize > 0 else {
+            return try rows(from: query.bindings.withUnsafeParameters { count, types, values, lengths, formats in
+                PQexecParams(handle, query.sql, count, types, values, lengths, formats, 0)
+            })
         }
+        do {
+            return try runPrepared(query)
+        } catch where error.code == .invalidSQLStatementName || error.code == .featureNotSupported {
+            // The server lost the statement (DISCARD ALL) or its result type changed
+            // (a column was added to a table it reads): prepare afresh. Inside a
+            // transaction the failure has aborted it, so the caller must see it.
+            preparedStatements.removeAll()
+            if isInTransaction { throw error }
+            return try runPrepared(query)
+        }
+    }
+
+    private func runPrepared(_ query: PostgresQuery) throws(PostgresError) -> PostgresRows {
+        let key = PreparedStatementCache.Key(sql: query.sql, types: query.bindings.types)
+        let name: String
+        if let cached = preparedStatements.name(for: key) {
+            name = cached
+        } else {
+            if preparedStatements.count >= configuration.preparedStatementCacheSize {
+                // Full: start over rather than track recency on every query.
+                try executeScript("DEALLOCATE ALL")
+                preparedStatements.removeAll()
+            }
+            name = preparedStatements.nextName()
+            let prepared = query.bindings.types.withUnsafeBufferPointer { types in
+                PQprepare(handle, name, query.sql, Int32(types.count), types.baseAddress)
+            }
+            _ = try rows(from: prepared)
+            preparedStatements.insert(name, for: key)
+        }
+        return try rows(from: query.bindings.withUnsafeParameters { count, _, values, lengths, formats in
+            PQexecPrepared(handle, name, count, values, lengths, formats, 0)
+        })
+    }
+
+    /// Copies a statement's result, or throws its error; clears the result either way.
+    private func rows(from result: OpaquePointer?) throws(PostgresError) -> PostgresRows {
         guard let result else { throw .connection(handle) }
         defer { PQclear(result) }
         switch PQresultStatus(result) {
@@ -157,7 +198,7 @@ public final class Connection {
             return Self.copyRows(result)
         case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
             drainCopy()
-            throw PostgresError(code: "0A000", message: "COPY through query(); use copyFrom")
+            throw PostgresError(code: .featureNotSupported, message: "COPY through query(); use copyFrom")
         default:
             throw error(from: result)
         }

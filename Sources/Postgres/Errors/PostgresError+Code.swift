@@ -83,6 +83,13 @@ extension PostgresError {
         /// The server is starting up or in recovery.
         public static let cannotConnectNow: Code = "57P03"
 
+        // Class 26 and 0A: prepared statements.
+        /// A prepared statement does not exist (for example after `DISCARD ALL`).
+        public static let invalidSQLStatementName: Code = "26000"
+        /// A feature is not supported; also "cached plan must not change result type",
+        /// when a table a prepared statement reads has changed shape.
+        public static let featureNotSupported: Code = "0A000"
+
         // Class P0: PL/pgSQL.
         /// `RAISE EXCEPTION` in a function.
         public static let raiseException: Code = "P0001"

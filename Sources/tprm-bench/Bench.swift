@@ -1,0 +1,210 @@
+import ArgumentParser
+import Foundation
+import Postgres
+
+/// The Swift side of `scripts/bench`: each subcommand does one measured piece
+/// of work through the `Postgres` module; the script times it beside
+/// PostgreSQL's own tools doing the same work.
+@main
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tprm-bench",
+        abstract: "Benchmark workloads for scripts/bench (not for direct use).",
+        subcommands: [Copy.self, CopyFile.self, Insert.self, InsertSQL.self, Select.self]
+    )
+}
+
+struct Target: ParsableArguments {
+    @Option(name: .customLong("database-url"), help: "The database to work on.")
+    var databaseURL: String
+
+    func configuration() throws -> PostgresConfiguration {
+        try PostgresConfiguration(databaseURL)
+    }
+}
+
+/// The rows every COPY and INSERT benchmark writes, the same for tprm and for psql.
+enum Workload {
+    static let base = Date(timeIntervalSince1970: 1_764_406_000)
+
+    static func row(_ i: Int) -> (Int, String, Double, Date, String?) {
+        (i, "vendor \(i)\twith a tab \\ and a backslash", Double(i) / 7, base.addingTimeInterval(Double(i)), i % 10 == 0 ? nil : "note \(i)")
+    }
+
+    /// `COPY` text of rows `0..<count`, as `tprm-bench copy` sends it.
+    static func copyText(rows count: Int) -> [UInt8] {
+        var buffer: [UInt8] = []
+        for i in 0..<count {
+            let (id, name, score, at, note) = row(i)
+            id.encodeCopyField(into: &buffer)
+            buffer.append(9)
+            name.encodeCopyField(into: &buffer)
+            buffer.append(9)
+            score.encodeCopyField(into: &buffer)
+            buffer.append(9)
+            at.encodeCopyField(into: &buffer)
+            buffer.append(9)
+            note.encodeCopyField(into: &buffer)
+            buffer.append(10)
+        }
+        return buffer
+    }
+}
+
+extension Bench {
+    struct Copy: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "COPY the workload rows into bench_rows.")
+        @OptionGroup var target: Target
+        @Option var rows: Int
+
+        func run() throws {
+            let connection = try Connection(configuration: target.configuration())
+            let count = try connection.copyFrom("COPY bench_rows (id, name, score, at, note) FROM STDIN") { copy in
+                for i in 0..<rows {
+                    let (id, name, score, at, note) = Workload.row(i)
+                    try copy.row(id, name, score, at, note)
+                }
+            }
+            guard count == rows else { throw ValidationError("copied \(count) rows, expected \(rows)") }
+        }
+    }
+
+    struct CopyFile: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write the workload rows as a COPY text file, for psql \\copy.")
+        @Option var rows: Int
+        @Option var out: String
+
+        func run() throws {
+            try Data(Workload.copyText(rows: rows)).write(to: URL(fileURLWithPath: out))
+        }
+    }
+
+    struct Insert: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "INSERT the workload rows, many rows a statement, parameters bound.")
+        @OptionGroup var target: Target
+        @Option var rows: Int
+        @Option var batch: Int
+
+        func run() throws {
+            let connection = try Connection(configuration: target.configuration())
+            var start = 0
+            while start < rows {
+                let end = min(start + batch, rows)
+                var bindings = PostgresBindings()
+                var sql = "INSERT INTO bench_rows (id, name, score, at, note) VALUES "
+                for i in start..<end {
+                    let (id, name, score, at, note) = Workload.row(i)
+                    let n = bindings.count
+                    sql += (i == start ? "" : ",") + "($\(n + 1),$\(n + 2),$\(n + 3),$\(n + 4),$\(n + 5))"
+                    bindings.append(id)
+                    bindings.append(name)
+                    bindings.append(score)
+                    bindings.append(at)
+                    bindings.append(note)
+                }
+                try connection.execute(PostgresQuery(unsafeSQL: sql, bindings: bindings))
+                start = end
+            }
+        }
+    }
+
+    struct InsertSQL: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write the same INSERT statements with literal values, for psql -f.")
+        @Option var rows: Int
+        @Option var batch: Int
+        @Option var out: String
+
+        func run() throws {
+            func literal(_ text: String) -> String {
+                "E'" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''").replacingOccurrences(of: "\t", with: "\\t") + "'"
+            }
+            var script = ""
+            var start = 0
+            while start < rows {
+                let end = min(start + batch, rows)
+                script += "INSERT INTO bench_rows (id, name, score, at, note) VALUES "
+                for i in start..<end {
+                    let (id, name, score, at, note) = Workload.row(i)
+                    var stamp: [UInt8] = []
+                    at.encodeCopyField(into: &stamp)
+                    script += (i == start ? "" : ",")
+                        + "(\(id),\(literal(name)),\(score),'\(String(decoding: stamp, as: UTF8.self))',\(note.map(literal) ?? "NULL"))"
+                }
+                script += ";\n"
+                start = end
+            }
+            try script.write(toFile: out, atomically: true, encoding: .utf8)
+        }
+    }
+
+    struct Select: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Point selects on pgbench_accounts through the pool; prints transactions per second.")
+        @OptionGroup var target: Target
+        @Option var threads: Int
+        @Option var seconds: Int
+        @Option(help: "The pgbench scale the table was made with.") var scale: Int
+
+        func run() throws {
+            let pool = PostgresPool(configuration: try target.configuration(), maximumConnections: threads)
+            let accounts = scale * 100_000
+            // Open every connection before the clock starts, as pgbench does.
+            for _ in 0..<threads {
+                try pool.withConnection { _ in try pool.withConnection { _ in } }
+            }
+            let counts = Counts(threads)
+            let deadline = Date().addingTimeInterval(TimeInterval(seconds))
+            let group = DispatchGroup()
+            let started = Date()
+            for thread in 0..<threads {
+                group.enter()
+                Thread.detachNewThread {
+                    // A cheap generator, as pgbench uses: a getrandom call per query would be measured too.
+                    var generator = SplitMix64(seed: UInt64(thread + 1))
+                    var done = 0
+                    while Date() < deadline {
+                        let aid = Int.random(in: 1...accounts, using: &generator)
+                        let balance = try? pool.withConnection { connection in
+                            try connection.query("SELECT abalance FROM pgbench_accounts WHERE aid = \(aid)")[0].decode(Int.self, at: 0)
+                        }
+                        if balance != nil { done += 1 }
+                    }
+                    counts.set(thread, done)
+                    group.leave()
+                }
+            }
+            group.wait()
+            let elapsed = Date().timeIntervalSince(started)
+            print(String(format: "%.1f", Double(counts.total) / elapsed))
+        }
+    }
+}
+
+/// SplitMix64: fast, and good enough to pick rows.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Per-thread counters, each written once by its own thread.
+final class Counts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Int]
+    init(_ count: Int) { values = Array(repeating: 0, count: count) }
+    func set(_ index: Int, _ value: Int) {
+        lock.lock()
+        values[index] = value
+        lock.unlock()
+    }
+    var total: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return values.reduce(0, +)
+    }
+}
