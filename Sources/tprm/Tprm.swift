@@ -43,12 +43,30 @@ struct Tprm: AsyncParsableCommand {
                 return 0
             }
             if code == ExitCode.validationFailure.rawValue {
-                FileHandle.standardError.write(Data("tprm: \(fullMessage(for: error))\n".utf8))
+                FileHandle.standardError.write(Data("tprm: \(usageLine(for: error, arguments: arguments))\n".utf8))
                 return CLIError.usageExitCode
             }
             let failure = CLIError(error)
             FileHandle.standardError.write(Data("tprm: \(failure.message)\n".utf8))
             return failure.exitCode
         }
+    }
+
+    /// The first line of ArgumentParser's message, without its `Error:` prefix,
+    /// and where to read more: `unexpected argument 'migrat' (see tprm --help)`.
+    static func usageLine(for error: any Error, arguments: [String]) -> String {
+        let message = fullMessage(for: error)
+        var line = message.split(separator: "\n").first.map(String.init) ?? message
+        if line.hasPrefix("Error: ") { line.removeFirst("Error: ".count) }
+        if let first = line.first { line = first.lowercased() + line.dropFirst() }
+        // The subcommands named before the first option, as far as they exist.
+        var command: any ParsableCommand.Type = Tprm.self
+        var subcommands: [String] = []
+        for argument in arguments.prefix(while: { !$0.hasPrefix("-") }) {
+            guard let next = command.configuration.subcommands.first(where: { $0._commandName == argument }) else { break }
+            subcommands.append(argument)
+            command = next
+        }
+        return "\(line) (see tprm \((subcommands + ["--help"]).joined(separator: " ")))"
     }
 }

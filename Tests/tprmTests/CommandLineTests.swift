@@ -75,6 +75,24 @@ import Testing
         #expect(flag.standardError.hasPrefix("tprm: --database-url is not a valid PostgreSQL URL: "))
     }
 
+    @Test func aConnectionSettingLibpqWouldRejectOnlyWhenConnectingIsAConfigurationError() throws {
+        let result = try tprm(["db", "check"], databaseURL: "postgresql://localhost/tprm?sslmode=maybe")
+        #expect(result.status == 2)
+        #expect(result.standardError == "tprm: DATABASE_URL is not a valid PostgreSQL URL: invalid sslmode \"maybe\" (expected disable, allow, prefer, require, verify-ca, verify-full)\n")
+    }
+
+    @Test func usageErrorsAreOneLineWithAPointerToHelp() throws {
+        let typo = try tprm(["migrat"], databaseURL: nil)
+        #expect(typo.status == 2)
+        #expect(typo.standardError == "tprm: unexpected argument 'migrat' (see tprm --help)\n")
+        let misuse = try tprm(["migrate", "--json"], databaseURL: nil)
+        #expect(misuse.status == 2)
+        #expect(misuse.standardError == "tprm: --json goes with --status (see tprm migrate --help)\n")
+        let notANumber = try tprm(["db", "check", "--connect-timeout", "abc"], databaseURL: nil)
+        #expect(notANumber.status == 2)
+        #expect(notANumber.standardError == "tprm: the value 'abc' is invalid for '--connect-timeout <seconds>' (see tprm db check --help)\n")
+    }
+
     @Test func unreachableServerFailsWithinTheConnectTimeout() throws {
         let result = try tprm(
             ["db", "check", "--connect-timeout", "3"],

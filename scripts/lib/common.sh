@@ -55,7 +55,8 @@ ensure_swift() {
 # (PostgreSQL refuses to run as root), ourselves otherwise.
 as_server_user() {
     if [ "$(id -u)" -eq 0 ]; then
-        runuser -u postgres -- "$@"
+        # From /, since the server user may not be allowed into the caller's directory.
+        (cd / && runuser -u postgres -- "$@")
     else
         "$@"
     fi

@@ -60,12 +60,25 @@ public struct PostgresConfiguration: Sendable {
                 throw PostgresConfigurationError(reason: "invalid \(key) \"\(part)\" (expected a number)")
             }
         }
+        for (key, allowed) in Self.enumeratedKeywords {
+            if let value = keywords[key], !allowed.contains(value) {
+                throw PostgresConfigurationError(reason: "invalid \(key) \"\(value)\" (expected \(allowed.joined(separator: ", ")))")
+            }
+        }
         self.connectionString = connectionString
         self.connectTimeout = connectTimeout
         self.statementTimeout = statementTimeout
         self.applicationName = applicationName
         self.keywords = keywords
     }
+
+    /// Keywords with a fixed set of values, which libpq checks only when connecting.
+    static let enumeratedKeywords: [(String, [String])] = [
+        ("sslmode", ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]),
+        ("gssencmode", ["disable", "prefer", "require"]),
+        ("target_session_attrs", ["any", "read-write", "read-only", "primary", "standby", "prefer-standby"]),
+        ("channel_binding", ["disable", "prefer", "require"]),
+    ]
 
     /// Where the string points, without its password: `database tprm on /run/pg (user postgres)`.
     public var summary: String {

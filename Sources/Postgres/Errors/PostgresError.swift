@@ -120,7 +120,7 @@ extension PostgresError {
     static func connectionMessage(_ connection: OpaquePointer) -> String {
         let text = String(cString: PQerrorMessage(connection))
         let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
-        return lines.isEmpty ? "connection failed" : lines.joined(separator: " ")
+        return lines.isEmpty ? "connection failed" : lines.joined(separator: "; ")
     }
 }
 
