@@ -2,7 +2,6 @@
 #define TPRM_CLIBPQ_SHIM_H
 
 #include <libpq-fe.h>
-#include <poll.h>
 
 // Swift does not import character-literal macros: re-export the error field
 // codes that PQresultErrorField takes as constants.

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Postgres
 import TestSupport
 import Testing
@@ -85,5 +88,33 @@ import Testing
         #expect(error?.isConnectionFailure == true)
         #expect(error?.message.contains("cannot connect to database tprm on /nonexistent/socket/dir") == true)
         #expect(ContinuousClock.now - started < configuration.connectTimeout)
+    }
+
+    @Test func aServerThatNeverAnswersTimesOutAtTheConnectTimeout() throws {
+        // A TCP socket that listens but never accepts: the handshake completes in
+        // the kernel and libpq then waits for a reply that never comes.
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #expect(listener >= 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) == 0 && getsockname(listener, $0, &length) == 0 }
+        }
+        #expect(bound)
+        #expect(listen(listener, 4) == 0)
+        let port = UInt16(bigEndian: address.sin_port)
+
+        let configuration = try PostgresConfiguration("postgresql://tprm@127.0.0.1:\(port)/tprm?sslmode=disable", connectTimeout: .seconds(2))
+        let started = ContinuousClock.now
+        let error = #expect(throws: PostgresError.self) { try Connection(configuration: configuration) }
+        let elapsed = ContinuousClock.now - started
+        #expect(error?.code == .unableToConnect)
+        #expect(error?.message.contains("timeout expired") == true)
+        #expect(elapsed >= .seconds(2), "libpq waited for the timeout")
+        #expect(elapsed < .seconds(10), "and not much longer")
     }
 }
