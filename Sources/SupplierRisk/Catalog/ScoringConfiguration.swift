@@ -1,0 +1,144 @@
+public import Foundation
+import Yams
+
+/// `questionnaires/scoring.yaml`: the tiering rules and the re-assessment cadence per tier.
+public struct ScoringConfiguration: Sendable, Hashable {
+    /// The file's own version number, raised whenever its meaning changes.
+    public let version: Int
+    /// How a profile sets the tier.
+    public let tiering: TieringRules
+    /// How often each tier is re-assessed.
+    public let cadence: [Tier: Cadence]
+
+    /// The time between periodic assessments of a tier.
+    public struct Cadence: Sendable, Hashable {
+        /// Months between full assessments.
+        public let months: Int
+        /// Months between lighter check-ins in between, if the tier has them.
+        public let checkInMonths: Int?
+    }
+
+    /// Reads and validates a scoring file.
+    ///
+    /// - Throws: ``CatalogError`` listing every problem with its line and column.
+    public static func load(_ file: URL) throws(CatalogError) -> ScoringConfiguration {
+        guard let data = FileManager.default.contents(atPath: file.path), let text = String(data: data, encoding: .utf8) else {
+            throw CatalogError(problems: [CatalogProblem(file: file.path, line: 1, column: 1, message: "cannot be read as UTF-8 text")])
+        }
+        return try parse(text, file: file.path)
+    }
+
+    /// Validates the text of a scoring file; `file` names it in problems.
+    ///
+    /// - Throws: ``CatalogError`` listing every problem with its line and column.
+    public static func parse(_ text: String, file: String) throws(CatalogError) -> ScoringConfiguration {
+        let reader = YAMLReader(file: file)
+        let configuration = read(reader.parse(text), reader)
+        guard reader.problems.isEmpty, let configuration else { throw CatalogError(problems: reader.problems) }
+        return configuration
+    }
+
+    private static func read(_ root: Node?, _ reader: YAMLReader) -> ScoringConfiguration? {
+        guard let root else { return nil }
+        guard let top = reader.mapping(root, "scoring.yaml", allowed: ["version", "tiering", "cadence"], required: ["version", "tiering", "cadence"]) else { return nil }
+        let node = Dictionary(top.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+        let version = reader.positiveInt(node["version"], "version")
+        let tiering = readTiering(node["tiering"], reader)
+        let cadence = readCadence(node["cadence"], reader)
+        guard let version, let tiering, let cadence else { return nil }
+        return ScoringConfiguration(version: version, tiering: tiering, cadence: cadence)
+    }
+
+    private static func readTiering(_ node: Node?, _ reader: YAMLReader) -> TieringRules? {
+        let dimensions = [
+            AIProfile.DataCategory.dimension, AIProfile.DecisionImpact.dimension,
+            AIProfile.AIActClass.dimension, AIProfile.BusinessCriticality.dimension,
+        ]
+        guard let pairs = reader.mapping(node, "tiering", allowed: Set(dimensions + ["overrides"]), required: dimensions) else { return nil }
+        let node = Dictionary(pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+        let data = levels(node[AIProfile.DataCategory.dimension], AIProfile.DataCategory.self, reader)
+        let impact = levels(node[AIProfile.DecisionImpact.dimension], AIProfile.DecisionImpact.self, reader)
+        let act = levels(node[AIProfile.AIActClass.dimension], AIProfile.AIActClass.self, reader)
+        let criticality = levels(node[AIProfile.BusinessCriticality.dimension], AIProfile.BusinessCriticality.self, reader)
+        let overrides = node["overrides"].map { readOverrides($0, reader) } ?? []
+        guard let data, let impact, let act, let criticality, let overrides else { return nil }
+        return TieringRules(dataCategories: data, decisionImpact: impact, aiActClass: act, businessCriticality: criticality, overrides: overrides)
+    }
+
+    /// A dimension's mapping from every value to a tier; each value must appear once.
+    private static func levels<Value: ProfileValue>(_ node: Node?, _ type: Value.Type, _ reader: YAMLReader) -> [Value: Tier]? {
+        let what = "tiering.\(Value.dimension)"
+        guard let pairs = reader.mapping(node, what, allowed: Set(Value.allCases.map(\.rawValue)), required: Value.allCases.map(\.rawValue)) else { return nil }
+        var levels: [Value: Tier] = [:]
+        for pair in pairs {
+            guard let value = Value(rawValue: pair.key), let tier = reader.tier(pair.value, "\(what).\(pair.key)") else { continue }
+            levels[value] = tier
+        }
+        return levels.count == Value.allCases.count ? levels : nil
+    }
+
+    private static func readOverrides(_ node: Node, _ reader: YAMLReader) -> [TieringRules.Override]? {
+        guard let items = reader.sequence(node, "tiering.overrides") else { return nil }
+        var overrides: [TieringRules.Override] = []
+        var complete = true
+        for (index, item) in items.enumerated() {
+            let what = "tiering.overrides[\(index + 1)]"
+            guard let pairs = reader.mapping(item, what, allowed: ["when", "at_least", "reason"], required: ["when", "at_least", "reason"]) else {
+                complete = false
+                continue
+            }
+            let fields = Dictionary(pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+            let condition = readCondition(fields["when"], "\(what).when", reader)
+            let minimum = reader.tier(fields["at_least"], "\(what).at_least")
+            let reason = reader.string(fields["reason"], "\(what).reason")
+            guard let condition, let minimum, let reason else {
+                complete = false
+                continue
+            }
+            overrides.append(TieringRules.Override(condition: condition, minimum: minimum, reason: reason))
+        }
+        return complete ? overrides : nil
+    }
+
+    private static func readCondition(_ node: Node?, _ what: String, _ reader: YAMLReader) -> TieringRules.Condition? {
+        let dimensions = [
+            AIProfile.DataCategory.dimension, AIProfile.DecisionImpact.dimension,
+            AIProfile.AIActClass.dimension, AIProfile.BusinessCriticality.dimension,
+        ]
+        guard let pairs = reader.mapping(node, what, allowed: Set(dimensions)) else { return nil }
+        guard pairs.count == 1, let pair = pairs.first else {
+            reader.problem(node, "\(what) must name exactly one fact, such as {decision_impact: automated}")
+            return nil
+        }
+        let field = "\(what).\(pair.key)"
+        switch pair.key {
+        case AIProfile.DataCategory.dimension:
+            return reader.value(pair.value, AIProfile.DataCategory.self, field, expected: AIProfile.DataCategory.expected).map { .dataCategory($0) }
+        case AIProfile.DecisionImpact.dimension:
+            return reader.value(pair.value, AIProfile.DecisionImpact.self, field, expected: AIProfile.DecisionImpact.expected).map { .decisionImpact($0) }
+        case AIProfile.AIActClass.dimension:
+            return reader.value(pair.value, AIProfile.AIActClass.self, field, expected: AIProfile.AIActClass.expected).map { .aiActClass($0) }
+        default:
+            return reader.value(pair.value, AIProfile.BusinessCriticality.self, field, expected: AIProfile.BusinessCriticality.expected).map { .businessCriticality($0) }
+        }
+    }
+
+    private static func readCadence(_ node: Node?, _ reader: YAMLReader) -> [Tier: Cadence]? {
+        guard let pairs = reader.mapping(node, "cadence", allowed: Set(Tier.allCases.map(\.rawValue)), required: Tier.allCases.reversed().map(\.rawValue)) else { return nil }
+        var cadence: [Tier: Cadence] = [:]
+        for pair in pairs {
+            guard let tier = Tier(rawValue: pair.key) else { continue }
+            let what = "cadence.\(pair.key)"
+            guard let fields = reader.mapping(pair.value, what, allowed: ["months", "check_in_months"], required: ["months"]) else { continue }
+            let field = Dictionary(fields.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+            guard let months = reader.positiveInt(field["months"], "\(what).months") else { continue }
+            let checkIn = field["check_in_months"].flatMap { reader.positiveInt($0, "\(what).check_in_months") }
+            if let checkIn, checkIn >= months {
+                reader.problem(field["check_in_months"], "\(what).check_in_months (\(checkIn)) must be shorter than months (\(months))")
+                continue
+            }
+            cadence[tier] = Cadence(months: months, checkInMonths: checkIn)
+        }
+        return cadence.count == Tier.allCases.count ? cadence : nil
+    }
+}
