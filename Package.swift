@@ -37,10 +37,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "Storage",
+            dependencies: [
+                "Postgres",
+                "SupplierRisk",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "tprm",
             dependencies: [
                 "Postgres",
+                "Storage",
                 "SupplierRisk",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -76,8 +86,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "StorageTests",
+            dependencies: ["Storage", "Postgres", "SupplierRisk", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "tprmTests",
-            dependencies: ["tprm", "Postgres", "TestSupport"],
+            dependencies: ["tprm", "Postgres", "Storage", "SupplierRisk", "TestSupport"],
             swiftSettings: swiftSettings
         ),
     ],

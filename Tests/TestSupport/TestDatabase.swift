@@ -48,3 +48,13 @@ public struct TestSetupError: Error, CustomStringConvertible {
     /// Creates the error.
     public init(_ description: String) { self.description = description }
 }
+
+extension TestDatabase {
+    /// Creates an empty database with every migration of `sql/` applied.
+    public static func migrated(_ label: String = "test") throws -> PostgresConfiguration {
+        let configuration = try create(label)
+        let connection = try Connection(configuration: configuration)
+        try Migrator(directory: repositoryRoot.appendingPathComponent("sql")).migrate(on: connection)
+        return configuration
+    }
+}

@@ -139,6 +139,14 @@ public struct PostgresDecodingError: Error, Sendable, Hashable, CustomStringConv
     /// Why it did not fit.
     public let reason: String
 
+    /// Creates an error, for code that decodes further what a row holds (an enum's raw value).
+    public init(column: String, sqlType: PostgresDataType?, swiftType: String, reason: String) {
+        self.column = column
+        self.sqlType = sqlType
+        self.swiftType = swiftType
+        self.reason = reason
+    }
+
     /// `column "tier" (integer) cannot be read as Bool: cannot be read from integer`.
     public var description: String {
         let type = sqlType.map { " (\($0))" } ?? ""

@@ -100,7 +100,7 @@ public struct ScoringConfiguration: Sendable, Hashable {
         return complete ? overrides : nil
     }
 
-    private static func readCondition(_ node: Node?, _ what: String, _ reader: YAMLReader) -> TieringRules.Condition? {
+    static func readCondition(_ node: Node?, _ what: String, _ reader: YAMLReader) -> TieringRules.Condition? {
         let dimensions = [
             AIProfile.DataCategory.dimension, AIProfile.DecisionImpact.dimension,
             AIProfile.AIActClass.dimension, AIProfile.BusinessCriticality.dimension,

@@ -1,5 +1,5 @@
 /// How much scrutiny a vendor gets: the questionnaire, required clauses and cadence follow from it.
-public enum Tier: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+public enum Tier: String, Sendable, Hashable, Codable, CodingKeyRepresentable, CaseIterable, Comparable {
     case low, medium, high, critical
 
     /// Orders tiers from low to critical.

@@ -1,0 +1,60 @@
+public import Postgres
+
+/// A foundation-model provider or sub-processor and how many vendors depend on it.
+public struct FourthPartyConcentration: Sendable, Hashable, Codable {
+    /// Its name.
+    public let name: String
+    /// The roles it plays for vendors: `foundation_model`, `sub_processor`.
+    public let roles: [String]
+    /// How many vendors depend on it.
+    public let vendors: Int
+    /// How many of those are in the critical tier.
+    public let criticalVendors: Int
+    /// Its share of the portfolio (every vendor not offboarded), from 0 to 1.
+    public let share: Double
+}
+
+/// Fourth parties: organisations our vendors depend on.
+public struct FourthPartyStore: Sendable {
+    let pool: PostgresPool
+
+    /// Creates a store on a pool.
+    public init(pool: PostgresPool) { self.pool = pool }
+
+    /// Every fourth party with the count of vendors (and critical vendors) on it, most depended-on first.
+    public func concentration() throws -> [FourthPartyConcentration] {
+        try pool.withConnection { connection in
+            try connection.query("""
+                WITH portfolio AS (SELECT count(*) AS n FROM vendors WHERE status <> 'offboarded')
+                SELECT f.name,
+                       array_agg(DISTINCT l.role ORDER BY l.role) AS roles,
+                       count(DISTINCT l.vendor_id) AS vendors,
+                       count(DISTINCT l.vendor_id) FILTER (WHERE v.tier = 'critical') AS critical_vendors,
+                       count(DISTINCT l.vendor_id)::float8 / NULLIF((SELECT n FROM portfolio), 0) AS share
+                FROM fourth_parties f
+                JOIN vendor_fourth_parties l ON l.fourth_party_id = f.id
+                JOIN vendors v ON v.id = l.vendor_id AND v.status <> 'offboarded'
+                GROUP BY f.id, f.name
+                ORDER BY vendors DESC, critical_vendors DESC, lower(f.name)
+                """).decode((String, [String], Int, Int, Double?).self).map {
+                FourthPartyConcentration(name: $0.0, roles: $0.1, vendors: $0.2, criticalVendors: $0.3, share: $0.4 ?? 0)
+            }
+        }
+    }
+
+    /// Links vendors to fourth parties by name (case and spaces ignored), creating unknown ones, in two statements.
+    static func link(_ connection: Connection, vendorIDs: [Int], names: [String], role: String) throws {
+        try connection.execute("""
+            INSERT INTO fourth_parties (name)
+            SELECT DISTINCT ON (lower(btrim(n))) btrim(n) FROM unnest(\(names)::text[]) AS n WHERE btrim(n) <> ''
+            ON CONFLICT ((lower(btrim(name)))) DO NOTHING
+            """)
+        try connection.execute("""
+            INSERT INTO vendor_fourth_parties (vendor_id, fourth_party_id, role)
+            SELECT pairs.vendor_id, f.id, \(role)
+            FROM unnest(\(vendorIDs.map(String.init))::bigint[], \(names)::text[]) AS pairs (vendor_id, name)
+            JOIN fourth_parties f ON lower(btrim(f.name)) = lower(btrim(pairs.name))
+            ON CONFLICT DO NOTHING
+            """)
+    }
+}

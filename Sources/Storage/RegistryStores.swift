@@ -1,0 +1,309 @@
+public import Foundation
+public import Postgres
+public import SupplierRisk
+
+/// Certificates vendors hold.
+public struct CertificationStore: Sendable {
+    let pool: PostgresPool
+
+    /// Creates a store on a pool.
+    public init(pool: PostgresPool) { self.pool = pool }
+
+    /// Records a certificate for the vendor with `slug`.
+    ///
+    /// - Throws: ``StorageError/notFound(_:)`` for an unknown vendor, ``StorageError/invalid(field:reason:)``.
+    @discardableResult
+    public func add(
+        vendor slug: String, standard: Certification.Standard, issuer: String, scope: String,
+        issuedOn: Date?, expiresOn: Date, actor: String
+    ) throws -> Certification {
+        do {
+            return try pool.transaction { connection in
+                let vendorID = try VendorLookup.id(connection, slug: slug)
+                let id = try connection.query("""
+                    INSERT INTO certifications (vendor_id, standard, issuer, scope, issued_on, expires_on)
+                    VALUES (\(vendorID), \(standard.rawValue), \(issuer), \(scope), \(issuedOn)::date, \(expiresOn)::date)
+                    RETURNING id
+                    """)[0].decode(Int.self, at: 0)
+                try Audit.record(connection, actor: actor, action: .create, entity: "certification", id: String(id), before: nil,
+                                 after: try RowSnapshot.json(connection, table: "certifications", id: id))
+                return try Self.read(connection, where: "c.id = $1", id)[0]
+            }
+        } catch {
+            throw StorageError.mapping(error, subject: slug)
+        }
+    }
+
+    /// The vendor's certificates, latest expiry first.
+    public func list(vendor slug: String) throws -> [Certification] {
+        try pool.withConnection { connection in
+            let vendorID = try VendorLookup.id(connection, slug: slug)
+            return try Self.read(connection, where: "c.vendor_id = $1", vendorID)
+        }
+    }
+
+    static func read(_ connection: Connection, where condition: String, _ parameter: Int) throws -> [Certification] {
+        var bindings = PostgresBindings()
+        bindings.append(parameter)
+        return try connection.query(PostgresQuery(unsafeSQL: """
+            SELECT c.id, c.standard, c.issuer, c.scope, c.issued_on, c.expires_on
+            FROM certifications c WHERE \(condition) ORDER BY c.expires_on DESC, c.id
+            """, bindings: bindings)).map { row in
+            Certification(
+                id: try row.decode(Int.self, "id"), standard: try RawColumn.decode(Certification.Standard.self, row, "standard"),
+                issuer: try row.decode(String.self, "issuer"), scope: try row.decode(String.self, "scope"),
+                issuedOn: try row.decode(Date?.self, "issued_on"), expiresOn: try row.decode(Date.self, "expires_on"))
+        }
+    }
+}
+
+/// Contracts and the status of each library clause in them.
+public struct ContractStore: Sendable {
+    let pool: PostgresPool
+
+    /// Creates a store on a pool.
+    public init(pool: PostgresPool) { self.pool = pool }
+
+    /// Records a contract with the vendor with `slug`.
+    ///
+    /// - Throws: ``StorageError/duplicate(_:)`` when the vendor has a contract with that reference,
+    ///   ``StorageError/notFound(_:)``, ``StorageError/invalid(field:reason:)``.
+    @discardableResult
+    public func add(
+        vendor slug: String, reference: String, effectiveOn: Date, expiresOn: Date?, renewalNoticeDays: Int?,
+        annualValue: Decimal?, currency: String?, actor: String
+    ) throws -> Contract {
+        do {
+            return try pool.transaction { connection in
+                let vendorID = try VendorLookup.id(connection, slug: slug)
+                let id = try connection.query("""
+                    INSERT INTO contracts (vendor_id, reference, effective_on, expires_on, renewal_notice_days, annual_value, currency)
+                    VALUES (\(vendorID), \(reference), \(effectiveOn)::date, \(expiresOn)::date, \(renewalNoticeDays), \(annualValue), \(currency))
+                    RETURNING id
+                    """)[0].decode(Int.self, at: 0)
+                try Audit.record(connection, actor: actor, action: .create, entity: "contract", id: String(id), before: nil,
+                                 after: try RowSnapshot.json(connection, table: "contracts", id: id))
+                return try Self.read(connection, where: "k.id = $1", id)[0]
+            }
+        } catch {
+            throw StorageError.mapping(error, subject: slug)
+        }
+    }
+
+    /// Sets a clause's status in a contract (by contract id); the key must be in `library`.
+    ///
+    /// - Throws: ``StorageError/invalid(field:reason:)`` for a key not in the library, ``StorageError/notFound(_:)``.
+    @discardableResult
+    public func setClause(
+        contract id: Int, key: String, status: ClauseStatus, note: String, verifiedBy: String?,
+        library: ClauseLibrary, actor: String
+    ) throws -> Contract {
+        guard library.clause(key) != nil else {
+            throw StorageError.invalid(field: "clause", reason: "unknown clause \"\(key)\" (see tprm contract clauses for the library's keys)")
+        }
+        do {
+            return try pool.transaction { connection in
+                guard try !connection.query("SELECT 1 FROM contracts WHERE id = \(id) FOR UPDATE").isEmpty else {
+                    throw StorageError.notFound("no contract with id \(id)")
+                }
+                let before = try connection.query("""
+                    SELECT to_jsonb(c)::text FROM contract_clauses c WHERE contract_id = \(id) AND clause_key = \(key)
+                    """).first?.decode(String.self, at: 0)
+                let after = try connection.query("""
+                    INSERT INTO contract_clauses AS c (contract_id, clause_key, status, note, verified_by)
+                    VALUES (\(id), \(key), \(status.rawValue), \(note), \(verifiedBy))
+                    ON CONFLICT (contract_id, clause_key) DO UPDATE
+                        SET status = EXCLUDED.status, note = EXCLUDED.note, verified_by = EXCLUDED.verified_by, updated_at = now()
+                    RETURNING to_jsonb(c)::text
+                    """)[0].decode(String.self, at: 0)
+                try Audit.record(connection, actor: actor, action: before == nil ? .create : .update, entity: "contract_clause",
+                                 id: "\(id)/\(key)", before: before, after: after)
+                return try Self.read(connection, where: "k.id = $1", id)[0]
+            }
+        } catch {
+            throw StorageError.mapping(error, subject: "contract \(id)")
+        }
+    }
+
+    /// The contract with `id`.
+    public func contract(_ id: Int) throws -> Contract {
+        guard let contract = try pool.withConnection({ try Self.read($0, where: "k.id = $1", id).first }) else {
+            throw StorageError.notFound("no contract with id \(id)")
+        }
+        return contract
+    }
+
+    /// The vendor's contracts, newest first.
+    public func list(vendor slug: String) throws -> [Contract] {
+        try pool.withConnection { connection in
+            try Self.read(connection, where: "k.vendor_id = $1", try VendorLookup.id(connection, slug: slug))
+        }
+    }
+
+    static func read(_ connection: Connection, where condition: String, _ parameter: Int) throws -> [Contract] {
+        var bindings = PostgresBindings()
+        bindings.append(parameter)
+        let rows = try connection.query(PostgresQuery(unsafeSQL: """
+            SELECT k.id, v.slug, k.reference, k.effective_on, k.expires_on, k.renewal_notice_days, k.annual_value, k.currency,
+                   COALESCE((SELECT jsonb_agg(jsonb_build_object('key', c.clause_key, 'status', c.status, 'note', c.note,
+                                                                 'verifiedBy', c.verified_by,
+                                                                 'updatedAt', to_char(c.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))
+                                              ORDER BY c.clause_key)
+                             FROM contract_clauses c WHERE c.contract_id = k.id), '[]') AS clauses
+            FROM contracts k JOIN vendors v ON v.id = k.vendor_id
+            WHERE \(condition) ORDER BY k.effective_on DESC, k.id DESC
+            """, bindings: bindings))
+        return try rows.map { row in
+            Contract(
+                id: try row.decode(Int.self, "id"), vendor: try row.decode(String.self, "slug"), reference: try row.decode(String.self, "reference"),
+                effectiveOn: try row.decode(Date.self, "effective_on"), expiresOn: try row.decode(Date?.self, "expires_on"),
+                renewalNoticeDays: try row.decode(Int?.self, "renewal_notice_days"), annualValue: try row.decode(Decimal?.self, "annual_value"),
+                currency: try row.decode(String?.self, "currency"), clauses: try row.decode(JSONB<[ClauseStatusRecord]>.self, "clauses").value)
+        }
+    }
+}
+
+/// What an incident update changes; `nil` leaves a field as it is.
+public struct IncidentChange: Sendable, Hashable {
+    public var status: Incident.Status?
+    public var severity: Incident.Severity?
+    public var vendorNotifiedAt: Date?
+    public var resolution: String?
+    public var resolvedAt: Date?
+
+    /// Creates a change.
+    public init(status: Incident.Status? = nil, severity: Incident.Severity? = nil, vendorNotifiedAt: Date? = nil, resolution: String? = nil, resolvedAt: Date? = nil) {
+        self.status = status
+        self.severity = severity
+        self.vendorNotifiedAt = vendorNotifiedAt
+        self.resolution = resolution
+        self.resolvedAt = resolvedAt
+    }
+}
+
+/// Incidents at vendors.
+public struct IncidentStore: Sendable {
+    let pool: PostgresPool
+
+    /// Creates a store on a pool.
+    public init(pool: PostgresPool) { self.pool = pool }
+
+    /// Records an incident at the vendor with `slug`.
+    @discardableResult
+    public func add(
+        vendor slug: String, title: String, category: Incident.Category, severity: Incident.Severity,
+        occurredAt: Date, detectedAt: Date, vendorNotifiedAt: Date?, actor: String
+    ) throws -> Incident {
+        do {
+            return try pool.transaction { connection in
+                let vendorID = try VendorLookup.id(connection, slug: slug)
+                let id = try connection.query("""
+                    INSERT INTO incidents (vendor_id, title, category, severity, occurred_at, detected_at, vendor_notified_at)
+                    VALUES (\(vendorID), \(title), \(category.rawValue), \(severity.rawValue), \(occurredAt), \(detectedAt), \(vendorNotifiedAt))
+                    RETURNING id
+                    """)[0].decode(Int.self, at: 0)
+                try Audit.record(connection, actor: actor, action: .create, entity: "incident", id: String(id), before: nil,
+                                 after: try RowSnapshot.json(connection, table: "incidents", id: id))
+                return try Self.read(connection, where: "i.id = $1", id)[0]
+            }
+        } catch {
+            throw StorageError.mapping(error, subject: slug)
+        }
+    }
+
+    /// Changes an incident's status, severity, notice time or resolution.
+    ///
+    /// Resolving or closing without a resolution time takes now; reopening clears it.
+    @discardableResult
+    public func update(_ id: Int, _ change: IncidentChange, actor: String) throws -> Incident {
+        do {
+            return try pool.transaction { connection in
+                guard let before = try connection.query("SELECT to_jsonb(i)::text FROM incidents i WHERE id = \(id) FOR UPDATE").first?.decode(String.self, at: 0) else {
+                    throw StorageError.notFound("no incident with id \(id)")
+                }
+                try connection.execute("""
+                    UPDATE incidents SET
+                        status = COALESCE(\(change.status?.rawValue), status),
+                        severity = COALESCE(\(change.severity?.rawValue), severity),
+                        vendor_notified_at = COALESCE(\(change.vendorNotifiedAt), vendor_notified_at),
+                        resolution = COALESCE(\(change.resolution), resolution),
+                        resolved_at = CASE
+                            WHEN COALESCE(\(change.status?.rawValue), status) IN ('resolved', 'closed')
+                                THEN COALESCE(\(change.resolvedAt), resolved_at, now())
+                            ELSE NULL END
+                    WHERE id = \(id)
+                    """)
+                let after = try RowSnapshot.json(connection, table: "incidents", id: id)
+                if after != before {
+                    try Audit.record(connection, actor: actor, action: .update, entity: "incident", id: String(id), before: before, after: after)
+                }
+                return try Self.read(connection, where: "i.id = $1", id)[0]
+            }
+        } catch {
+            throw StorageError.mapping(error, subject: "incident \(id)")
+        }
+    }
+
+    /// Incidents, newest first: of one vendor, or of all; only open ones if asked.
+    public func list(vendor slug: String? = nil, openOnly: Bool = false) throws -> [Incident] {
+        try pool.withConnection { connection in
+            let vendorID = try slug.map { try VendorLookup.id(connection, slug: $0) } ?? 0
+            return try Self.read(
+                connection,
+                where: "($1 = 0 OR i.vendor_id = $1)" + (openOnly ? " AND i.status IN ('open', 'investigating')" : ""),
+                vendorID)
+        }
+    }
+
+    static func read(_ connection: Connection, where condition: String, _ parameter: Int) throws -> [Incident] {
+        var bindings = PostgresBindings()
+        bindings.append(parameter)
+        return try connection.query(PostgresQuery(unsafeSQL: """
+            SELECT i.id, v.slug, i.title, i.category, i.severity, i.occurred_at, i.detected_at, i.vendor_notified_at,
+                   i.status, i.resolution, i.resolved_at
+            FROM incidents i JOIN vendors v ON v.id = i.vendor_id
+            WHERE \(condition) ORDER BY i.occurred_at DESC, i.id DESC
+            """, bindings: bindings)).map { row in
+            Incident(
+                id: try row.decode(Int.self, "id"), vendor: try row.decode(String.self, "slug"), title: try row.decode(String.self, "title"),
+                category: try RawColumn.decode(Incident.Category.self, row, "category"),
+                severity: try RawColumn.decode(Incident.Severity.self, row, "severity"),
+                occurredAt: try row.decode(Date.self, "occurred_at"), detectedAt: try row.decode(Date.self, "detected_at"),
+                vendorNotifiedAt: try row.decode(Date?.self, "vendor_notified_at"),
+                status: try RawColumn.decode(Incident.Status.self, row, "status"),
+                resolution: try row.decode(String?.self, "resolution"), resolvedAt: try row.decode(Date?.self, "resolved_at"))
+        }
+    }
+}
+
+/// Finding a vendor's id by slug inside a transaction.
+enum VendorLookup {
+    static func id(_ connection: Connection, slug: String) throws -> Int {
+        guard let row = try connection.query("SELECT id FROM vendors WHERE slug = \(slug)").first else {
+            throw StorageError.notFound("no vendor with slug \(slug)")
+        }
+        return try row.decode(Int.self, at: 0)
+    }
+}
+
+/// A row as JSON text, for the audit log.
+enum RowSnapshot {
+    static func json(_ connection: Connection, table: String, id: Int) throws -> String {
+        try connection.query(PostgresQuery(unsafeSQL: "SELECT to_jsonb(t)::text FROM \(table) t WHERE id = $1", bindings: {
+            var bindings = PostgresBindings()
+            bindings.append(id)
+            return bindings
+        }()))[0].decode(String.self, at: 0)
+    }
+}
+
+/// Text columns holding an enum's raw value.
+enum RawColumn {
+    static func decode<Value: RawRepresentable<String>>(_ type: Value.Type, _ row: PostgresRow, _ column: String) throws -> Value {
+        let text = try row.decode(String.self, column)
+        guard let value = Value(rawValue: text) else {
+            throw PostgresDecodingError(column: column, sqlType: .text, swiftType: "\(Value.self)", reason: "unknown value \"\(text)\"")
+        }
+        return value
+    }
+}

@@ -1,0 +1,256 @@
+import Foundation
+public import Postgres
+public import SupplierRisk
+
+/// A vendor as it is registered or changed: everything but what the database assigns.
+public struct VendorDraft: Sendable, Hashable {
+    public var slug: String
+    public var name: String
+    public var status: Vendor.Status
+    public var businessOwner: String
+    public var contactEmail: String?
+    public var profile: AIProfile
+    public var foundationModels: [String]
+    public var subProcessors: [String]
+
+    /// Creates a draft.
+    public init(
+        slug: String, name: String, status: Vendor.Status, businessOwner: String, contactEmail: String?,
+        profile: AIProfile, foundationModels: [String], subProcessors: [String]
+    ) {
+        self.slug = slug
+        self.name = name
+        self.status = status
+        self.businessOwner = businessOwner
+        self.contactEmail = contactEmail
+        self.profile = profile
+        self.foundationModels = foundationModels
+        self.subProcessors = subProcessors
+    }
+}
+
+/// The vendors table and what hangs off it: fourth-party links, the tier, the audit trail.
+public struct VendorStore: Sendable {
+    let pool: PostgresPool
+    let tiering: TieringRules
+
+    /// Creates a store; `tiering` sets the tier of every vendor written.
+    public init(pool: PostgresPool, tiering: TieringRules) {
+        self.pool = pool
+        self.tiering = tiering
+    }
+
+    /// Registers a vendor, computing its tier, and writes its audit row.
+    ///
+    /// - Throws: ``StorageError/duplicate(_:)`` when the slug is taken, ``StorageError/invalid(field:reason:)``.
+    @discardableResult
+    public func add(_ draft: VendorDraft, actor: String) throws -> Vendor {
+        do {
+            return try pool.transaction { connection in
+                let assessment = tiering.assess(draft.profile)
+                let id = try connection.query("""
+                    INSERT INTO vendors (slug, name, status, business_owner, contact_email, offering, ai_description,
+                        data_categories, decision_impact, ai_act_class, business_criticality, hosting_regions, tier, tier_reasons)
+                    VALUES (\(draft.slug), \(draft.name), \(draft.status.rawValue), \(draft.businessOwner), \(draft.contactEmail),
+                        \(draft.profile.offering.rawValue), \(draft.profile.description), \(draft.profile.dataCategories.map(\.rawValue).sorted()),
+                        \(draft.profile.decisionImpact.rawValue), \(draft.profile.aiActClass.rawValue), \(draft.profile.businessCriticality.rawValue),
+                        \(draft.profile.hostingRegions), \(assessment.tier.rawValue), \(try JSONB(assessment.reasons)))
+                    RETURNING id
+                    """)[0].decode(Int.self, at: 0)
+                try linkFourthParties(connection, vendorID: id, draft: draft, replacing: false)
+                try Audit.record(connection, actor: actor, action: .create, entity: "vendor", id: draft.slug, before: nil, after: try snapshot(connection, id: id))
+                return try read(connection, where: "v.id = $1", id)[0]
+            }
+        } catch {
+            throw StorageError.mapping(error, subject: draft.slug)
+        }
+    }
+
+    /// Replaces a vendor's fields with `change(current)`, recomputing its tier; audits before and after.
+    ///
+    /// - Throws: ``StorageError/notFound(_:)`` for an unknown slug, ``StorageError/invalid(field:reason:)``.
+    @discardableResult
+    public func update(_ slug: String, actor: String, _ change: (inout VendorDraft) throws -> Void) throws -> Vendor {
+        do {
+            return try pool.transaction { connection in
+                guard let current = try read(connection, where: "v.slug = $1", slug, locking: true).first else {
+                    throw StorageError.notFound("no vendor with slug \(slug)")
+                }
+                var draft = VendorDraft(
+                    slug: current.slug, name: current.name, status: current.status, businessOwner: current.businessOwner,
+                    contactEmail: current.contactEmail, profile: current.profile,
+                    foundationModels: current.foundationModels, subProcessors: current.subProcessors)
+                let unchanged = draft
+                try change(&draft)
+                if draft == unchanged { return current }
+                let before = try snapshot(connection, id: current.id)
+                let assessment = tiering.assess(draft.profile)
+                try connection.execute("""
+                    UPDATE vendors SET slug = \(draft.slug), name = \(draft.name), status = \(draft.status.rawValue),
+                        business_owner = \(draft.businessOwner), contact_email = \(draft.contactEmail),
+                        offering = \(draft.profile.offering.rawValue), ai_description = \(draft.profile.description),
+                        data_categories = \(draft.profile.dataCategories.map(\.rawValue).sorted()),
+                        decision_impact = \(draft.profile.decisionImpact.rawValue), ai_act_class = \(draft.profile.aiActClass.rawValue),
+                        business_criticality = \(draft.profile.businessCriticality.rawValue), hosting_regions = \(draft.profile.hostingRegions),
+                        tier = \(assessment.tier.rawValue), tier_reasons = \(try JSONB(assessment.reasons)), updated_at = now()
+                    WHERE id = \(current.id)
+                    """)
+                try linkFourthParties(connection, vendorID: current.id, draft: draft, replacing: true)
+                try Audit.record(
+                    connection, actor: actor, action: .update, entity: "vendor", id: draft.slug,
+                    before: before, after: try snapshot(connection, id: current.id))
+                return try read(connection, where: "v.id = $1", current.id)[0]
+            }
+        } catch {
+            throw StorageError.mapping(error, subject: slug)
+        }
+    }
+
+    /// The vendor with `slug`.
+    ///
+    /// - Throws: ``StorageError/notFound(_:)``.
+    public func vendor(_ slug: String) throws -> Vendor {
+        guard let vendor = try pool.withConnection({ try read($0, where: "v.slug = $1", slug).first }) else {
+            throw StorageError.notFound("no vendor with slug \(slug)")
+        }
+        return vendor
+    }
+
+    /// Vendors matching the filter, by name.
+    public func list(tier: Tier? = nil, status: Vendor.Status? = nil, search: String? = nil) throws -> [Vendor] {
+        try pool.withConnection { connection in
+            try read(
+                connection,
+                where: "($1::text IS NULL OR v.tier = $1) AND ($2::text IS NULL OR v.status = $2) AND ($3::text IS NULL OR v.name ILIKE '%' || $3 || '%' OR v.slug ILIKE '%' || $3 || '%')",
+                tier?.rawValue, status?.rawValue, search)
+        }
+    }
+
+    // MARK: Rows
+
+    static let columns = """
+        v.id, v.slug, v.name, v.status, v.business_owner, v.contact_email, v.offering, v.ai_description,
+        v.data_categories, v.decision_impact, v.ai_act_class, v.business_criticality, v.hosting_regions, v.tier,
+        v.created_at, v.updated_at,
+        ARRAY(SELECT f.name FROM vendor_fourth_parties l JOIN fourth_parties f ON f.id = l.fourth_party_id
+              WHERE l.vendor_id = v.id AND l.role = 'foundation_model' ORDER BY f.name) AS foundation_models,
+        ARRAY(SELECT f.name FROM vendor_fourth_parties l JOIN fourth_parties f ON f.id = l.fourth_party_id
+              WHERE l.vendor_id = v.id AND l.role = 'sub_processor' ORDER BY f.name) AS sub_processors
+        """
+
+    /// Reads vendors with a condition on `v` and its parameters.
+    func read(_ connection: Connection, where condition: String, _ parameters: (any PostgresEncodable)?..., locking: Bool = false) throws -> [Vendor] {
+        var bindings = PostgresBindings()
+        for parameter in parameters {
+            if let parameter { bindings.append(parameter) } else { bindings.appendNull(type: .text) }
+        }
+        let lock = locking ? " FOR UPDATE OF v" : ""
+        let rows = try connection.query(PostgresQuery(
+            unsafeSQL: "SELECT \(Self.columns) FROM vendors v WHERE \(condition) ORDER BY lower(v.name), v.id\(lock)", bindings: bindings))
+        return try rows.map(Self.vendor)
+    }
+
+    static func vendor(_ row: PostgresRow) throws -> Vendor {
+        func value<Value: RawRepresentable<String>>(_ type: Value.Type, _ column: String) throws -> Value {
+            try RawColumn.decode(type, row, column)
+        }
+        let categories = try row.decode([String].self, "data_categories").map { text in
+            guard let category = AIProfile.DataCategory(rawValue: text) else {
+                throw PostgresDecodingError(column: "data_categories", sqlType: .textArray, swiftType: "DataCategory", reason: "unknown value \"\(text)\"")
+            }
+            return category
+        }
+        let profile = AIProfile(
+            offering: try value(AIProfile.Offering.self, "offering"),
+            description: try row.decode(String.self, "ai_description"),
+            dataCategories: Set(categories),
+            decisionImpact: try value(AIProfile.DecisionImpact.self, "decision_impact"),
+            aiActClass: try value(AIProfile.AIActClass.self, "ai_act_class"),
+            businessCriticality: try value(AIProfile.BusinessCriticality.self, "business_criticality"),
+            hostingRegions: try row.decode([String].self, "hosting_regions"))
+        return Vendor(
+            id: try row.decode(Int.self, "id"), slug: try row.decode(String.self, "slug"), name: try row.decode(String.self, "name"),
+            status: try value(Vendor.Status.self, "status"), businessOwner: try row.decode(String.self, "business_owner"),
+            contactEmail: try row.decode(String?.self, "contact_email"), profile: profile, tier: try value(Tier.self, "tier"),
+            foundationModels: try row.decode([String].self, "foundation_models"), subProcessors: try row.decode([String].self, "sub_processors"),
+            createdAt: try row.decode(Date.self, "created_at"), updatedAt: try row.decode(Date.self, "updated_at"))
+    }
+
+    /// SQL for a vendor `v` as the audit log keeps it: its row and its fourth parties.
+    static let snapshotExpression = """
+        to_jsonb(v) || jsonb_build_object('fourth_parties', COALESCE((
+            SELECT jsonb_agg(jsonb_build_object('name', f.name, 'role', l.role) ORDER BY l.role, f.name)
+            FROM vendor_fourth_parties l JOIN fourth_parties f ON f.id = l.fourth_party_id WHERE l.vendor_id = v.id), '[]'))
+        """
+
+    /// The vendor as the audit log keeps it, as JSON text.
+    func snapshot(_ connection: Connection, id: Int) throws -> String {
+        var bindings = PostgresBindings()
+        bindings.append(id)
+        return try connection.query(PostgresQuery(
+            unsafeSQL: "SELECT (\(Self.snapshotExpression))::text FROM vendors v WHERE v.id = $1", bindings: bindings))[0].decode(String.self, at: 0)
+    }
+
+    /// Links a vendor to its foundation-model providers and sub-processors, creating unknown ones.
+    func linkFourthParties(_ connection: Connection, vendorID: Int, draft: VendorDraft, replacing: Bool) throws {
+        if replacing {
+            try connection.execute("DELETE FROM vendor_fourth_parties WHERE vendor_id = \(vendorID)")
+        }
+        for (role, names) in [("foundation_model", draft.foundationModels), ("sub_processor", draft.subProcessors)] where !names.isEmpty {
+            try FourthPartyStore.link(connection, vendorIDs: Array(repeating: vendorID, count: names.count), names: names, role: role)
+        }
+    }
+}
+
+extension VendorStore {
+    /// Registers every vendor of an import file in one transaction, through COPY.
+    ///
+    /// Either all vendors are stored or none: a slug that exists already is
+    /// reported with the line it is on, and nothing is written.
+    /// - Returns: how many vendors were imported.
+    /// - Throws: ``VendorCSV/ProblemList`` naming lines, or a ``PostgresError``.
+    @discardableResult
+    public func importVendors(_ rows: [VendorCSV.Row], actor: String) throws -> Int {
+        try pool.transaction { connection in
+            let slugs = rows.map(\.slug)
+            let taken = try connection.query("SELECT slug FROM vendors WHERE slug = ANY(\(slugs))").map { try $0.decode(String.self, at: 0) }
+            if !taken.isEmpty {
+                let lines = Dictionary(rows.map { ($0.slug, $0.line) }, uniquingKeysWith: { first, _ in first })
+                throw VendorCSV.ProblemList(problems: taken.sorted { lines[$0, default: 0] < lines[$1, default: 0] }.map {
+                    VendorCSV.Problem(line: lines[$0, default: 0], column: "slug", message: "a vendor with slug \($0) exists")
+                })
+            }
+            let count = try connection.copyFrom("""
+                COPY vendors (slug, name, status, business_owner, contact_email, offering, ai_description, data_categories,
+                              decision_impact, ai_act_class, business_criticality, hosting_regions, tier, tier_reasons)
+                FROM STDIN
+                """) { copy in
+                for row in rows {
+                    let assessment = tiering.assess(row.profile)
+                    try copy.row(
+                        row.slug, row.name, row.status.rawValue, row.businessOwner, row.contactEmail, row.profile.offering.rawValue,
+                        row.profile.description, row.profile.dataCategories.map(\.rawValue).sorted(), row.profile.decisionImpact.rawValue,
+                        row.profile.aiActClass.rawValue, row.profile.businessCriticality.rawValue, row.profile.hostingRegions,
+                        assessment.tier.rawValue, try JSONB(assessment.reasons))
+                }
+            }
+            let ids = Dictionary(uniqueKeysWithValues: try connection.query("SELECT slug, id FROM vendors WHERE slug = ANY(\(slugs))").decode((String, Int).self))
+            let roles: [(String, KeyPath<VendorCSV.Row, [String]>)] = [("foundation_model", \.foundationModels), ("sub_processor", \.subProcessors)]
+            for (role, names) in roles {
+                let pairs = rows.flatMap { row in row[keyPath: names].compactMap { name in ids[row.slug].map { ($0, name) } } }
+                if !pairs.isEmpty {
+                    try FourthPartyStore.link(connection, vendorIDs: pairs.map(\.0), names: pairs.map(\.1), role: role)
+                }
+            }
+            var bindings = PostgresBindings()
+            bindings.append(actor)
+            bindings.append(slugs)
+            try connection.execute(PostgresQuery(unsafeSQL: """
+                INSERT INTO audit_log (actor, action, entity, entity_id, after)
+                SELECT $1, 'create', 'vendor', v.slug, \(Self.snapshotExpression)
+                FROM vendors v WHERE v.slug = ANY($2) ORDER BY v.id
+                """, bindings: bindings))
+            return count
+        }
+    }
+}

@@ -1,0 +1,165 @@
+public import Foundation
+import Yams
+
+/// `questionnaires/contract-clauses.yaml`: the clauses we want in AI supplier
+/// contracts, and which vendors must have each.
+public struct ClauseLibrary: Sendable, Hashable {
+    /// Every clause, in file order.
+    public let clauses: [Clause]
+
+    /// A clause of the library.
+    public struct Clause: Sendable, Hashable, Encodable {
+        /// Its key: lower-case words joined by hyphens.
+        public let key: String
+        /// A short title.
+        public let title: String
+        /// Why we want it, for the analyst and the vendor.
+        public let why: String
+        /// The tiers that must have it.
+        public let requiredTiers: Set<Tier>
+        /// Profile facts that make it required whatever the tier.
+        public let requiredWhen: [String]
+        /// Numbers the clause carries, per tier (the incident-notice SLA in hours, say).
+        public let parameters: [String: [Tier: Int]]
+
+        let conditions: [TieringRules.Condition]
+
+        enum CodingKeys: String, CodingKey { case key, title, why, requiredTiers, requiredWhen, parameters }
+
+        init(key: String, title: String, why: String, requiredTiers: Set<Tier>, conditions: [TieringRules.Condition], parameters: [String: [Tier: Int]]) {
+            self.key = key
+            self.title = title
+            self.why = why
+            self.requiredTiers = requiredTiers
+            self.conditions = conditions
+            self.requiredWhen = conditions.map(\.fact)
+            self.parameters = parameters
+        }
+
+        /// Whether a vendor with this tier and profile must have the clause.
+        public func isRequired(tier: Tier, profile: AIProfile) -> Bool {
+            requiredTiers.contains(tier) || conditions.contains { $0.holds(for: profile) }
+        }
+
+        /// A parameter's value for a tier.
+        public func parameter(_ name: String, tier: Tier) -> Int? { parameters[name]?[tier] }
+    }
+
+    /// The clause with `key`.
+    public func clause(_ key: String) -> Clause? { clauses.first { $0.key == key } }
+
+    /// The clauses a vendor with this tier and profile must have, in library order.
+    public func required(tier: Tier, profile: AIProfile) -> [Clause] {
+        clauses.filter { $0.isRequired(tier: tier, profile: profile) }
+    }
+
+    /// The required clauses a contract does not satisfy, with their recorded status (nil when never recorded).
+    public func gaps(tier: Tier, profile: AIProfile, recorded: [ClauseStatusRecord]) -> [(clause: Clause, status: ClauseStatus?)] {
+        let byKey = Dictionary(recorded.map { ($0.key, $0.status) }, uniquingKeysWith: { _, last in last })
+        return required(tier: tier, profile: profile).compactMap { clause in
+            let status = byKey[clause.key]
+            return status?.isSatisfied == true ? nil : (clause, status)
+        }
+    }
+
+    /// Reads and validates a clause library file.
+    ///
+    /// - Throws: ``CatalogError`` listing every problem with its line and column.
+    public static func load(_ file: URL) throws(CatalogError) -> ClauseLibrary {
+        guard let data = FileManager.default.contents(atPath: file.path), let text = String(data: data, encoding: .utf8) else {
+            throw CatalogError(problems: [CatalogProblem(file: file.path, line: 1, column: 1, message: "cannot be read as UTF-8 text")])
+        }
+        return try parse(text, file: file.path)
+    }
+
+    /// Validates the text of a clause library; `file` names it in problems.
+    public static func parse(_ text: String, file: String) throws(CatalogError) -> ClauseLibrary {
+        let reader = YAMLReader(file: file)
+        let clauses = read(reader.parse(text), reader)
+        guard reader.problems.isEmpty else { throw CatalogError(problems: reader.problems) }
+        return ClauseLibrary(clauses: clauses)
+    }
+
+    private static func read(_ root: Node?, _ reader: YAMLReader) -> [Clause] {
+        guard let root, let top = reader.mapping(root, "contract-clauses.yaml", allowed: ["clauses"], required: ["clauses"]),
+              let items = reader.sequence(top.first?.value, "clauses")
+        else { return [] }
+        var clauses: [Clause] = []
+        var keys: [String: Node] = [:]
+        for (index, item) in items.enumerated() {
+            let what = "clauses[\(index + 1)]"
+            guard let pairs = reader.mapping(item, what, allowed: ["key", "title", "why", "required_for", "parameters"], required: ["key", "title", "why", "required_for"]) else { continue }
+            let field = Dictionary(pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+            let key = reader.string(field["key"], "\(what).key")
+            if let key {
+                if let first = keys[key] {
+                    reader.problem(field["key"], "\(what).key: duplicate clause key \"\(key)\" (first at line \(first.mark?.line ?? 0))")
+                } else if !isKey(key) {
+                    reader.problem(field["key"], "\(what).key: \"\(key)\" must be lower-case words joined by hyphens")
+                } else if let node = field["key"] {
+                    keys[key] = node
+                }
+            }
+            let title = reader.string(field["title"], "\(what).title")
+            let why = reader.string(field["why"], "\(what).why")
+            let (tiers, conditions) = readRequirement(field["required_for"], "\(what).required_for", reader)
+            let parameters = field["parameters"].map { readParameters($0, "\(what).parameters", reader) } ?? [:]
+            if let key, let title, let why, let tiers, let conditions {
+                clauses.append(Clause(key: key, title: title, why: why, requiredTiers: tiers, conditions: conditions, parameters: parameters))
+            }
+        }
+        return clauses
+    }
+
+    static func isKey(_ key: String) -> Bool {
+        VendorRules.problem(slug: key) == nil
+    }
+
+    private static func readRequirement(_ node: Node?, _ what: String, _ reader: YAMLReader) -> (Set<Tier>?, [TieringRules.Condition]?) {
+        guard let pairs = reader.mapping(node, what, allowed: ["tiers", "when"]) else { return (nil, nil) }
+        if pairs.isEmpty { reader.problem(node, "\(what) must name tiers, conditions (when), or both") }
+        let field = Dictionary(pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+        var tiers: Set<Tier>? = []
+        if let list = field["tiers"] {
+            if let items = reader.sequence(list, "\(what).tiers") {
+                for item in items {
+                    if let tier = reader.tier(item, "\(what).tiers") { tiers?.insert(tier) } else { tiers = nil }
+                }
+            } else {
+                tiers = nil
+            }
+        }
+        var conditions: [TieringRules.Condition]? = []
+        if let list = field["when"] {
+            if let items = reader.sequence(list, "\(what).when") {
+                for (index, item) in items.enumerated() {
+                    if let condition = ScoringConfiguration.readCondition(item, "\(what).when[\(index + 1)]", reader) {
+                        conditions?.append(condition)
+                    } else {
+                        conditions = nil
+                    }
+                }
+            } else {
+                conditions = nil
+            }
+        }
+        return (tiers, conditions)
+    }
+
+    private static func readParameters(_ node: Node, _ what: String, _ reader: YAMLReader) -> [String: [Tier: Int]] {
+        var parameters: [String: [Tier: Int]] = [:]
+        for pair in reader.mapping(node, what) ?? [] {
+            let name = "\(what).\(pair.key)"
+            let tiers = Tier.allCases.reversed().map(\.rawValue)
+            guard let values = reader.mapping(pair.value, name, allowed: Set(tiers), required: tiers) else { continue }
+            var byTier: [Tier: Int] = [:]
+            for value in values {
+                if let tier = Tier(rawValue: value.key), let number = reader.positiveInt(value.value, "\(name).\(value.key)") {
+                    byTier[tier] = number
+                }
+            }
+            parameters[pair.key] = byTier
+        }
+        return parameters
+    }
+}

@@ -1,0 +1,89 @@
+public import Foundation
+
+/// A supplier of AI, as procurement keeps it.
+public struct Vendor: Sendable, Hashable, Codable {
+    /// The database's identifier.
+    public var id: Int
+    /// The short name used on the command line: lower-case letters, digits and hyphens.
+    public var slug: String
+    /// The vendor's name as written.
+    public var name: String
+    /// Where the relationship stands.
+    public var status: Status
+    /// Who in our organisation answers for the relationship.
+    public var businessOwner: String
+    /// Whom at the vendor the questionnaires go to.
+    public var contactEmail: String?
+    /// What the vendor's AI does and touches.
+    public var profile: AIProfile
+    /// The inherent-risk tier, from the profile.
+    public var tier: Tier
+    /// Foundation-model providers the vendor builds on.
+    public var foundationModels: [String]
+    /// Sub-processors that handle our data for the vendor.
+    public var subProcessors: [String]
+    /// When the vendor was registered.
+    public var createdAt: Date
+    /// When it last changed.
+    public var updatedAt: Date
+
+    /// Creates a vendor record.
+    public init(
+        id: Int, slug: String, name: String, status: Status, businessOwner: String, contactEmail: String?,
+        profile: AIProfile, tier: Tier, foundationModels: [String], subProcessors: [String], createdAt: Date, updatedAt: Date
+    ) {
+        self.id = id
+        self.slug = slug
+        self.name = name
+        self.status = status
+        self.businessOwner = businessOwner
+        self.contactEmail = contactEmail
+        self.profile = profile
+        self.tier = tier
+        self.foundationModels = foundationModels
+        self.subProcessors = subProcessors
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    /// Where the relationship stands: prospect → onboarding → active → offboarded.
+    public enum Status: String, Sendable, Hashable, Codable, CaseIterable {
+        case prospect, onboarding, active, offboarded
+    }
+}
+
+/// Rules for the identifying fields of a vendor, shared by every way in (CLI, import, API).
+public enum VendorRules {
+    /// Why a slug is not acceptable, or `nil` when it is.
+    public static func problem(slug: String) -> String? {
+        if slug.isEmpty || slug.count > 64 { return "must be 1 to 64 characters" }
+        let allowed = slug.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+        if !allowed || slug.hasPrefix("-") || slug.hasSuffix("-") || slug.contains("--") {
+            return "use lower-case letters, digits and single hyphens, such as acme-ai"
+        }
+        return nil
+    }
+
+    /// A slug made from a name: `Acme AI, Inc.` → `acme-ai-inc`.
+    public static func slug(from name: String) -> String {
+        var slug = ""
+        for scalar in name.lowercased().unicodeScalars {
+            if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {
+                slug.unicodeScalars.append(scalar)
+            } else if !slug.isEmpty, !slug.hasSuffix("-") {
+                slug += "-"
+            }
+        }
+        while slug.hasSuffix("-") { slug.removeLast() }
+        return String(slug.prefix(64))
+    }
+
+    /// Why an email address is not acceptable, or `nil` when it is.
+    public static func problem(email: String) -> String? {
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
+              !email.contains(where: \.isWhitespace)
+        else { return "is not an email address" }
+        return nil
+    }
+}
