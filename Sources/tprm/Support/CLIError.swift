@@ -1,5 +1,7 @@
 import ArgumentParser
 import Postgres
+import Storage
+import SupplierRisk
 
 /// An error as the command line reports it: one line and an exit code.
 struct CLIError: Error, CustomStringConvertible {
@@ -41,6 +43,10 @@ struct CLIError: Error, CustomStringConvertible {
             } else {
                 self = .failure("\(error)")
             }
+        case let error as StorageError:
+            self = .usage(error.description)
+        case let error as VendorCSV.ProblemList:
+            self = .usage("nothing was imported:\n" + error.problems.map { "  \($0)" }.joined(separator: "\n"))
         case let error as PostgresError:
             self = .failure(error.description)
         default:

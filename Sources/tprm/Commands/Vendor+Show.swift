@@ -1,0 +1,119 @@
+import ArgumentParser
+import Foundation
+import Storage
+import SupplierRisk
+
+extension VendorCommand {
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show a vendor: profile, tier and why, certificates, clause gaps, open incidents."
+        )
+
+        @Argument(help: "The vendor's slug.") var vendor: String
+        @Option(name: .customLong("as-of"), help: ArgumentHelp("Judge expiry and lateness on this date (default: now).", valueName: "date")) var asOf: String?
+        @OptionGroup var registry: RegistryOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func validate() throws {
+            if let asOf { _ = try Arguments.date(asOf, option: "--as-of") }
+        }
+
+        struct Report: Encodable {
+            let dossier: VendorDossier
+            let tier: TierAssessment
+            let requiredClauses: [String]
+            let clauseGaps: [Gap]
+            let expiredCertifications: [Int]
+            let lateNotices: [Int]
+
+            struct Gap: Encodable {
+                let clause: String
+                let title: String
+                let status: String
+            }
+        }
+
+        func run() async throws {
+            let now = try asOf.map { try Arguments.date($0, option: "--as-of") } ?? Date()
+            let scoring = try registry.scoring()
+            let library = try registry.clauseLibrary()
+            let dossier = try VendorStore(pool: try registry.pool(), tiering: scoring.tiering).dossier(vendor)
+            let vendor = dossier.vendor
+            let assessment = scoring.tiering.assess(vendor.profile)
+            // A clause counts as satisfied if any contract in force satisfies it.
+            let current = dossier.contracts.filter { $0.effectiveOn <= now && ($0.expiresOn.map { $0 >= now } ?? true) }
+            let records = current.flatMap(\.clauses).sorted { !$0.status.isSatisfied && $1.status.isSatisfied }
+            let gaps = library.gaps(tier: vendor.tier, profile: vendor.profile, recorded: records)
+            let sla = library.clause("incident-notification")?.parameter("sla_hours", tier: vendor.tier)
+            let late = sla.map { sla in dossier.openIncidents.filter { $0.isNoticeLate(slaHours: sla, now: now) }.map(\.id) } ?? []
+            let report = Report(
+                dossier: dossier, tier: assessment,
+                requiredClauses: library.required(tier: vendor.tier, profile: vendor.profile).map(\.key),
+                clauseGaps: gaps.map { Report.Gap(clause: $0.clause.key, title: $0.clause.title, status: $0.status?.rawValue ?? "not recorded") },
+                expiredCertifications: dossier.certifications.filter { $0.isExpired(on: now) }.map(\.id),
+                lateNotices: late)
+            if json { return try Output.json(report) }
+            print(render(report, current: current, sla: sla, now: now))
+        }
+
+        func render(_ report: Report, current: [Contract], sla: Int?, now: Date) -> String {
+            let vendor = report.dossier.vendor
+            var lines: [String] = []
+            lines.append("\(vendor.name) (\(vendor.slug)) · \(vendor.status.rawValue) · owner: \(vendor.businessOwner)" + (vendor.contactEmail.map { " · contact: \($0)" } ?? ""))
+            lines.append("")
+            lines.append("Tier: \(vendor.tier.rawValue)")
+            let decisive = Set(report.tier.decisive.map(\.fact))
+            lines.append(Output.table(["", "FACT", "REACHES"], report.tier.reasons.map {
+                [decisive.contains($0.fact) ? "▸" : " ", $0.kind == .override ? "override: \($0.fact)" : $0.fact, $0.tier.rawValue]
+            }).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+            lines.append("")
+            lines.append("AI profile")
+            let profile = vendor.profile
+            lines.append(Output.table(["", ""], [
+                ["offering", profile.offering.rawValue + (profile.description.isEmpty ? "" : ": \(profile.description)")],
+                ["data", profile.dataCategories.map(\.rawValue).sorted().joined(separator: ", ")],
+                ["decision impact", profile.decisionImpact.rawValue],
+                ["EU AI Act", profile.aiActClass.rawValue],
+                ["criticality", profile.businessCriticality.rawValue],
+                ["regions", profile.hostingRegions.isEmpty ? "-" : profile.hostingRegions.joined(separator: ", ")],
+                ["foundation models", vendor.foundationModels.isEmpty ? "-" : vendor.foundationModels.joined(separator: ", ")],
+                ["sub-processors", vendor.subProcessors.isEmpty ? "-" : vendor.subProcessors.joined(separator: ", ")],
+            ]).split(separator: "\n").dropFirst().map { "  " + $0 }.joined(separator: "\n"))
+            lines.append("")
+            lines.append("Certificates")
+            if report.dossier.certifications.isEmpty { lines.append("  none recorded") }
+            for certificate in report.dossier.certifications {
+                let expired = report.expiredCertifications.contains(certificate.id)
+                lines.append("  \(certificate.standard.title) by \(certificate.issuer), \(expired ? "EXPIRED" : "expires") \(Output.day(certificate.expiresOn))"
+                             + (certificate.scope.isEmpty ? "" : " — \(certificate.scope)"))
+            }
+            lines.append("")
+            lines.append("Contracts in force")
+            if current.isEmpty { lines.append("  none recorded") }
+            for contract in current {
+                var line = "  #\(contract.id) \(contract.reference), from \(Output.day(contract.effectiveOn))"
+                if let expires = contract.expiresOn { line += " to \(Output.day(expires))" }
+                if let deadline = contract.renewalNoticeDeadline { line += ", renewal notice by \(Output.day(deadline))" }
+                lines.append(line)
+            }
+            lines.append("")
+            lines.append("Clause gaps: \(report.clauseGaps.count) of \(report.requiredClauses.count) required clauses not satisfied")
+            if !report.clauseGaps.isEmpty {
+                lines.append(Output.table(["CLAUSE", "STATUS", "TITLE"], report.clauseGaps.map { [$0.clause, $0.status, $0.title] })
+                    .split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+            }
+            lines.append("")
+            lines.append("Open incidents")
+            if report.dossier.openIncidents.isEmpty { lines.append("  none") }
+            for incident in report.dossier.openIncidents {
+                var line = "  #\(incident.id) \(Output.day(incident.occurredAt)) \(incident.severity.rawValue) \(incident.category.rawValue): \(incident.title)"
+                if let sla {
+                    let notice = incident.noticeHours.map { "notice after \(Int($0.rounded())) h" } ?? "no notice yet"
+                    line += " (\(notice), SLA \(sla) h\(report.lateNotices.contains(incident.id) ? ": LATE" : ""))"
+                }
+                lines.append(line)
+            }
+            return lines.joined(separator: "\n")
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import ArgumentParser
+import Foundation
+import Postgres
+import Storage
+import SupplierRisk
+
+/// What every registry command needs: the database, the catalog and who is acting.
+struct RegistryOptions: ParsableArguments {
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: ArgumentHelp("Directory of the catalog: scoring.yaml, contract-clauses.yaml (default: $TPRM_CATALOG, else ./questionnaires).", valueName: "dir"))
+    var catalog: String?
+
+    @Option(help: ArgumentHelp("Who is making the change, for the audit log (default: your login name).", valueName: "name"))
+    var actor: String?
+
+    /// The audit log's actor: `--actor`, else the login name.
+    var actorName: String {
+        if let actor, !actor.trimmingCharacters(in: .whitespaces).isEmpty { return actor }
+        return ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.userName
+    }
+
+    var catalogDirectory: URL {
+        let path = catalog ?? ProcessInfo.processInfo.environment["TPRM_CATALOG"].flatMap { $0.isEmpty ? nil : $0 } ?? "questionnaires"
+        return URL(fileURLWithPath: path)
+    }
+
+    /// The scoring configuration; a broken or missing file is a configuration error.
+    func scoring() throws -> ScoringConfiguration {
+        try catalogFile { directory throws(CatalogError) in try ScoringConfiguration.load(directory.appendingPathComponent("scoring.yaml")) }
+    }
+
+    /// The contract clause library.
+    func clauseLibrary() throws -> ClauseLibrary {
+        try catalogFile { directory throws(CatalogError) in try ClauseLibrary.load(directory.appendingPathComponent("contract-clauses.yaml")) }
+    }
+
+    private func catalogFile<Value>(_ load: (URL) throws(CatalogError) -> Value) throws -> Value {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: catalogDirectory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CLIError.usage("catalog directory \(catalogDirectory.path) does not exist (pass --catalog DIR or set TPRM_CATALOG)")
+        }
+        do {
+            return try load(catalogDirectory)
+        } catch {
+            throw CLIError.usage("the catalog has problems:\n\(error)")
+        }
+    }
+
+    /// A small pool: a command does one thing at a time.
+    func pool() throws -> PostgresPool {
+        PostgresPool(configuration: try database.configuration(), maximumConnections: 2)
+    }
+}
+
+/// Parses enum values from the command line with messages that list what is accepted.
+enum Arguments {
+    static func value<Value: RawRepresentable<String> & CaseIterable>(_ text: String, _ type: Value.Type, option: String) throws -> Value {
+        guard let value = Value(rawValue: text.trimmingCharacters(in: .whitespaces)) else {
+            throw ValidationError("\(option): unknown value \"\(text)\" (expected \(Value.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        return value
+    }
+
+    /// A comma-separated list: `personal,internal`.
+    static func list(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    static func values<Value: RawRepresentable<String> & CaseIterable>(_ text: String, _ type: Value.Type, option: String) throws -> [Value] {
+        let items = list(text)
+        guard !items.isEmpty else { throw ValidationError("\(option): give at least one value (expected \(Value.allCases.map(\.rawValue).joined(separator: ", ")))") }
+        return try items.map { try value($0, type, option: option) }
+    }
+
+    /// `2026-11-29`, or a time: `2026-11-29T14:30Z`, `2026-11-29 14:30`, `2026-11-29T14:30:00+01:00` (UTC when no zone).
+    static func date(_ text: String, option: String) throws -> Date {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let day = ISO8601DateFormatter()
+        day.formatOptions = [.withFullDate]
+        if trimmed.count == 10, let date = day.date(from: trimmed) { return date }
+        // Normalise to YYYY-MM-DDTHH:MM:SS followed by a zone, which ISO8601DateFormatter reads.
+        let parts = trimmed.split(maxSplits: 1, whereSeparator: { $0 == "T" || $0 == " " }).map(String.init)
+        if parts.count == 2, parts[0].count == 10 {
+            var time = parts[1]
+            var zone = "Z"
+            if let start = time.firstIndex(where: { $0 == "Z" || $0 == "z" || $0 == "+" || $0 == "-" }) {
+                zone = String(time[start...]).uppercased()
+                time = String(time[..<start])
+            }
+            if time.filter({ $0 == ":" }).count == 1 { time += ":00" }
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withInternetDateTime]
+            if let date = formatter.date(from: "\(parts[0])T\(time)\(zone)") { return date }
+        }
+        throw ValidationError("\(option): \"\(text)\" is not a date (use 2026-11-29, or 2026-11-29T14:30Z for a time)")
+    }
+
+    static func decimal(_ text: String, option: String) throws -> Decimal {
+        guard let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")), !value.isNaN,
+              text.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" })
+        else { throw ValidationError("\(option): \"\(text)\" is not a number (use digits and a point, such as 120000.50)") }
+        return value
+    }
+}
+
+extension Output {
+    /// `2026-11-29`.
+    static func day(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
+        return formatter.string(from: date)
+    }
+}
