@@ -1,0 +1,296 @@
+public import Foundation
+import Yams
+
+extension Questionnaire {
+    /// Reads and validates a questionnaire file; its key must be the file's name.
+    ///
+    /// - Throws: ``CatalogError`` listing every problem with its line and column.
+    public static func load(_ file: URL) throws(CatalogError) -> Questionnaire {
+        guard let data = FileManager.default.contents(atPath: file.path), let text = String(data: data, encoding: .utf8) else {
+            throw CatalogError(problems: [CatalogProblem(file: file.path, line: 1, column: 1, message: "cannot be read as UTF-8 text")])
+        }
+        return try parse(text, file: file.path, key: file.deletingPathExtension().lastPathComponent)
+    }
+
+    /// Validates a questionnaire's text; `file` names it in problems, `key` is what its key must be.
+    public static func parse(_ text: String, file: String, key expectedKey: String) throws(CatalogError) -> Questionnaire {
+        let reader = YAMLReader(file: file)
+        let questionnaire = QuestionnaireReader(reader: reader).read(reader.parse(text), expectedKey: expectedKey)
+        guard reader.problems.isEmpty, let questionnaire else { throw CatalogError(problems: reader.problems) }
+        return questionnaire
+    }
+}
+
+/// The checks of one questionnaire file.
+struct QuestionnaireReader {
+    let reader: YAMLReader
+
+    func read(_ root: Node?, expectedKey: String) -> Questionnaire? {
+        guard let root else { return nil }
+        let keys = ["key", "version", "title", "description", "tiers", "domains", "questions"]
+        guard let top = reader.mapping(root, "questionnaire", allowed: Set(keys), required: keys) else { return nil }
+        let field = Dictionary(top.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+        let key = reader.string(field["key"], "key")
+        if let key, key != expectedKey {
+            reader.problem(field["key"], "key \"\(key)\" must be the file's name, \"\(expectedKey)\"")
+        }
+        let version = reader.positiveInt(field["version"], "version")
+        let title = reader.string(field["title"], "title")
+        let description = reader.string(field["description"], "description")
+        var tiers: [Tier] = []
+        for node in reader.sequence(field["tiers"], "tiers") ?? [] {
+            if let tier = reader.tier(node, "tiers") { tiers.append(tier) }
+        }
+        if tiers.isEmpty, field["tiers"]?.sequence != nil { reader.problem(field["tiers"], "tiers must name at least one tier") }
+        let domains = readDomains(field["domains"])
+        let questions = readQuestions(field["questions"], domains: domains)
+        checkShowIf(questions)
+        for domain in domains where !questions.contains(where: { $0.question.domain == domain.key }) {
+            reader.problem(field["domains"], "domain \"\(domain.key)\" has no questions")
+        }
+        guard let key, let version, let title, let description else { return nil }
+        return Questionnaire(key: key, version: version, title: title, description: description, tiers: tiers, domains: domains, questions: questions.map(\.question))
+    }
+
+    private func readDomains(_ node: Node?) -> [Questionnaire.Domain] {
+        var domains: [Questionnaire.Domain] = []
+        for (index, item) in (reader.sequence(node, "domains") ?? []).enumerated() {
+            let what = "domains[\(index + 1)]"
+            guard let pairs = reader.mapping(item, what, allowed: ["key", "title", "weight"], required: ["key", "title", "weight"]) else { continue }
+            let field = Dictionary(pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+            let key = reader.string(field["key"], "\(what).key")
+            if let key, domains.contains(where: { $0.key == key }) {
+                reader.problem(field["key"], "\(what).key: duplicate domain \"\(key)\"")
+                continue
+            }
+            let title = reader.string(field["title"], "\(what).title")
+            let weight = reader.positiveInt(field["weight"], "\(what).weight")
+            if let key, let title, let weight { domains.append(.init(key: key, title: title, weight: weight)) }
+        }
+        return domains
+    }
+
+    struct Located {
+        let question: Questionnaire.Question
+        let node: Node
+        let showIfNode: Node?
+    }
+
+    private func readQuestions(_ node: Node?, domains: [Questionnaire.Domain]) -> [Located] {
+        var questions: [Located] = []
+        var seen: [String: Int] = [:]
+        let allowed: Set<String> = ["id", "domain", "text", "help", "type", "options", "scores", "bands", "weight", "required", "evidence", "knock_out", "show_if", "references"]
+        for (index, item) in (reader.sequence(node, "questions") ?? []).enumerated() {
+            guard let pairs = reader.mapping(item, "questions[\(index + 1)]", allowed: allowed, required: ["id", "domain", "text", "help", "type", "evidence", "references"]) else { continue }
+            let field = Dictionary(pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+            let id = reader.string(field["id"], "questions[\(index + 1)].id")
+            let what = id.map { "question \($0)" } ?? "questions[\(index + 1)]"
+            if let id {
+                if let line = seen[id] {
+                    reader.problem(field["id"], "\(what): duplicate id (first on line \(line))")
+                    continue
+                }
+                seen[id] = field["id"]?.mark?.line ?? 0
+                if !Self.isID(id) { reader.problem(field["id"], "\(what): id must be 2–5 capital letters, a hyphen and two digits, such as GOV-01") }
+            }
+            let domain = reader.string(field["domain"], "\(what).domain")
+            if let domain, !domains.contains(where: { $0.key == domain }) {
+                reader.problem(field["domain"], "\(what): unknown domain \"\(domain)\" (expected \(domains.map(\.key).joined(separator: ", ")))")
+            }
+            let text = reader.string(field["text"], "\(what).text")
+            let help = reader.string(field["help"], "\(what).help")
+            let type = reader.value(field["type"], Questionnaire.AnswerType.self, "\(what).type", expected: Questionnaire.AnswerType.allCases.map(\.rawValue).joined(separator: ", "))
+            let evidence = reader.value(field["evidence"], Questionnaire.Evidence.self, "\(what).evidence", expected: "required, optional, none")
+            let required = field["required"].map { node -> Bool in
+                guard let value = node.scalar?.string, value == "true" || value == "false" else {
+                    reader.problem(node, "\(what).required must be true or false")
+                    return true
+                }
+                return value == "true"
+            } ?? true
+            var options: [Questionnaire.Option] = []
+            var bands: [Questionnaire.Band] = []
+            var weight: Int?
+            if let type {
+                options = readOptions(field, type: type, what: what)
+                bands = readBands(field["bands"], type: type, what: what, anchor: field["type"])
+                weight = readWeight(field["weight"], type: type, what: what, anchor: field["id"])
+            }
+            let knockOut = (reader.sequence(field["knock_out"], "\(what).knock_out") ?? []).compactMap { node -> String? in
+                guard let value = reader.string(node, "\(what).knock_out") else { return nil }
+                if type != nil, !options.contains(where: { $0.value == value }) {
+                    reader.problem(node, "\(what).knock_out: \"\(value)\" is not one of its options (\(options.map(\.value).joined(separator: ", ")))")
+                }
+                return value
+            }
+            let showIf = readShowIf(field["show_if"], what: what)
+            var references: [Reference] = []
+            let referenceNodes = reader.sequence(field["references"], "\(what).references") ?? []
+            if referenceNodes.isEmpty, field["references"]?.sequence != nil { reader.problem(field["references"], "\(what) needs at least one reference") }
+            for node in referenceNodes {
+                guard let text = reader.string(node, "\(what).references") else { continue }
+                switch Reference.parse(text) {
+                case .success(let reference): references.append(reference)
+                case .failure(let problem): reader.problem(node, "\(what).references: \(problem.message)")
+                }
+            }
+            guard let id, let domain, let text, let help, let type, let evidence else { continue }
+            questions.append(Located(
+                question: .init(id: id, domain: domain, text: text, help: help, type: type, options: options, bands: bands, weight: weight,
+                                required: required, evidence: evidence, knockOut: knockOut, showIf: showIf, references: references),
+                node: item, showIfNode: field["show_if"]))
+        }
+        return questions
+    }
+
+    static func isID(_ id: String) -> Bool {
+        let parts = id.split(separator: "-")
+        return parts.count == 2 && (2...5).contains(parts[0].count) && parts[0].allSatisfy { $0.isUppercase && $0.isASCII }
+            && parts[1].count == 2 && parts[1].allSatisfy(\.isNumber)
+    }
+
+    private func readOptions(_ field: [String: Node], type: Questionnaire.AnswerType, what: String) -> [Questionnaire.Option] {
+        switch type {
+        case .yesNo:
+            if field["options"] != nil { reader.problem(field["options"], "\(what): a yes_no question takes scores: {yes: N, no: N}, not options") }
+            guard let pairs = reader.mapping(field["scores"], "\(what).scores", allowed: ["yes", "no"], required: ["yes", "no"]) else {
+                if field["scores"] == nil { reader.problem(field["type"], "\(what): a yes_no question needs scores: {yes: N, no: N}") }
+                return []
+            }
+            return pairs.compactMap { pair in
+                score(pair.value, "\(what).scores.\(pair.key)").map { .init(value: pair.key, label: pair.key, score: $0) }
+            }
+        case .single, .multi:
+            if field["scores"] != nil { reader.problem(field["scores"], "\(what): scores is for yes_no questions; give each option its score") }
+            guard let items = reader.sequence(field["options"], "\(what).options") else {
+                if field["options"] == nil { reader.problem(field["type"], "\(what): a \(type.rawValue) question needs options") }
+                return []
+            }
+            if items.count < 2 { reader.problem(field["options"], "\(what) needs at least two options") }
+            var options: [Questionnaire.Option] = []
+            for (index, item) in items.enumerated() {
+                let where_ = "\(what).options[\(index + 1)]"
+                guard let pairs = reader.mapping(item, where_, allowed: ["value", "label", "score"], required: ["value", "label", "score"]) else { continue }
+                let option = Dictionary(pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+                guard let value = reader.string(option["value"], "\(where_).value"), let label = reader.string(option["label"], "\(where_).label")
+                else { continue }
+                // A bad score is reported; the option stays, so that show-if and knock-out checks do not report it again.
+                let score = score(option["score"], "\(where_).score") ?? 0
+                if options.contains(where: { $0.value == value }) {
+                    reader.problem(option["value"], "\(where_): duplicate option \"\(value)\"")
+                    continue
+                }
+                options.append(.init(value: value, label: label, score: score))
+            }
+            return options
+        default:
+            for key in ["options", "scores"] where field[key] != nil {
+                reader.problem(field[key], "\(what): a \(type.rawValue) question takes no \(key)")
+            }
+            return []
+        }
+    }
+
+    private func score(_ node: Node?, _ what: String) -> Int? {
+        guard let node else { return nil }
+        guard let text = node.scalar?.string, let value = Int(text), (0...100).contains(value) else {
+            reader.problem(node, "\(what) must be a score from 0 to 100, not \"\(node.scalar?.string ?? "a structure")\"")
+            return nil
+        }
+        return value
+    }
+
+    private func readBands(_ node: Node?, type: Questionnaire.AnswerType, what: String, anchor: Node?) -> [Questionnaire.Band] {
+        guard type == .number || type == .date else {
+            if node != nil { reader.problem(node, "\(what): only number and date questions take bands") }
+            return []
+        }
+        guard let items = reader.sequence(node, "\(what).bands") else {
+            if node == nil { reader.problem(anchor, "\(what): a \(type.rawValue) question needs bands: [{max: N, score: S}, …, {score: S}]") }
+            return []
+        }
+        var bands: [Questionnaire.Band] = []
+        for (index, item) in items.enumerated() {
+            let where_ = "\(what).bands[\(index + 1)]"
+            guard let pairs = reader.mapping(item, where_, allowed: ["max", "score"], required: ["score"]) else { continue }
+            let field = Dictionary(pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+            let isLast = index == items.count - 1
+            var max: Double?
+            if let node = field["max"] {
+                guard let value = node.scalar.flatMap({ Double($0.string) }) else {
+                    reader.problem(node, "\(where_).max must be a number")
+                    continue
+                }
+                if let previous = bands.last?.max, value <= previous {
+                    reader.problem(node, "\(where_).max must be above the band before (\(previous))")
+                }
+                if isLast { reader.problem(node, "\(where_): the last band takes no max; it scores everything above") }
+                max = value
+            } else if !isLast {
+                reader.problem(item, "\(where_) needs a max; only the last band has none")
+            }
+            if let score = score(field["score"], "\(where_).score") { bands.append(.init(max: max, score: score)) }
+        }
+        return bands
+    }
+
+    private func readWeight(_ node: Node?, type: Questionnaire.AnswerType, what: String, anchor: Node?) -> Int? {
+        if type == .text {
+            if node != nil { reader.problem(node, "\(what): text answers are not scored, so they take no weight") }
+            return nil
+        }
+        guard let node else {
+            reader.problem(anchor, "\(what): a scored question needs a weight above 0")
+            return nil
+        }
+        return reader.positiveInt(node, "\(what).weight")
+    }
+
+    private func readShowIf(_ node: Node?, what: String) -> Questionnaire.ShowIf? {
+        guard let node else { return nil }
+        guard let pairs = reader.mapping(node, "\(what).show_if", allowed: ["question", "is"], required: ["question", "is"]) else { return nil }
+        let field = Dictionary(pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+        guard let question = reader.string(field["question"], "\(what).show_if.question") else { return nil }
+        var values: [String] = []
+        if let list = field["is"]?.sequence {
+            values = list.compactMap { reader.string($0, "\(what).show_if.is") }
+        } else if let single = reader.string(field["is"], "\(what).show_if.is") {
+            values = [single]
+        }
+        return .init(question: question, values: values)
+    }
+
+    /// Show-if must name an earlier-or-later question that exists, with values it can take, and form no cycle.
+    private func checkShowIf(_ questions: [Located]) {
+        let byID = Dictionary(questions.map { ($0.question.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for located in questions {
+            guard let showIf = located.question.showIf else { continue }
+            let what = "question \(located.question.id).show_if"
+            guard let target = byID[showIf.question] else {
+                reader.problem(located.showIfNode, "\(what): unknown question \"\(showIf.question)\"")
+                continue
+            }
+            let values = target.question.options.map(\.value)
+            for value in showIf.values where !values.contains(value) {
+                reader.problem(located.showIfNode, "\(what): \(showIf.question) cannot be \"\(value)\" (its options: \(values.isEmpty ? "none, it is a \(target.question.type.rawValue) question" : values.joined(separator: ", ")))")
+            }
+        }
+        // A cycle: following show_if from a question comes back to it.
+        var reported: Set<String> = []
+        for located in questions {
+            var path = [located.question.id]
+            var current = located.question.showIf?.question
+            while let next = current, let target = byID[next] {
+                if next == located.question.id {
+                    if reported.insert(Set(path).sorted().joined()).inserted {
+                        reader.problem(located.showIfNode, "question \(located.question.id).show_if forms a cycle: \((path + [next]).joined(separator: " → "))")
+                    }
+                    break
+                }
+                if path.contains(next) { break }
+                path.append(next)
+                current = target.question.showIf?.question
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import ArgumentParser
+import Foundation
+import SupplierRisk
+
+/// `tprm questionnaire …`: the catalog of questionnaires.
+struct QuestionnaireCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "questionnaire", abstract: "Check, list and read the questionnaire catalog.",
+        subcommands: [Lint.self, List.self, Show.self])
+
+    struct CatalogLocation: ParsableArguments {
+        @Option(help: ArgumentHelp("Directory of the catalog (default: $TPRM_CATALOG, else ./questionnaires).", valueName: "dir"))
+        var catalog: String?
+
+        var directory: URL {
+            URL(fileURLWithPath: catalog ?? ProcessInfo.processInfo.environment["TPRM_CATALOG"].flatMap { $0.isEmpty ? nil : $0 } ?? "questionnaires")
+        }
+
+        func checkExists() throws {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw CLIError.usage("catalog directory \(directory.path) does not exist (pass --catalog DIR or set TPRM_CATALOG)")
+            }
+        }
+
+        func load() throws -> Catalog {
+            try checkExists()
+            do {
+                return try Catalog.load(directory)
+            } catch {
+                throw CLIError.failure("the catalog has problems (run tprm questionnaire lint):\n\(error)")
+            }
+        }
+    }
+
+    struct Lint: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check catalog files and report every problem as file:line:column; exit 1 if there are any.",
+            discussion: "With no paths, checks the whole catalog directory, including that every tier has one questionnaire.")
+
+        @Argument(help: "Files to check (default: the whole catalog).") var paths: [String] = []
+        @OptionGroup var location: CatalogLocation
+
+        func run() async throws {
+            var problems: [CatalogProblem] = []
+            var checked = 0
+            if paths.isEmpty {
+                try location.checkExists()
+                do { _ = try Catalog.load(location.directory) } catch { problems = error.problems }
+                checked = Catalog.questionnaireFiles(in: location.directory).count + 2
+            } else {
+                for path in paths {
+                    guard FileManager.default.fileExists(atPath: path) else { throw CLIError.usage("\(path): no such file") }
+                    do { try Catalog.lint(URL(fileURLWithPath: path)) } catch { problems += error.problems }
+                    checked += 1
+                }
+            }
+            for problem in problems { print(problem) }
+            if !problems.isEmpty {
+                throw CLIError.failure("\(problems.count) problem\(problems.count == 1 ? "" : "s") in the catalog")
+            }
+            print("\(checked) files checked, no problems")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the questionnaires and the tiers they are sent to.")
+        @OptionGroup var location: CatalogLocation
+        @Flag(help: "Print JSON.") var json = false
+
+        struct Line: Encodable { let key: String; let version: Int; let title: String; let tiers: [Tier]; let questions: Int }
+
+        func run() async throws {
+            let catalog = try location.load()
+            let lines = catalog.questionnaires.map { Line(key: $0.key, version: $0.version, title: $0.title, tiers: $0.tiers, questions: $0.questions.count) }
+            if json { return try Output.json(lines) }
+            print(Output.table(["KEY", "VERSION", "TIERS", "QUESTIONS", "TITLE"], lines.map {
+                [$0.key, String($0.version), $0.tiers.map(\.rawValue).joined(separator: ","), String($0.questions), $0.title]
+            }))
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print a questionnaire as a readable outline, domain by domain.")
+        @Argument(help: "The questionnaire's key (tprm questionnaire list shows them).") var key: String
+        @OptionGroup var location: CatalogLocation
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let catalog = try location.load()
+            guard let questionnaire = catalog.questionnaire(key) else {
+                throw CLIError.usage("no questionnaire \"\(key)\" (expected \(catalog.questionnaires.map(\.key).joined(separator: ", ")))")
+            }
+            if json { return try Output.json(questionnaire) }
+            var lines = ["\(questionnaire.title) (\(questionnaire.key), version \(questionnaire.version)) · tiers: \(questionnaire.tiers.map(\.rawValue).joined(separator: ", "))",
+                         questionnaire.description, ""]
+            for (index, domain) in questionnaire.domains.enumerated() {
+                let questions = questionnaire.questions.filter { $0.domain == domain.key }
+                lines.append("\(index + 1). \(domain.title) (weight \(domain.weight), \(questions.count) questions)")
+                for question in questions {
+                    var flags: [String] = [question.type.rawValue]
+                    if let weight = question.weight { flags.append("weight \(weight)") }
+                    if question.evidence == .required { flags.append("evidence required") }
+                    if !question.required { flags.append("optional") }
+                    lines.append("   \(question.id)  \(question.text)")
+                    lines.append("           [\(flags.joined(separator: ", "))]")
+                    if !question.options.isEmpty, question.type != .yesNo {
+                        lines.append("           " + question.options.map { "\($0.label) (\($0.score))" }.joined(separator: " · "))
+                    }
+                    if let showIf = question.showIf { lines.append("           shown when \(showIf.question) is \(showIf.values.joined(separator: " or "))") }
+                    if !question.knockOut.isEmpty { lines.append("           knock-out: \(question.knockOut.joined(separator: ", "))") }
+                    lines.append("           refs: \(question.references.map(\.description).joined(separator: "; "))")
+                }
+                lines.append("")
+            }
+            print(lines.joined(separator: "\n"))
+        }
+    }
+}
