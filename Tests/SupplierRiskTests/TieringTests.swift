@@ -86,6 +86,18 @@ import Testing
         #expect(rules.assess(Self.profile()).reasons.allSatisfy { $0.kind == .dimension }, "no override when its fact is absent")
     }
 
+    @Test func theShippedScoringParametersAreReadAndRated() throws {
+        let parameters = try ScoringConfiguration.load(Self.shipped).parameters
+        #expect(parameters.components.values.reduce(0, +) == 100)
+        #expect(parameters.rating(of: 0) == .low)
+        #expect(parameters.rating(of: 25) == .low)
+        #expect(parameters.rating(of: 25.01) == .medium)
+        #expect(parameters.rating(of: 75.5) == .critical)
+        #expect(parameters.evidenceConfidence[.reviewerAccepted] == 1.0)
+        #expect(parameters.incidentPoints[.critical] == 60)
+        #expect(parameters.lateNoticePoints == 10)
+    }
+
     @Test func theShippedFileHasACadenceForEveryTier() throws {
         let configuration = try ScoringConfiguration.load(Self.shipped)
         #expect(configuration.cadence[.critical]?.months == 12)
@@ -134,10 +146,22 @@ import Testing
             .replacingOccurrences(of: "    - when: {decision_impact: automated}", with: "    - when: {decision_impact: automated, ai_act_class: gpai}")
             .replacingOccurrences(of: "version: 1", with: "version: 1\nweights: {}")
         #expect(problems(text) == [
-            "scoring.yaml:4:1: scoring.yaml: unknown key \"weights\" (expected cadence, tiering, version)",
+            "scoring.yaml:4:1: scoring.yaml: unknown key \"weights\" (expected cadence, scoring, tiering, version)",
             "scoring.yaml:33:13: tiering.overrides[1].when must name exactly one fact, such as {decision_impact: automated}",
             "scoring.yaml:43:43: cadence.critical.check_in_months (12) must be shorter than months (12)",
             "scoring.yaml:45:20: cadence.medium.months must be a whole number above 0, not \"0\"",
+        ])
+    }
+
+    @Test func scoringParametersAreChecked() throws {
+        #expect(try problems(replacing: "components: {inherent: 35,", with: "components: {inherent: 45,") == [
+            "scoring.yaml:54:15: scoring.components must add up to 100, not 110",
+        ])
+        #expect(try problems(replacing: "ratings: {low: 25, medium: 50,", with: "ratings: {low: 55, medium: 50,") == [
+            "scoring.yaml:52:12: scoring.ratings must rise from low to critical, and critical must be 100",
+        ])
+        #expect(try problems(replacing: "self_attested: 0.6", with: "self_attested: 1.6") == [
+            "scoring.yaml:60:40: scoring.evidence_confidence.self_attested must be a number from 0 to 1",
         ])
     }
 

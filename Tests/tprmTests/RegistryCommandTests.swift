@@ -91,6 +91,16 @@ import Testing
         #expect(try count("audit_log") == 0)
     }
 
+    @Test func aNameWithQuotesMarkupAndSQLIsShownVerbatim() throws {
+        let name = "O'Brien \"Labs\" <script>alert(1)</script>'); DROP TABLE vendors; --"
+        let added = try tprm(["vendor", "add", name, "--slug", "obrien", "--owner", "Legal", "--offering", "agent", "--data", "public",
+                              "--impact", "none", "--ai-act", "minimal", "--criticality", "low"])
+        #expect(added.status == 0, "\(added.standardError)")
+        #expect(try tprm(["vendor", "show", "obrien"]).standardOutput.hasPrefix("\(name) (obrien) · prospect"))
+        #expect(try tprm(["vendor", "list"]).standardOutput.contains(name))
+        #expect(try count("vendors") == 1)
+    }
+
     @Test func importLoadsAFileOrNothing() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tprm-import-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -1,7 +1,7 @@
 public import Foundation
 import Yams
 
-/// `questionnaires/scoring.yaml`: the tiering rules and the re-assessment cadence per tier.
+/// `questionnaires/scoring.yaml`: the tiering rules, the re-assessment cadence per tier and the score's parameters.
 public struct ScoringConfiguration: Sendable, Hashable {
     /// The file's own version number, raised whenever its meaning changes.
     public let version: Int
@@ -9,6 +9,8 @@ public struct ScoringConfiguration: Sendable, Hashable {
     public let tiering: TieringRules
     /// How often each tier is re-assessed.
     public let cadence: [Tier: Cadence]
+    /// The parameters of the residual-risk score.
+    public let parameters: ScoringParameters
 
     /// The time between periodic assessments of a tier.
     public struct Cadence: Sendable, Hashable {
@@ -40,13 +42,15 @@ public struct ScoringConfiguration: Sendable, Hashable {
 
     private static func read(_ root: Node?, _ reader: YAMLReader) -> ScoringConfiguration? {
         guard let root else { return nil }
-        guard let top = reader.mapping(root, "scoring.yaml", allowed: ["version", "tiering", "cadence"], required: ["version", "tiering", "cadence"]) else { return nil }
+        let sections = ["version", "tiering", "cadence", "scoring"]
+        guard let top = reader.mapping(root, "scoring.yaml", allowed: Set(sections), required: sections) else { return nil }
         let node = Dictionary(top.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
         let version = reader.positiveInt(node["version"], "version")
         let tiering = readTiering(node["tiering"], reader)
         let cadence = readCadence(node["cadence"], reader)
-        guard let version, let tiering, let cadence else { return nil }
-        return ScoringConfiguration(version: version, tiering: tiering, cadence: cadence)
+        let parameters = ScoringParameters.read(node["scoring"], reader)
+        guard let version, let tiering, let cadence, let parameters else { return nil }
+        return ScoringConfiguration(version: version, tiering: tiering, cadence: cadence, parameters: parameters)
     }
 
     private static func readTiering(_ node: Node?, _ reader: YAMLReader) -> TieringRules? {
