@@ -17,20 +17,14 @@ public struct CertificationStore: Sendable {
         vendor slug: String, standard: Certification.Standard, issuer: String, scope: String,
         issuedOn: Date?, expiresOn: Date, actor: String
     ) throws -> Certification {
-        do {
-            return try pool.transaction { connection in
-                let vendorID = try VendorLookup.id(connection, slug: slug)
-                let id = try connection.query("""
-                    INSERT INTO certifications (vendor_id, standard, issuer, scope, issued_on, expires_on)
-                    VALUES (\(vendorID), \(standard.rawValue), \(issuer), \(scope), \(issuedOn)::date, \(expiresOn)::date)
-                    RETURNING id
-                    """)[0].decode(Int.self, at: 0)
-                try Audit.record(connection, actor: actor, action: .create, entity: "certification", id: String(id), before: nil,
-                                 after: try RowSnapshot.json(connection, table: "certifications", id: id))
-                return try Self.read(connection, where: "c.id = $1", id)[0]
-            }
-        } catch {
-            throw StorageError.mapping(error, subject: slug)
+        try VendorChild.create(pool, vendor: slug, entity: "certification", table: "certifications", actor: actor) { connection, vendorID in
+            try connection.query("""
+                INSERT INTO certifications (vendor_id, standard, issuer, scope, issued_on, expires_on)
+                VALUES (\(vendorID), \(standard.rawValue), \(issuer), \(scope), \(issuedOn)::date, \(expiresOn)::date)
+                RETURNING id
+                """)[0].decode(Int.self, at: 0)
+        } read: { connection, id in
+            try Self.read(connection, where: "c.id = $1", id)[0]
         }
     }
 
@@ -73,20 +67,14 @@ public struct ContractStore: Sendable {
         vendor slug: String, reference: String, effectiveOn: Date, expiresOn: Date?, renewalNoticeDays: Int?,
         annualValue: Decimal?, currency: String?, actor: String
     ) throws -> Contract {
-        do {
-            return try pool.transaction { connection in
-                let vendorID = try VendorLookup.id(connection, slug: slug)
-                let id = try connection.query("""
-                    INSERT INTO contracts (vendor_id, reference, effective_on, expires_on, renewal_notice_days, annual_value, currency)
-                    VALUES (\(vendorID), \(reference), \(effectiveOn)::date, \(expiresOn)::date, \(renewalNoticeDays), \(annualValue), \(currency))
-                    RETURNING id
-                    """)[0].decode(Int.self, at: 0)
-                try Audit.record(connection, actor: actor, action: .create, entity: "contract", id: String(id), before: nil,
-                                 after: try RowSnapshot.json(connection, table: "contracts", id: id))
-                return try Self.read(connection, where: "k.id = $1", id)[0]
-            }
-        } catch {
-            throw StorageError.mapping(error, subject: slug)
+        try VendorChild.create(pool, vendor: slug, entity: "contract", table: "contracts", actor: actor) { connection, vendorID in
+            try connection.query("""
+                INSERT INTO contracts (vendor_id, reference, effective_on, expires_on, renewal_notice_days, annual_value, currency)
+                VALUES (\(vendorID), \(reference), \(effectiveOn)::date, \(expiresOn)::date, \(renewalNoticeDays), \(annualValue), \(currency))
+                RETURNING id
+                """)[0].decode(Int.self, at: 0)
+        } read: { connection, id in
+            try Self.read(connection, where: "k.id = $1", id)[0]
         }
     }
 
@@ -194,20 +182,14 @@ public struct IncidentStore: Sendable {
         vendor slug: String, title: String, category: Incident.Category, severity: Incident.Severity,
         occurredAt: Date, detectedAt: Date, vendorNotifiedAt: Date?, actor: String
     ) throws -> Incident {
-        do {
-            return try pool.transaction { connection in
-                let vendorID = try VendorLookup.id(connection, slug: slug)
-                let id = try connection.query("""
-                    INSERT INTO incidents (vendor_id, title, category, severity, occurred_at, detected_at, vendor_notified_at)
-                    VALUES (\(vendorID), \(title), \(category.rawValue), \(severity.rawValue), \(occurredAt), \(detectedAt), \(vendorNotifiedAt))
-                    RETURNING id
-                    """)[0].decode(Int.self, at: 0)
-                try Audit.record(connection, actor: actor, action: .create, entity: "incident", id: String(id), before: nil,
-                                 after: try RowSnapshot.json(connection, table: "incidents", id: id))
-                return try Self.read(connection, where: "i.id = $1", id)[0]
-            }
-        } catch {
-            throw StorageError.mapping(error, subject: slug)
+        try VendorChild.create(pool, vendor: slug, entity: "incident", table: "incidents", actor: actor) { connection, vendorID in
+            try connection.query("""
+                INSERT INTO incidents (vendor_id, title, category, severity, occurred_at, detected_at, vendor_notified_at)
+                VALUES (\(vendorID), \(title), \(category.rawValue), \(severity.rawValue), \(occurredAt), \(detectedAt), \(vendorNotifiedAt))
+                RETURNING id
+                """)[0].decode(Int.self, at: 0)
+        } read: { connection, id in
+            try Self.read(connection, where: "i.id = $1", id)[0]
         }
     }
 
@@ -272,6 +254,27 @@ public struct IncidentStore: Sendable {
                 vendorNotifiedAt: try row.decode(Date?.self, "vendor_notified_at"),
                 status: try RawColumn.decode(Incident.Status.self, row, "status"),
                 resolution: try row.decode(String?.self, "resolution"), resolvedAt: try row.decode(Date?.self, "resolved_at"))
+        }
+    }
+}
+
+/// Registers a row that belongs to a vendor: one transaction that finds the
+/// vendor, inserts, audits the new row and reads it back.
+enum VendorChild {
+    static func create<Record>(
+        _ pool: PostgresPool, vendor slug: String, entity: String, table: String, actor: String,
+        insert: (Connection, _ vendorID: Int) throws -> Int,
+        read: (Connection, _ id: Int) throws -> Record
+    ) throws -> Record {
+        do {
+            return try pool.transaction { connection in
+                let id = try insert(connection, try VendorLookup.id(connection, slug: slug))
+                try Audit.record(connection, actor: actor, action: .create, entity: entity, id: String(id), before: nil,
+                                 after: try RowSnapshot.json(connection, table: table, id: id))
+                return try read(connection, id)
+            }
+        } catch {
+            throw StorageError.mapping(error, subject: slug)
         }
     }
 }

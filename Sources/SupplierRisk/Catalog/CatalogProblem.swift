@@ -1,3 +1,15 @@
+import Foundation
+
+/// Reading a catalog file as text.
+enum CatalogFile {
+    static func text(_ file: URL) throws(CatalogError) -> String {
+        guard let data = FileManager.default.contents(atPath: file.path), let text = String(data: data, encoding: .utf8) else {
+            throw CatalogError(problems: [CatalogProblem(file: file.path, line: 1, column: 1, message: "cannot be read as UTF-8 text")])
+        }
+        return text
+    }
+}
+
 /// One thing wrong in a catalog file, at a position: `scoring.yaml:12:5: unknown tier "extreme" …`.
 public struct CatalogProblem: Sendable, Hashable, CustomStringConvertible {
     /// The file's path as given to the loader.

@@ -6,10 +6,7 @@ extension Questionnaire {
     ///
     /// - Throws: ``CatalogError`` listing every problem with its line and column.
     public static func load(_ file: URL) throws(CatalogError) -> Questionnaire {
-        guard let data = FileManager.default.contents(atPath: file.path), let text = String(data: data, encoding: .utf8) else {
-            throw CatalogError(problems: [CatalogProblem(file: file.path, line: 1, column: 1, message: "cannot be read as UTF-8 text")])
-        }
-        return try parse(text, file: file.path, key: file.deletingPathExtension().lastPathComponent)
+        try parse(CatalogFile.text(file), file: file.path, key: file.deletingPathExtension().lastPathComponent)
     }
 
     /// Validates a questionnaire's text; `file` names it in problems, `key` is what its key must be.

@@ -24,10 +24,7 @@ public struct ScoringConfiguration: Sendable, Hashable {
     ///
     /// - Throws: ``CatalogError`` listing every problem with its line and column.
     public static func load(_ file: URL) throws(CatalogError) -> ScoringConfiguration {
-        guard let data = FileManager.default.contents(atPath: file.path), let text = String(data: data, encoding: .utf8) else {
-            throw CatalogError(problems: [CatalogProblem(file: file.path, line: 1, column: 1, message: "cannot be read as UTF-8 text")])
-        }
-        return try parse(text, file: file.path)
+        try parse(CatalogFile.text(file), file: file.path)
     }
 
     /// Validates the text of a scoring file; `file` names it in problems.

@@ -62,6 +62,9 @@ extension VendorCommand {
             lines.append("\(vendor.name) (\(vendor.slug)) · \(vendor.status.rawValue) · owner: \(vendor.businessOwner)" + (vendor.contactEmail.map { " · contact: \($0)" } ?? ""))
             lines.append("")
             lines.append("Tier: \(vendor.tier.rawValue)")
+            if report.tier.tier != vendor.tier {
+                lines.append("  note: the rules in scoring.yaml now give tier \(report.tier.tier.rawValue); any vendor update applies them")
+            }
             let decisive = Set(report.tier.decisive.map(\.fact))
             lines.append(Output.table(["", "FACT", "REACHES"], report.tier.reasons.map {
                 [decisive.contains($0.fact) ? "▸" : " ", $0.kind == .override ? "override: \($0.fact)" : $0.fact, $0.tier.rawValue]
