@@ -46,11 +46,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "ScoringPipeline",
+            dependencies: [
+                "Postgres",
+                "Storage",
+                "SupplierRisk",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "tprm",
             dependencies: [
                 "Postgres",
                 "Storage",
+                "ScoringPipeline",
                 "SupplierRisk",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -88,6 +99,11 @@ let package = Package(
         .testTarget(
             name: "StorageTests",
             dependencies: ["Storage", "Postgres", "SupplierRisk", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ScoringPipelineTests",
+            dependencies: ["ScoringPipeline", "Storage", "Postgres", "SupplierRisk", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

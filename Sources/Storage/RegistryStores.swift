@@ -42,12 +42,14 @@ public struct CertificationStore: Sendable {
         return try connection.query(PostgresQuery(unsafeSQL: """
             SELECT c.id, c.standard, c.issuer, c.scope, c.issued_on, c.expires_on
             FROM certifications c WHERE \(condition) ORDER BY c.expires_on DESC, c.id
-            """, bindings: bindings)).map { row in
-            Certification(
-                id: try row.decode(Int.self, "id"), standard: try RawColumn.decode(Certification.Standard.self, row, "standard"),
-                issuer: try row.decode(String.self, "issuer"), scope: try row.decode(String.self, "scope"),
-                issuedOn: try row.decode(Date?.self, "issued_on"), expiresOn: try row.decode(Date.self, "expires_on"))
-        }
+            """, bindings: bindings)).map(certification)
+    }
+
+    static func certification(_ row: PostgresRow) throws -> Certification {
+        Certification(
+            id: try row.decode(Int.self, "id"), standard: try RawColumn.decode(Certification.Standard.self, row, "standard"),
+            issuer: try row.decode(String.self, "issuer"), scope: try row.decode(String.self, "scope"),
+            issuedOn: try row.decode(Date?.self, "issued_on"), expiresOn: try row.decode(Date.self, "expires_on"))
     }
 }
 
@@ -245,16 +247,18 @@ public struct IncidentStore: Sendable {
                    i.status, i.resolution, i.resolved_at
             FROM incidents i JOIN vendors v ON v.id = i.vendor_id
             WHERE \(condition) ORDER BY i.occurred_at DESC, i.id DESC
-            """, bindings: bindings)).map { row in
-            Incident(
-                id: try row.decode(Int.self, "id"), vendor: try row.decode(String.self, "slug"), title: try row.decode(String.self, "title"),
-                category: try RawColumn.decode(Incident.Category.self, row, "category"),
-                severity: try RawColumn.decode(Incident.Severity.self, row, "severity"),
-                occurredAt: try row.decode(Date.self, "occurred_at"), detectedAt: try row.decode(Date.self, "detected_at"),
-                vendorNotifiedAt: try row.decode(Date?.self, "vendor_notified_at"),
-                status: try RawColumn.decode(Incident.Status.self, row, "status"),
-                resolution: try row.decode(String?.self, "resolution"), resolvedAt: try row.decode(Date?.self, "resolved_at"))
-        }
+            """, bindings: bindings)).map(incident)
+    }
+
+    static func incident(_ row: PostgresRow) throws -> Incident {
+        Incident(
+            id: try row.decode(Int.self, "id"), vendor: try row.decode(String.self, "slug"), title: try row.decode(String.self, "title"),
+            category: try RawColumn.decode(Incident.Category.self, row, "category"),
+            severity: try RawColumn.decode(Incident.Severity.self, row, "severity"),
+            occurredAt: try row.decode(Date.self, "occurred_at"), detectedAt: try row.decode(Date.self, "detected_at"),
+            vendorNotifiedAt: try row.decode(Date?.self, "vendor_notified_at"),
+            status: try RawColumn.decode(Incident.Status.self, row, "status"),
+            resolution: try row.decode(String?.self, "resolution"), resolvedAt: try row.decode(Date?.self, "resolved_at"))
     }
 }
 

@@ -1,5 +1,5 @@
 /// A due-diligence questionnaire template: a file of the catalog, versioned.
-public struct Questionnaire: Sendable, Hashable, Encodable {
+public struct Questionnaire: Sendable, Hashable, Codable {
     /// Its key, the file's name without `.yaml`.
     public let key: String
     /// Raised whenever a question changes.
@@ -14,7 +14,7 @@ public struct Questionnaire: Sendable, Hashable, Encodable {
     public let questions: [Question]
 
     /// A risk domain: a group of questions weighed together.
-    public struct Domain: Sendable, Hashable, Encodable {
+    public struct Domain: Sendable, Hashable, Codable {
         public let key: String
         public let title: String
         /// The domain's weight among the questionnaire's domains.
@@ -22,36 +22,36 @@ public struct Questionnaire: Sendable, Hashable, Encodable {
     }
 
     /// How a question is answered.
-    public enum AnswerType: String, Sendable, Hashable, Encodable, CaseIterable {
+    public enum AnswerType: String, Sendable, Hashable, Codable, CaseIterable {
         case yesNo = "yes_no", single, multi, number, date, text, file
     }
 
     /// Whether an answer needs a document behind it.
-    public enum Evidence: String, Sendable, Hashable, Encodable, CaseIterable {
+    public enum Evidence: String, Sendable, Hashable, Codable, CaseIterable {
         case required, optional, none
     }
 
     /// A choice of a yes/no, single or multi question, with its score (0–100).
-    public struct Option: Sendable, Hashable, Encodable {
+    public struct Option: Sendable, Hashable, Codable {
         public let value: String
         public let label: String
         public let score: Int
     }
 
     /// A score for numbers (or, for dates, the age in months) up to `max`; the last band has no max.
-    public struct Band: Sendable, Hashable, Encodable {
+    public struct Band: Sendable, Hashable, Codable {
         public let max: Double?
         public let score: Int
     }
 
     /// Shows a question only when another question's answer is one of `values`.
-    public struct ShowIf: Sendable, Hashable, Encodable {
+    public struct ShowIf: Sendable, Hashable, Codable {
         public let question: String
         public let values: [String]
     }
 
     /// One question.
-    public struct Question: Sendable, Hashable, Encodable {
+    public struct Question: Sendable, Hashable, Codable {
         public let id: String
         public let domain: String
         public let text: String
@@ -77,8 +77,8 @@ public struct Questionnaire: Sendable, Hashable, Encodable {
 }
 
 /// A pointer into a framework: `ISO42001:A.10.3`, `NIST-AI-RMF:GOVERN-6.1`, `EU-AI-ACT:Art.26`.
-public struct Reference: Sendable, Hashable, Encodable, CustomStringConvertible {
-    public enum Framework: String, Sendable, Hashable, Encodable, CaseIterable {
+public struct Reference: Sendable, Hashable, Codable, CustomStringConvertible {
+    public enum Framework: String, Sendable, Hashable, Codable, CaseIterable {
         case iso42001 = "ISO42001"
         case nistAIRMF = "NIST-AI-RMF"
         case nistAI600 = "NIST-AI-600-1"

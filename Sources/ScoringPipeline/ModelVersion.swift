@@ -1,0 +1,19 @@
+public import Foundation
+public import Postgres
+
+/// The version of the scoring model: a digest of the files that define it.
+public enum ModelVersion {
+    /// The first 16 hex digits of the SHA-256 of the scoring and clause files, computed by the server
+    /// (so the pure domain needs no cryptography package).
+    public static func compute(catalogDirectory: URL, on pool: PostgresPool) throws -> String {
+        var bytes = Data()
+        for name in ["scoring.yaml", "contract-clauses.yaml"] {
+            bytes.append(try Data(contentsOf: catalogDirectory.appendingPathComponent(name)))
+            bytes.append(0)
+        }
+        let digest = bytes
+        return try pool.withConnection { connection in
+            try connection.query("SELECT left(encode(sha256(\(digest)), 'hex'), 16)")[0].decode(String.self, at: 0)
+        }
+    }
+}

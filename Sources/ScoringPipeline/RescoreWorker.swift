@@ -1,0 +1,168 @@
+public import Foundation
+public import Logging
+public import Postgres
+import Storage
+public import SupplierRisk
+
+/// Turns queued vendors into stored scores.
+///
+/// Each lane loops on a thread of its own: claim a batch with `SKIP LOCKED`
+/// and load its inputs (database), score every vendor of it at once on all
+/// cores (`DispatchQueue.concurrentPerform`), then write scores, history and
+/// job removal in the claiming transaction (database). With two or more lanes
+/// one lane's database work overlaps another's scoring. Lanes wake on
+/// `NOTIFY rescore` and poll every `pollInterval` as well, so a lost
+/// notification or a dead listener delays work but never strands it.
+///
+/// `@unchecked Sendable`: the mutable state (`stopped`) is guarded by `lock`;
+/// everything else is immutable or Sendable.
+public final class RescoreWorker: @unchecked Sendable {
+    /// How a worker runs.
+    public struct Configuration: Sendable {
+        /// Jobs claimed per transaction.
+        public var batchSize: Int = 500
+        /// Batches in flight at once.
+        public var lanes: Int = 2
+        /// Attempts before a failing vendor is left with its error.
+        public var maxAttempts: Int = 5
+        /// How often lanes look for work without a notification.
+        public var pollInterval: Duration = .seconds(2)
+
+        /// Creates the defaults.
+        public init() {}
+    }
+
+    private let pool: PostgresPool
+    private let model: ScoringModel
+    private let catalog: Catalog
+    /// Identifies the scoring files every score was computed with.
+    public let modelVersion: String
+    private let configuration: Configuration
+    private let logger: Logger
+    private let lock = NSLock()
+    private var stopped = false
+    private let wake = DispatchSemaphore(value: 0)
+    private var listener: PostgresListener?
+
+    /// Creates a worker; nothing runs until `run()` or `drain()`.
+    public init(pool: PostgresPool, catalog: Catalog, modelVersion: String, configuration: Configuration = Configuration(), logger: Logger = Logger(label: "tprm.worker")) {
+        self.pool = pool
+        self.catalog = catalog
+        self.model = ScoringModel(configuration: catalog.scoring, library: catalog.clauses)
+        self.modelVersion = modelVersion
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    private var isStopped: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return stopped
+    }
+
+    /// Claims, scores and stores one batch; returns how many jobs it took (0 when nothing is due).
+    @discardableResult
+    public func processBatch(asOf: Date = Date()) throws -> Int {
+        try pool.withConnection { connection in
+            try connection.transaction { connection in
+                let jobs = try RescoreBatch.claim(connection, limit: configuration.batchSize, asOf: asOf, catalog: catalog)
+                guard !jobs.isEmpty else { return 0 }
+                let outcomes = score(jobs)
+                try RescoreBatch.finish(connection, jobs: jobs, outcomes: outcomes, modelVersion: modelVersion, asOf: asOf, maxAttempts: configuration.maxAttempts)
+                let failed = outcomes.filter { if case .failed = $0 { true } else { false } }.count
+                logger.debug("scored a batch", metadata: ["jobs": "\(jobs.count)", "failed": "\(failed)"])
+                return jobs.count
+            }
+        }
+    }
+
+    /// Scores jobs on every core; a job whose inputs failed to load fails alone.
+    func score(_ jobs: [RescoreBatch.Job]) -> [RescoreBatch.Outcome] {
+        let results = Results(count: jobs.count)
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
+            switch jobs[index].inputs {
+            case .success(let inputs): results.set(index, .scored(model.score(inputs)))
+            case .failure(let error): results.set(index, .failed(error.description))
+            }
+        }
+        return results.all
+    }
+
+    /// Processes batches until nothing is due; returns how many jobs were taken.
+    @discardableResult
+    public func drain() throws -> Int {
+        var total = 0
+        while case let count = try processBatch(), count > 0 { total += count }
+        return total
+    }
+
+    /// Queues vendors never scored or scored with another model version (a changed scoring.yaml), then works
+    /// until `stop()`: lanes on threads of their own, a listener on its own connection.
+    public func run(listenerConfiguration: PostgresConfiguration) throws {
+        let queued = try ScoringStore(pool: pool).enqueueOutdated(modelVersion: modelVersion)
+        if queued > 0 { logger.info("queued vendors whose score is missing or from another model version", metadata: ["vendors": "\(queued)"]) }
+        let listener = PostgresListener(configuration: listenerConfiguration, channels: ["rescore"], logger: logger)
+        lock.lock()
+        self.listener = listener
+        lock.unlock()
+        let lanes = DispatchGroup()
+        let listening = DispatchGroup()
+        listening.enter()
+        Thread.detachNewThread { [self] in
+            listener.run { event in
+                switch event {
+                case .notification, .connected: for _ in 0..<configuration.lanes { wake.signal() }
+                case .disconnected(let reason): logger.warning("rescore listener disconnected; polling meanwhile", metadata: ["reason": "\(reason)"])
+                }
+            }
+            listening.leave()
+        }
+        for lane in 0..<configuration.lanes {
+            lanes.enter()
+            Thread.detachNewThread { [self] in
+                while !isStopped {
+                    do {
+                        if try processBatch() > 0 { continue }
+                    } catch {
+                        logger.error("a batch failed; its jobs stay queued", metadata: ["lane": "\(lane)", "error": "\(error)"])
+                    }
+                    _ = wake.wait(timeout: .now() + configuration.pollInterval.timeInterval)
+                }
+                lanes.leave()
+            }
+        }
+        lanes.wait()
+        listener.stop()
+        listening.wait()
+    }
+
+    /// Makes `run` return after the batches in flight are stored; the rest stays queued.
+    public func stop() {
+        lock.lock()
+        stopped = true
+        let listener = self.listener
+        lock.unlock()
+        listener?.stop()
+        for _ in 0..<max(1, configuration.lanes) { wake.signal() }
+    }
+}
+
+/// Outcomes written by concurrent iterations, each index once.
+private final class Results: @unchecked Sendable {
+    private var storage: [RescoreBatch.Outcome?]
+    private let lock = NSLock()
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ outcome: RescoreBatch.Outcome) {
+        lock.lock()
+        storage[index] = outcome
+        lock.unlock()
+    }
+    var all: [RescoreBatch.Outcome] { storage.map { $0 ?? .failed("not scored") } }
+}
+
+extension Duration {
+    var timeInterval: TimeInterval {
+        let (seconds, attoseconds) = components
+        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
+    }
+}

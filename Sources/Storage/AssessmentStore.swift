@@ -1,0 +1,63 @@
+public import Foundation
+public import Postgres
+public import SupplierRisk
+
+/// Assessments: a questionnaire snapshot sent to a vendor, and its answers.
+public struct AssessmentStore: Sendable {
+    let pool: PostgresPool
+
+    /// Creates a store on a pool.
+    public init(pool: PostgresPool) { self.pool = pool }
+
+    /// Records a submitted assessment with its answers, as the portal will when a supplier submits.
+    ///
+    /// The questionnaire is stored as a snapshot with its SHA-256, so later catalog edits never change what was asked.
+    /// - Returns: the assessment's id.
+    @discardableResult
+    public func recordSubmitted(
+        vendor slug: String, questionnaire: Questionnaire, reason: String, sentAt: Date, submittedAt: Date,
+        answers: [String: Answer], actor: String
+    ) throws -> Int {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        let content = String(decoding: try encoder.encode(questionnaire), as: UTF8.self)
+        do {
+            return try pool.transaction { connection in
+                let vendorID = try VendorLookup.id(connection, slug: slug)
+                let id = try connection.query("""
+                    INSERT INTO assessments (vendor_id, template_key, template_version, content, content_hash, reason, status, sent_at, due_at, submitted_at)
+                    VALUES (\(vendorID), \(questionnaire.key), \(questionnaire.version), \(content)::jsonb, encode(sha256(convert_to(\(content), 'UTF8')), 'hex'),
+                            \(reason), 'submitted', \(sentAt), \(sentAt.addingTimeInterval(30 * 86_400)), \(submittedAt))
+                    RETURNING id
+                    """)[0].decode(Int.self, at: 0)
+                let ids = answers.keys.sorted()
+                try connection.execute("""
+                    INSERT INTO answers (assessment_id, question_id, value, answered_at, evidence_refs, verdict, reviewed_at)
+                    SELECT \(id), a.question, a.value::jsonb, a.answered_at,
+                           CASE WHEN a.evidence THEN ARRAY['attached'] ELSE '{}' END,
+                           NULLIF(a.verdict, ''), CASE WHEN a.verdict = '' THEN NULL ELSE a.answered_at END
+                    FROM unnest(\(ids)::text[], \(ids.map { AnswerJSON.encode(answers[$0]!.value) })::text[],
+                                \(ids.map { answers[$0]!.answeredAt.postgresText })::timestamptz[],
+                                \(ids.map { answers[$0]!.hasEvidence ? "t" : "f" })::boolean[],
+                                \(ids.map { answers[$0]!.verdict?.rawValue ?? "" })::text[])
+                         AS a (question, value, answered_at, evidence, verdict)
+                    """)
+                try Audit.record(connection, actor: actor, action: .create, entity: "assessment", id: String(id), before: nil,
+                                 after: try RowSnapshot.json(connection, table: "assessments", id: id))
+                return id
+            }
+        } catch {
+            throw StorageError.mapping(error, subject: slug)
+        }
+    }
+}
+
+extension Date {
+    /// ISO 8601 with microseconds, for arrays of timestamps bound as text.
+    var postgresText: String {
+        var buffer: [UInt8] = []
+        self.encodeCopyField(into: &buffer)
+        return String(decoding: buffer, as: UTF8.self)
+    }
+}

@@ -1,0 +1,190 @@
+public import Foundation
+public import Postgres
+public import SupplierRisk
+
+/// One batch of the rescore queue, claimed inside a transaction on a connection of its own.
+///
+/// The queue rows stay locked (`FOR UPDATE SKIP LOCKED`) until `finish`
+/// commits scores, history and the removal of the jobs together, so a
+/// worker killed mid-batch leaves its jobs to another.
+public enum RescoreBatch {
+    /// A claimed vendor and what it is scored from.
+    public struct Job: Sendable {
+        public let vendorID: Int
+        public let attempts: Int
+        /// The inputs, or why they could not be loaded.
+        public let inputs: Result<ScoringInputs, LoadError>
+    }
+
+    /// Why a vendor's inputs could not be read.
+    public struct LoadError: Error, Sendable, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// The outcome of scoring one job.
+    public enum Outcome: Sendable {
+        case scored(Score)
+        case failed(String)
+    }
+
+    /// Claims up to `limit` due jobs and loads their inputs in a few set-based queries.
+    /// Call inside a transaction; the claim lasts until it ends.
+    public static func claim(_ connection: Connection, limit: Int, asOf: Date, catalog: Catalog) throws -> [Job] {
+        let claimed = try connection.query("""
+            SELECT vendor_id, attempts FROM rescore_queue WHERE next_attempt_at <= now()
+            ORDER BY next_attempt_at, vendor_id LIMIT \(limit) FOR UPDATE SKIP LOCKED
+            """).decode((Int, Int).self)
+        guard !claimed.isEmpty else { return [] }
+        let ids = claimed.map(\.0)
+        let idList = ids.map(String.init)
+
+        var vendors: [Int: Vendor] = [:]
+        for row in try connection.query(PostgresQuery(
+            unsafeSQL: "SELECT \(VendorStore.columns) FROM vendors v WHERE v.id = ANY($1::bigint[])", bindings: bindings(idList))) {
+            let vendor = try VendorStore.vendor(row)
+            vendors[vendor.id] = vendor
+        }
+        // The latest submitted or completed assessment of each vendor, and its answers.
+        let assessments = try connection.query("""
+            SELECT DISTINCT ON (vendor_id) id, vendor_id, content::text
+            FROM assessments WHERE vendor_id = ANY(\(idList)::bigint[]) AND status IN ('submitted', 'under_review', 'completed')
+            ORDER BY vendor_id, submitted_at DESC, id DESC
+            """).decode((Int, Int, String).self)
+        var answers: [Int: [String: Answer]] = [:]
+        for (assessment, question, value, answeredAt, evidence, verdict) in try connection.query("""
+            SELECT assessment_id, question_id, value::text, answered_at, cardinality(evidence_refs) > 0, verdict
+            FROM answers WHERE assessment_id = ANY(\(assessments.map { String($0.0) })::bigint[])
+            """).decode((Int, String, String, Date, Bool, String?).self) {
+            guard let decoded = AnswerJSON.decode(value) else { continue }
+            answers[assessment, default: [:]][question] = Answer(
+                value: decoded, answeredAt: answeredAt, hasEvidence: evidence, verdict: verdict.flatMap(Answer.Verdict.init(rawValue:)))
+        }
+        var clauses: [Int: [ClauseStatusRecord]] = [:]
+        for (vendorID, key, status, updatedAt) in try connection.query("""
+            SELECT k.vendor_id, c.clause_key, c.status, c.updated_at
+            FROM contract_clauses c JOIN contracts k ON k.id = c.contract_id
+            WHERE k.vendor_id = ANY(\(idList)::bigint[]) AND k.effective_on <= \(asOf)::date AND (k.expires_on IS NULL OR k.expires_on >= \(asOf)::date)
+            """).decode((Int, String, String, Date).self) {
+            guard let status = ClauseStatus(rawValue: status) else { continue }
+            clauses[vendorID, default: []].append(ClauseStatusRecord(key: key, status: status, note: "", verifiedBy: nil, updatedAt: updatedAt))
+        }
+        var incidents: [Int: [Incident]] = [:]
+        for row in try connection.query(PostgresQuery(unsafeSQL: """
+            SELECT i.vendor_id, i.id, v.slug, i.title, i.category, i.severity, i.occurred_at, i.detected_at, i.vendor_notified_at,
+                   i.status, i.resolution, i.resolved_at
+            FROM incidents i JOIN vendors v ON v.id = i.vendor_id WHERE i.vendor_id = ANY($1::bigint[])
+            """, bindings: bindings(idList))) {
+            incidents[try row.decode(Int.self, "vendor_id"), default: []].append(try IncidentStore.incident(row))
+        }
+        var certifications: [Int: [Certification]] = [:]
+        for row in try connection.query(PostgresQuery(unsafeSQL: """
+            SELECT c.vendor_id, c.id, c.standard, c.issuer, c.scope, c.issued_on, c.expires_on
+            FROM certifications c WHERE c.vendor_id = ANY($1::bigint[])
+            """, bindings: bindings(idList))) {
+            certifications[try row.decode(Int.self, "vendor_id"), default: []].append(try CertificationStore.certification(row))
+        }
+
+        return claimed.map { vendorID, attempts in
+            guard let vendor = vendors[vendorID] else {
+                return Job(vendorID: vendorID, attempts: attempts, inputs: .failure(LoadError(description: "vendor \(vendorID) is gone")))
+            }
+            var assessment: AssessmentInputs?
+            if let (id, _, content) = assessments.first(where: { $0.1 == vendorID }) {
+                do {
+                    let questionnaire = try JSONDecoder().decode(Questionnaire.self, from: Data(content.utf8))
+                    assessment = AssessmentInputs(questionnaire: questionnaire, answers: answers[id] ?? [:])
+                } catch {
+                    return Job(vendorID: vendorID, attempts: attempts, inputs: .failure(LoadError(description: "assessment \(id): \(error)")))
+                }
+            }
+            return Job(vendorID: vendorID, attempts: attempts, inputs: .success(ScoringInputs(
+                vendor: vendor.slug, tier: vendor.tier, profile: vendor.profile, assessment: assessment,
+                clauses: clauses[vendorID] ?? [], incidents: incidents[vendorID] ?? [], certifications: certifications[vendorID] ?? [], asOf: asOf)))
+        }
+    }
+
+    /// Stores the outcomes: scores and history for the scored (history only where score or rating changed),
+    /// retry with backoff for the failed (given up after `maxAttempts`), and removes the scored jobs. Call in the claiming transaction.
+    public static func finish(_ connection: Connection, jobs: [Job], outcomes: [Outcome], modelVersion: String, asOf: Date, maxAttempts: Int) throws {
+        var ids: [String] = [], hundredths: [String] = [], ratings: [String] = [], breakdowns: [String] = []
+        var failedIDs: [String] = [], errors: [String] = [], attempts: [String] = []
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        for (job, outcome) in zip(jobs, outcomes) {
+            switch outcome {
+            case .scored(let score):
+                ids.append(String(job.vendorID))
+                hundredths.append(String(score.hundredths))
+                ratings.append(score.rating.rawValue)
+                breakdowns.append(String(decoding: try encoder.encode(score), as: UTF8.self))
+            case .failed(let error):
+                failedIDs.append(String(job.vendorID))
+                errors.append(error)
+                attempts.append(String(job.attempts + 1))
+            }
+        }
+        if !ids.isEmpty {
+            try connection.execute("""
+                WITH new AS (
+                    SELECT * FROM unnest(\(ids)::bigint[], \(hundredths)::int[], \(ratings)::text[], \(breakdowns)::jsonb[])
+                        AS n (vendor_id, hundredths, rating, breakdown)
+                ), history AS (
+                    INSERT INTO score_history (vendor_id, hundredths, rating, previous_hundredths, previous_rating, model_version)
+                    SELECT new.vendor_id, new.hundredths, new.rating, old.hundredths, old.rating, \(modelVersion)
+                    FROM new LEFT JOIN scores old ON old.vendor_id = new.vendor_id
+                    WHERE old.vendor_id IS NULL OR old.hundredths <> new.hundredths OR old.rating <> new.rating
+                )
+                INSERT INTO scores (vendor_id, hundredths, rating, breakdown, model_version, as_of, computed_at)
+                SELECT vendor_id, hundredths, rating, breakdown, \(modelVersion), \(asOf), now() FROM new
+                ON CONFLICT (vendor_id) DO UPDATE SET hundredths = EXCLUDED.hundredths, rating = EXCLUDED.rating,
+                    breakdown = EXCLUDED.breakdown, model_version = EXCLUDED.model_version, as_of = EXCLUDED.as_of, computed_at = now()
+                """)
+            try connection.execute("DELETE FROM rescore_queue WHERE vendor_id = ANY(\(ids)::bigint[])")
+        }
+        if !failedIDs.isEmpty {
+            // Backoff: 2^attempts seconds, at most an hour; after maxAttempts the job stays with its error and is not retried.
+            try connection.execute("""
+                UPDATE rescore_queue q SET attempts = f.attempts, last_error = f.error,
+                    next_attempt_at = CASE WHEN f.attempts >= \(maxAttempts) THEN 'infinity'
+                                           ELSE now() + least(3600, power(2, f.attempts)) * interval '1 second' END
+                FROM unnest(\(failedIDs)::bigint[], \(errors)::text[], \(attempts)::int[]) AS f (vendor_id, error, attempts)
+                WHERE q.vendor_id = f.vendor_id
+                """)
+        }
+    }
+
+    private static func bindings(_ ids: [String]) -> PostgresBindings {
+        var bindings = PostgresBindings()
+        bindings.append(ids)
+        return bindings
+    }
+}
+
+/// Answer values as stored in `answers.value`.
+public enum AnswerJSON {
+    public static func encode(_ value: Answer.Value) -> String {
+        let object: [String: Any]
+        switch value {
+        case .option(let option): object = ["option": option]
+        case .options(let options): object = ["options": options]
+        case .number(let number): object = ["number": number]
+        case .date(let date): object = ["date": ISO8601DateFormatter().string(from: date)]
+        case .text(let text): object = ["text": text]
+        case .file: object = ["file": [String: String]()]
+        }
+        return String(decoding: (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    public static func decode(_ text: String) -> Answer.Value? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], let (key, value) = object.first else { return nil }
+        switch key {
+        case "option": return (value as? String).map { .option($0) }
+        case "options": return (value as? [String]).map { .options($0) }
+        case "number": return (value as? NSNumber).map { .number($0.doubleValue) }
+        case "date": return (value as? String).flatMap { ISO8601DateFormatter().date(from: $0) }.map { .date($0) }
+        case "text": return (value as? String).map { .text($0) }
+        case "file": return .file
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,124 @@
+public import Foundation
+public import Postgres
+public import SupplierRisk
+
+/// A vendor's stored score.
+public struct StoredScore: Sendable, Hashable, Codable {
+    public let vendor: String
+    public let score: Score
+    public let modelVersion: String
+    public let asOf: Date
+    public let computedAt: Date
+}
+
+/// One row of a vendor's score history.
+public struct ScoreHistoryEntry: Sendable, Hashable, Codable {
+    public let hundredths: Int
+    public let rating: Tier
+    public let previousHundredths: Int?
+    public let previousRating: Tier?
+    public let modelVersion: String
+    public let computedAt: Date
+}
+
+/// The rescore queue and stored scores.
+public struct ScoringStore: Sendable {
+    let pool: PostgresPool
+
+    /// Creates a store on a pool.
+    public init(pool: PostgresPool) { self.pool = pool }
+
+    /// Queues vendors for rescoring by slug; returns how many were queued.
+    ///
+    /// - Throws: ``StorageError/notFound(_:)`` naming the first unknown slug; nothing is queued then.
+    @discardableResult
+    public func enqueue(_ slugs: [String]) throws -> Int {
+        try pool.transaction { connection in
+            let known = try connection.query("SELECT slug FROM vendors WHERE slug = ANY(\(slugs))").map { try $0.decode(String.self, at: 0) }
+            if let unknown = slugs.first(where: { !known.contains($0) }) { throw StorageError.notFound("no vendor with slug \(unknown)") }
+            var bindings = PostgresBindings()
+            bindings.append(slugs)
+            return try Self.enqueue(connection, where: "slug = ANY($1)", bindings)
+        }
+    }
+
+    /// Queues every vendor that is not offboarded; returns how many.
+    @discardableResult
+    public func enqueueAll() throws -> Int {
+        try pool.transaction { try Self.enqueue($0, where: "status <> 'offboarded'", PostgresBindings()) }
+    }
+
+    /// Queues vendors with no score, or a score from another model version; returns how many.
+    @discardableResult
+    public func enqueueOutdated(modelVersion: String) throws -> Int {
+        var bindings = PostgresBindings()
+        bindings.append(modelVersion)
+        return try pool.transaction { connection in
+            try Self.enqueue(connection, where: """
+                status <> 'offboarded' AND NOT EXISTS (SELECT 1 FROM scores s WHERE s.vendor_id = vendors.id AND s.model_version = $1)
+                """, bindings)
+        }
+    }
+
+    static func enqueue(_ connection: Connection, where condition: String, _ bindings: PostgresBindings) throws -> Int {
+        let count = try connection.execute(PostgresQuery(unsafeSQL: """
+            INSERT INTO rescore_queue (vendor_id) SELECT id FROM vendors WHERE \(condition)
+            ON CONFLICT (vendor_id) DO UPDATE SET next_attempt_at = least(rescore_queue.next_attempt_at, now()), attempts = 0, last_error = NULL
+            """, bindings: bindings))
+        if count > 0 { try connection.notify("rescore") }
+        return count
+    }
+
+    /// Queue counts: waiting now, waiting for a retry, and given up (kept with their error).
+    public func queueDepth() throws -> (due: Int, retrying: Int, failed: Int) {
+        try pool.withConnection { connection in
+            try connection.query("""
+                SELECT count(*) FILTER (WHERE next_attempt_at <= now()),
+                       count(*) FILTER (WHERE next_attempt_at > now() AND next_attempt_at < 'infinity'),
+                       count(*) FILTER (WHERE next_attempt_at = 'infinity')
+                FROM rescore_queue
+                """)[0].decode((Int, Int, Int).self)
+        }
+    }
+
+    /// The vendors given up on, with their last error.
+    public func failures() throws -> [(vendor: String, attempts: Int, error: String)] {
+        try pool.withConnection { connection in
+            try connection.query("""
+                SELECT v.slug, q.attempts, COALESCE(q.last_error, '') FROM rescore_queue q JOIN vendors v ON v.id = q.vendor_id
+                WHERE q.next_attempt_at = 'infinity' ORDER BY v.slug
+                """).decode((String, Int, String).self).map { ($0.0, $0.1, $0.2) }
+        }
+    }
+
+    /// The stored score of a vendor, if it has one.
+    public func score(_ slug: String) throws -> StoredScore? {
+        try pool.withConnection { connection in
+            _ = try VendorLookup.id(connection, slug: slug)
+            guard let row = try connection.query("""
+                SELECT v.slug, s.breakdown::text, s.model_version, s.as_of, s.computed_at
+                FROM scores s JOIN vendors v ON v.id = s.vendor_id WHERE v.slug = \(slug)
+                """).first else { return nil }
+            let (vendor, breakdown, version, asOf, computedAt) = try row.decode((String, String, String, Date, Date).self)
+            let score = try JSONDecoder().decode(Score.self, from: Data(breakdown.utf8))
+            return StoredScore(vendor: vendor, score: score, modelVersion: version, asOf: asOf, computedAt: computedAt)
+        }
+    }
+
+    /// A vendor's score history, oldest first.
+    public func history(_ slug: String) throws -> [ScoreHistoryEntry] {
+        try pool.withConnection { connection in
+            let id = try VendorLookup.id(connection, slug: slug)
+            return try connection.query("""
+                SELECT hundredths, rating, previous_hundredths, previous_rating, model_version, computed_at
+                FROM score_history WHERE vendor_id = \(id) ORDER BY id
+                """).map { row in
+                ScoreHistoryEntry(
+                    hundredths: try row.decode(Int.self, at: 0), rating: try RawColumn.decode(Tier.self, row, "rating"),
+                    previousHundredths: try row.decode(Int?.self, at: 2),
+                    previousRating: try row.decode(String?.self, at: 3).flatMap(Tier.init(rawValue:)),
+                    modelVersion: try row.decode(String.self, at: 4), computedAt: try row.decode(Date.self, at: 5))
+            }
+        }
+    }
+}

@@ -1,0 +1,188 @@
+import Foundation
+import Postgres
+import ScoringPipeline
+import Storage
+import SupplierRisk
+import TestSupport
+import Testing
+
+@Suite struct RescoreWorkerTests {
+    static let catalogDirectory = TestDatabase.repositoryRoot.appendingPathComponent("questionnaires")
+    static let catalog = try! Catalog.load(catalogDirectory)
+
+    struct Fixture {
+        let configuration: PostgresConfiguration
+        let pool: PostgresPool
+        let vendors: VendorStore
+        let scores: ScoringStore
+
+        init(_ label: String) throws {
+            configuration = try TestDatabase.migrated(label)
+            pool = PostgresPool(configuration: configuration, maximumConnections: 6)
+            vendors = VendorStore(pool: pool, tiering: RescoreWorkerTests.catalog.scoring.tiering)
+            scores = ScoringStore(pool: pool)
+        }
+
+        func worker(batchSize: Int = 100, lanes: Int = 2, poll: Duration = .seconds(2)) -> RescoreWorker {
+            var configuration = RescoreWorker.Configuration()
+            configuration.batchSize = batchSize
+            configuration.lanes = lanes
+            configuration.maxAttempts = 2
+            configuration.pollInterval = poll
+            return RescoreWorker(pool: pool, catalog: RescoreWorkerTests.catalog, modelVersion: "test-model", configuration: configuration)
+        }
+
+        func add(_ slug: String, impact: AIProfile.DecisionImpact = .advisory) throws {
+            try vendors.add(VendorDraft(
+                slug: slug, name: slug, status: .active, businessOwner: "Procurement", contactEmail: nil,
+                profile: AIProfile(offering: .aiSaaS, description: "", dataCategories: [.internal], decisionImpact: impact,
+                                   aiActClass: .limited, businessCriticality: .medium, hostingRegions: []),
+                foundationModels: [], subProcessors: []), actor: "test")
+        }
+
+        func queued() throws -> Int {
+            try pool.withConnection { try $0.query("SELECT count(*) FROM rescore_queue")[0].decode(Int.self, at: 0) }
+        }
+    }
+
+    @Test func aChangeThroughStorageIsQueuedScoredAndKeptInHistory() throws {
+        let fixture = try Fixture("pipeline")
+        try fixture.add("acme")
+        #expect(try fixture.queued() == 1, "registering queues the vendor in the same transaction")
+        #expect(try fixture.worker().drain() == 1)
+        let first = try #require(try fixture.scores.score("acme"))
+        #expect(first.modelVersion == "test-model")
+        #expect(first.score.lines.reduce(0) { $0 + $1.hundredths } == first.score.hundredths)
+        #expect(first.score.lines.contains { $0.source.description == "assessment none" })
+
+        try IncidentStore(pool: fixture.pool).add(
+            vendor: "acme", title: "Harmful answer", category: .harmfulOutput, severity: .critical,
+            occurredAt: Date().addingTimeInterval(-3600), detectedAt: Date(), vendorNotifiedAt: nil, actor: "test")
+        #expect(try fixture.queued() == 1)
+        #expect(try fixture.worker().drain() == 1)
+        let second = try #require(try fixture.scores.score("acme"))
+        #expect(second.score.hundredths > first.score.hundredths)
+        #expect(second.score.lines.contains { $0.source.kind == "incident" })
+
+        try fixture.scores.enqueue(["acme"])
+        #expect(try fixture.worker().drain() == 1)
+        let history = try fixture.scores.history("acme")
+        #expect(history.count == 2, "a rescore that changes nothing adds no history")
+        #expect(history[1].previousHundredths == history[0].hundredths)
+        #expect(try fixture.queued() == 0)
+    }
+
+    @Test func anAssessmentsAnswersAreScoredAndCited() throws {
+        let fixture = try Fixture("answers")
+        try fixture.add("acme")
+        let questionnaire = try #require(Self.catalog.questionnaire("ai-supplier-essentials"))
+        try AssessmentStore(pool: fixture.pool).recordSubmitted(
+            vendor: "acme", questionnaire: questionnaire, reason: "onboarding", sentAt: Date().addingTimeInterval(-86_400 * 10),
+            submittedAt: Date().addingTimeInterval(-86_400),
+            answers: [
+                "DAT-01": Answer(value: .option("opt_out"), answeredAt: Date().addingTimeInterval(-86_400), hasEvidence: true),
+                "SEC-01": Answer(value: .option("yes"), answeredAt: Date().addingTimeInterval(-86_400), verdict: .accepted),
+            ], actor: "test")
+        try fixture.worker().drain()
+        let score = try #require(try fixture.scores.score("acme")).score
+        let line = try #require(score.lines.first { $0.source.description == "question DAT-01" })
+        #expect(line.explanation.hasPrefix("DAT-01 answered \"opt_out\", score 30, document attached ×0.8"))
+        #expect(score.lines.first { $0.source.description == "question SEC-01" }?.hundredths == 0)
+        #expect(score.lines.first { $0.source.description == "question DAT-02" }?.explanation.contains("unanswered (required)") == true)
+    }
+
+    @Test func aVendorThatCannotBeScoredHoldsUpNobodyAndKeepsItsError() throws {
+        let fixture = try Fixture("failing")
+        for slug in ["a", "b", "c"] { try fixture.add(slug) }
+        try fixture.pool.withConnection { connection in
+            try connection.execute("""
+                INSERT INTO assessments (vendor_id, template_key, template_version, content, content_hash, reason, status, sent_at, due_at, submitted_at)
+                SELECT id, 'broken', 1, '{"not": "a questionnaire"}', repeat('0', 64), 'onboarding', 'submitted', now() - interval '2 days', now() + interval '28 days', now()
+                FROM vendors WHERE slug = 'b'
+                """)
+        }
+        let worker = fixture.worker()
+        #expect(try worker.drain() == 3)
+        #expect(try fixture.scores.score("a") != nil)
+        #expect(try fixture.scores.score("c") != nil)
+        #expect(try fixture.scores.score("b") == nil)
+        let depth = try fixture.scores.queueDepth()
+        #expect(depth.retrying == 1, "b waits for a retry with backoff")
+        // The second failed attempt reaches maxAttempts (2): b is left with its error.
+        try fixture.pool.withConnection { try $0.execute("UPDATE rescore_queue SET next_attempt_at = now()") }
+        #expect(try worker.drain() == 1)
+        let failures = try fixture.scores.failures()
+        #expect(failures.map(\.vendor) == ["b"])
+        #expect(failures.first?.attempts == 2)
+        #expect(failures.first?.error.hasPrefix("assessment ") == true)
+        #expect(try fixture.scores.queueDepth().failed == 1)
+    }
+
+    @Test func twoWorkersScoreEveryVendorOnceBetweenThem() throws {
+        let fixture = try Fixture("twoworkers")
+        let header = "name,business_owner,offering,data_categories,decision_impact,ai_act_class,business_criticality\n"
+        let text = header + (0..<400).map { "Vendor \($0),Procurement,ai_saas,internal,advisory,limited,medium\n" }.joined()
+        try fixture.vendors.importVendors(try VendorCSV.parse(text).get(), actor: "test")
+        #expect(try fixture.queued() == 400)
+        let first = fixture.worker(batchSize: 25, lanes: 1)
+        let second = fixture.worker(batchSize: 25, lanes: 1)
+        let group = DispatchGroup()
+        let start = DispatchSemaphore(value: 0)
+        let counts = Counts()
+        for worker in [first, second] {
+            group.enter()
+            Thread.detachNewThread {
+                start.wait()
+                counts.add((try? worker.drain()) ?? -1)
+                group.leave()
+            }
+        }
+        start.signal()
+        start.signal()
+        group.wait()
+        #expect(counts.values.count == 2)
+        #expect(counts.values.reduce(0, +) == 400, "every job taken exactly once")
+        let history = try fixture.pool.withConnection {
+            try $0.query("SELECT count(*), count(DISTINCT vendor_id) FROM score_history")[0].decode((Int, Int).self)
+        }
+        #expect(history == (400, 400), "no vendor was scored twice")
+        #expect(try fixture.queued() == 0)
+    }
+
+    @Test func withTheListenerKilledPollingStillScores() throws {
+        let fixture = try Fixture("polling")
+        let worker = fixture.worker(lanes: 1, poll: .milliseconds(200))
+        let finished = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            try? worker.run(listenerConfiguration: fixture.configuration)
+            finished.signal()
+        }
+        defer {
+            worker.stop()
+            _ = finished.wait(timeout: .now() + 10)
+        }
+        // Kill the listener's connection, then make work without any notification reaching it.
+        let deadline = Date().addingTimeInterval(10)
+        var killed = 0
+        while killed == 0, Date() < deadline {
+            killed = try fixture.pool.withConnection {
+                try $0.query("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE query = 'LISTEN \"rescore\"' AND datname = current_database()")[0].decode(Int.self, at: 0)
+            }
+            if killed == 0 { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        #expect(killed == 1)
+        try fixture.add("late")
+        while try fixture.scores.score("late") == nil, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(try fixture.scores.score("late") != nil)
+    }
+}
+
+final class Counts: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var values: [Int] = []
+    func add(_ value: Int) {
+        lock.lock()
+        values.append(value)
+        lock.unlock()
+    }
+}
