@@ -3,14 +3,20 @@
 -- transaction (statement-level triggers, so a COPY of ten thousand rows
 -- queues each vendor once) and notifies the workers on channel "rescore".
 
+-- Questionnaires as sent, each distinct content stored once under its SHA-256,
+-- so later catalog edits never change what was asked.
+CREATE TABLE questionnaire_snapshots (
+    content_hash text PRIMARY KEY CONSTRAINT questionnaire_snapshots_hash_format CHECK (content_hash ~ '^[0-9a-f]{64}$'),
+    template_key text NOT NULL,
+    template_version integer NOT NULL CONSTRAINT questionnaire_snapshots_version_positive CHECK (template_version > 0),
+    content jsonb NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+
 CREATE TABLE assessments (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     vendor_id bigint NOT NULL REFERENCES vendors (id) ON DELETE CASCADE,
-    template_key text NOT NULL,
-    template_version integer NOT NULL CONSTRAINT assessments_template_version_positive CHECK (template_version > 0),
-    -- The questionnaire as sent, so later catalog edits never change what was asked.
-    content jsonb NOT NULL,
-    content_hash text NOT NULL CONSTRAINT assessments_content_hash_format CHECK (content_hash ~ '^[0-9a-f]{64}$'),
+    content_hash text NOT NULL REFERENCES questionnaire_snapshots (content_hash),
     reason text NOT NULL CONSTRAINT assessments_reason_known CHECK (reason IN ('onboarding', 'periodic', 'triggered')),
     status text NOT NULL DEFAULT 'sent' CONSTRAINT assessments_status_known CHECK (status IN (
         'sent', 'in_progress', 'submitted', 'under_review', 'completed', 'expired', 'cancelled')),

@@ -18,17 +18,14 @@ public struct AssessmentStore: Sendable {
         vendor slug: String, questionnaire: Questionnaire, reason: String, sentAt: Date, submittedAt: Date,
         answers: [String: Answer], actor: String
     ) throws -> Int {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
-        let content = String(decoding: try encoder.encode(questionnaire), as: UTF8.self)
+        let content = try Self.snapshotText(questionnaire)
         do {
             return try pool.transaction { connection in
                 let vendorID = try VendorLookup.id(connection, slug: slug)
+                let hash = try Self.snapshot(connection, questionnaire: questionnaire, content: content)
                 let id = try connection.query("""
-                    INSERT INTO assessments (vendor_id, template_key, template_version, content, content_hash, reason, status, sent_at, due_at, submitted_at)
-                    VALUES (\(vendorID), \(questionnaire.key), \(questionnaire.version), \(content)::jsonb, encode(sha256(convert_to(\(content), 'UTF8')), 'hex'),
-                            \(reason), 'submitted', \(sentAt), \(sentAt.addingTimeInterval(30 * 86_400)), \(submittedAt))
+                    INSERT INTO assessments (vendor_id, content_hash, reason, status, sent_at, due_at, submitted_at)
+                    VALUES (\(vendorID), \(hash), \(reason), 'submitted', \(sentAt), \(sentAt.addingTimeInterval(30 * 86_400)), \(submittedAt))
                     RETURNING id
                     """)[0].decode(Int.self, at: 0)
                 let ids = answers.keys.sorted()
@@ -50,6 +47,29 @@ public struct AssessmentStore: Sendable {
         } catch {
             throw StorageError.mapping(error, subject: slug)
         }
+    }
+}
+
+extension AssessmentStore {
+    /// Stores a questionnaire's snapshot once; returns its SHA-256.
+    static func snapshot(_ connection: Connection, questionnaire: Questionnaire, content: String) throws -> String {
+        try connection.query("""
+            WITH snapshot AS (SELECT encode(sha256(convert_to(\(content), 'UTF8')), 'hex') AS hash),
+            stored AS (
+                INSERT INTO questionnaire_snapshots (content_hash, template_key, template_version, content)
+                SELECT hash, \(questionnaire.key), \(questionnaire.version), \(content)::jsonb FROM snapshot
+                ON CONFLICT (content_hash) DO NOTHING
+            )
+            SELECT hash FROM snapshot
+            """)[0].decode(String.self, at: 0)
+    }
+
+    /// A questionnaire's snapshot text: sorted keys, ISO dates, the same bytes for the same questionnaire.
+    public static func snapshotText(_ questionnaire: Questionnaire) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return String(decoding: try encoder.encode(questionnaire), as: UTF8.self)
     }
 }
 

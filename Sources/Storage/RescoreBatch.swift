@@ -44,12 +44,23 @@ public enum RescoreBatch {
             let vendor = try VendorStore.vendor(row)
             vendors[vendor.id] = vendor
         }
-        // The latest submitted or completed assessment of each vendor, and its answers.
-        let assessments = try connection.query("""
-            SELECT DISTINCT ON (vendor_id) id, vendor_id, content::text
+        // The latest submitted or completed assessment of each vendor, its questionnaire (each distinct one read once) and its answers.
+        let latest = try connection.query("""
+            SELECT DISTINCT ON (vendor_id) id, vendor_id, content_hash
             FROM assessments WHERE vendor_id = ANY(\(idList)::bigint[]) AND status IN ('submitted', 'under_review', 'completed')
             ORDER BY vendor_id, submitted_at DESC, id DESC
             """).decode((Int, Int, String).self)
+        var questionnaires: [String: Result<Questionnaire, LoadError>] = [:]
+        for (hash, content) in try connection.query("""
+            SELECT content_hash, content::text FROM questionnaire_snapshots WHERE content_hash = ANY(\(Array(Set(latest.map(\.2))))::text[])
+            """).decode((String, String).self) {
+            do {
+                questionnaires[hash] = .success(try JSONDecoder().decode(Questionnaire.self, from: Data(content.utf8)))
+            } catch {
+                questionnaires[hash] = .failure(LoadError(description: "questionnaire snapshot \(hash.prefix(12)) cannot be read: \(error)"))
+            }
+        }
+        let assessments = latest
         var answers: [Int: [String: Answer]] = [:]
         for (assessment, question, value, answeredAt, evidence, verdict) in try connection.query("""
             SELECT assessment_id, question_id, value::text, answered_at, cardinality(evidence_refs) > 0, verdict
@@ -89,12 +100,10 @@ public enum RescoreBatch {
                 return Job(vendorID: vendorID, attempts: attempts, inputs: .failure(LoadError(description: "vendor \(vendorID) is gone")))
             }
             var assessment: AssessmentInputs?
-            if let (id, _, content) = assessments.first(where: { $0.1 == vendorID }) {
-                do {
-                    let questionnaire = try JSONDecoder().decode(Questionnaire.self, from: Data(content.utf8))
-                    assessment = AssessmentInputs(questionnaire: questionnaire, answers: answers[id] ?? [:])
-                } catch {
-                    return Job(vendorID: vendorID, attempts: attempts, inputs: .failure(LoadError(description: "assessment \(id): \(error)")))
+            if let (id, _, hash) = assessments.first(where: { $0.1 == vendorID }) {
+                switch questionnaires[hash] ?? .failure(LoadError(description: "questionnaire snapshot \(hash.prefix(12)) is missing")) {
+                case .success(let questionnaire): assessment = AssessmentInputs(questionnaire: questionnaire, answers: answers[id] ?? [:])
+                case .failure(let error): return Job(vendorID: vendorID, attempts: attempts, inputs: .failure(LoadError(description: "assessment \(id): \(error)")))
                 }
             }
             return Job(vendorID: vendorID, attempts: attempts, inputs: .success(ScoringInputs(

@@ -95,9 +95,11 @@ import Testing
         let fixture = try Fixture("failing")
         for slug in ["a", "b", "c"] { try fixture.add(slug) }
         try fixture.pool.withConnection { connection in
-            try connection.execute("""
-                INSERT INTO assessments (vendor_id, template_key, template_version, content, content_hash, reason, status, sent_at, due_at, submitted_at)
-                SELECT id, 'broken', 1, '{"not": "a questionnaire"}', repeat('0', 64), 'onboarding', 'submitted', now() - interval '2 days', now() + interval '28 days', now()
+            try connection.executeScript("""
+                INSERT INTO questionnaire_snapshots (content_hash, template_key, template_version, content)
+                VALUES (repeat('0', 64), 'broken', 1, '{"not": "a questionnaire"}');
+                INSERT INTO assessments (vendor_id, content_hash, reason, status, sent_at, due_at, submitted_at)
+                SELECT id, repeat('0', 64), 'onboarding', 'submitted', now() - interval '2 days', now() + interval '28 days', now()
                 FROM vendors WHERE slug = 'b'
                 """)
         }
