@@ -81,6 +81,16 @@ public struct ScoringStore: Sendable {
         }
     }
 
+    /// How many of these vendors (all when nil) wait in the queue to be scored, not counting those given up on.
+    public func pending(_ slugs: [String]?) throws -> Int {
+        try pool.withConnection { connection in
+            try connection.query("""
+                SELECT count(*) FROM rescore_queue q JOIN vendors v ON v.id = q.vendor_id
+                WHERE q.next_attempt_at < 'infinity' AND (\(slugs)::text[] IS NULL OR v.slug = ANY(\(slugs)::text[]))
+                """)[0].decode(Int.self, at: 0)
+        }
+    }
+
     /// The vendors given up on, with their last error.
     public func failures() throws -> [(vendor: String, attempts: Int, error: String)] {
         try pool.withConnection { connection in

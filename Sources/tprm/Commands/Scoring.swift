@@ -1,0 +1,191 @@
+import ArgumentParser
+import Foundation
+import Postgres
+import ScoringPipeline
+import Storage
+import SupplierRisk
+
+/// `tprm worker`: the rescoring pipeline.
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Turn queued vendors into stored scores; several workers may share one database.",
+        discussion: """
+            At start, vendors with no score or a score from another version of scoring.yaml \
+            are queued. Stops on SIGTERM or SIGINT after storing the batches in flight; \
+            the rest stays queued for the next worker.
+            """)
+
+    @Option(name: .customLong("batch-size"), help: "Vendors claimed per transaction.") var batchSize: Int = 500
+    @Option(help: "Batches in flight at once.") var lanes: Int = 2
+    @Flag(help: "Score what is queued now, then exit.") var once = false
+    @OptionGroup var registry: RegistryOptions
+
+    func validate() throws {
+        guard (1...10_000).contains(batchSize) else { throw ValidationError("--batch-size must be 1 to 10000") }
+        guard (1...16).contains(lanes) else { throw ValidationError("--lanes must be 1 to 16") }
+    }
+
+    func run() async throws {
+        let catalog = try CatalogLoading.load(registry.catalogDirectory)
+        let configuration = try registry.database.configuration()
+        let pool = PostgresPool(configuration: configuration, maximumConnections: lanes + 1)
+        var settings = RescoreWorker.Configuration()
+        settings.batchSize = batchSize
+        settings.lanes = lanes
+        let version = try ModelVersion.compute(catalogDirectory: registry.catalogDirectory, on: pool)
+        let worker = RescoreWorker(pool: pool, catalog: catalog, modelVersion: version, configuration: settings)
+        if once {
+            let queued = try ScoringStore(pool: pool).enqueueOutdated(modelVersion: version)
+            let scored = try worker.drain()
+            print("scored \(scored) vendors (\(queued) queued for model \(version))")
+            return
+        }
+        signal(SIGTERM, SIG_IGN)
+        signal(SIGINT, SIG_IGN)
+        let sources = [SIGTERM, SIGINT].map { number in
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { worker.stop() }
+            source.resume()
+            return source
+        }
+        FileHandle.standardError.write(Data("tprm worker: model \(version), \(lanes) lanes of \(batchSize); stop with Ctrl-C or SIGTERM\n".utf8))
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            Thread.detachNewThread {
+                do {
+                    try worker.run(listenerConfiguration: configuration)
+                    continuation.resume()
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+        sources.forEach { $0.cancel() }
+    }
+}
+
+/// `tprm rescore`: queue vendors for rescoring.
+struct RescoreCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rescore", abstract: "Queue vendors for rescoring; with --wait, return when a worker has scored them.")
+
+    @Argument(help: "Vendors' slugs.") var vendors: [String] = []
+    @Flag(help: "Every vendor that is not offboarded.") var all = false
+    @Flag(help: "Wait until a running worker has scored them (progress on a terminal).") var wait = false
+    @OptionGroup var registry: RegistryOptions
+
+    func validate() throws {
+        if all && !vendors.isEmpty { throw ValidationError("give vendors or --all, not both") }
+        if !all && vendors.isEmpty { throw ValidationError("name the vendors to rescore, or give --all") }
+    }
+
+    func run() async throws {
+        let store = ScoringStore(pool: try registry.pool())
+        let queued = all ? try store.enqueueAll() : try store.enqueue(vendors)
+        print("queued \(queued) vendors")
+        guard wait else { return }
+        let filter = all ? nil : vendors
+        let terminal = isatty(STDOUT_FILENO) == 1
+        var remaining = try store.pending(filter)
+        var lastProgress = Date()
+        var hinted = false
+        while remaining > 0 {
+            if terminal {
+                let done = queued - min(queued, remaining)
+                let width = 30
+                let filled = queued == 0 ? width : width * done / queued
+                FileHandle.standardOutput.write(Data("\r[\(String(repeating: "#", count: filled))\(String(repeating: " ", count: width - filled))] \(done)/\(queued)".utf8))
+            }
+            try await Task.sleep(for: .milliseconds(200))
+            let now = try store.pending(filter)
+            if now < remaining { lastProgress = Date() }
+            remaining = now
+            if !hinted, Date().timeIntervalSince(lastProgress) > 15 {
+                FileHandle.standardError.write(Data("\ntprm: no progress for 15 s; is a worker running? (tprm worker)\n".utf8))
+                hinted = true
+            }
+        }
+        if terminal { print("\r[\(String(repeating: "#", count: 30))] \(queued)/\(queued)") }
+        let failures = try store.failures().filter { all || vendors.contains($0.vendor) }
+        for failure in failures { FileHandle.standardError.write(Data("tprm: \(failure.vendor) could not be scored: \(failure.error)\n".utf8)) }
+        if !failures.isEmpty { throw CLIError.failure("\(failures.count) vendors could not be scored") }
+        print("scored")
+    }
+}
+
+/// `tprm score …`: stored scores.
+struct ScoreCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "score", abstract: "Read vendors' residual-risk scores.", subcommands: [Show.self, History.self])
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "A vendor's score, rating, components and every line of its breakdown.")
+        @Argument(help: "The vendor's slug.") var vendor: String
+        @OptionGroup var registry: RegistryOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            guard let stored = try ScoringStore(pool: try registry.pool()).score(vendor) else {
+                throw CLIError.failure("\(vendor) has no score yet: start a worker (tprm worker) or run tprm worker --once")
+            }
+            if json { return try Output.json(stored) }
+            let score = stored.score
+            print("\(vendor): residual risk \(Points.text(score.hundredths)) of 100, rating \(score.rating.rawValue)")
+            print("model \(stored.modelVersion), as of \(Output.timestamp(stored.asOf))")
+            print("")
+            let components = ScoringParameters.Component.allCases
+            print(Output.table(["COMPONENT", "POINTS"], components.map { [$0.rawValue, Points.text(score.hundredths(of: $0))] }))
+            print("")
+            print(Output.table(["COMPONENT", "SOURCE", "POINTS", "WHY"], score.lines.map {
+                [$0.component.rawValue, $0.source.description, Points.text($0.hundredths), $0.explanation]
+            }))
+            print("")
+            print("\(score.lines.count) lines, adding up to \(Points.text(score.lines.reduce(0) { $0 + $1.hundredths }))")
+        }
+    }
+
+    struct History: AsyncParsableCommand {
+        static func before(_ entry: ScoreHistoryEntry) -> String {
+            guard let previous = entry.previousHundredths else { return "-" }
+            return "\(Points.text(previous)) \(entry.previousRating?.rawValue ?? "")"
+        }
+
+        static let configuration = CommandConfiguration(abstract: "Every change of a vendor's score or rating, oldest first.")
+        @Argument(help: "The vendor's slug.") var vendor: String
+        @OptionGroup var registry: RegistryOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let history = try ScoringStore(pool: try registry.pool()).history(vendor)
+            if json { return try Output.json(history) }
+            if history.isEmpty { return print("no score history for \(vendor)") }
+            print(Output.table(["WHEN", "SCORE", "RATING", "BEFORE", "MODEL"], history.map {
+                [Output.timestamp($0.computedAt), Points.text($0.hundredths), $0.rating.rawValue,
+                 Self.before($0),
+                 $0.modelVersion]
+            }))
+        }
+    }
+}
+
+/// Hundredths of a point as text: `54.23`.
+enum Points {
+    static func text(_ hundredths: Int) -> String {
+        String(format: "%d.%02d", hundredths / 100, hundredths % 100)
+    }
+}
+
+/// Loading the whole catalog, with catalog problems as configuration errors.
+enum CatalogLoading {
+    static func load(_ directory: URL) throws -> Catalog {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CLIError.usage("catalog directory \(directory.path) does not exist (pass --catalog DIR or set TPRM_CATALOG)")
+        }
+        do {
+            return try Catalog.load(directory)
+        } catch {
+            throw CLIError.usage("the catalog has problems (run tprm questionnaire lint):\n\(error)")
+        }
+    }
+}
