@@ -59,17 +59,46 @@ public enum Subprocess {
         guard spawned == 0 else {
             throw TestSetupError("cannot run \(executable): \(String(cString: strerror(spawned)))")
         }
+        let status = try wait(pid)
+        let duration = ContinuousClock.now - started
+        return Result(
+            status: status,
+            standardOutput: (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "",
+            standardError: (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "",
+            duration: duration)
+    }
+
+    /// Starts `executable` in the background with output discarded; returns its process id.
+    public static func start(_ executable: String, _ arguments: [String], environment: [String: String?] = [:]) throws -> pid_t {
+        var merged = ProcessInfo.processInfo.environment
+        for (key, value) in environment { merged[key] = value }
+        let argv = ([executable] + arguments).map { strdup($0) }
+        let envp = merged.map { strdup("\($0.key)=\($0.value)") }
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable, &actions, nil, argv + [nil], envp + [nil])
+        guard spawned == 0 else { throw TestSetupError("cannot run \(executable): \(String(cString: strerror(spawned)))") }
+        return pid
+    }
+
+    /// Waits for a child to end; returns its exit status, or 128 + the signal that ended it.
+    @discardableResult
+    public static func wait(_ pid: pid_t) throws -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 {
             guard errno == EINTR else { throw TestSetupError("waitpid failed: \(String(cString: strerror(errno)))") }
         }
-        let duration = ContinuousClock.now - started
         let signal = status & 0x7f
-        return Result(
-            status: signal == 0 ? (status >> 8) & 0xff : 128 + signal,
-            standardOutput: (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "",
-            standardError: (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "",
-            duration: duration)
+        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }
 
     /// The `tprm` executable built beside the test bundle.
