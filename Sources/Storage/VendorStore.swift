@@ -211,46 +211,49 @@ extension VendorStore {
     /// - Throws: ``VendorCSV/ProblemList`` naming lines, or a ``PostgresError``.
     @discardableResult
     public func importVendors(_ rows: [VendorCSV.Row], actor: String) throws -> Int {
-        try pool.transaction { connection in
-            let slugs = rows.map(\.slug)
-            let taken = try connection.query("SELECT slug FROM vendors WHERE slug = ANY(\(slugs))").map { try $0.decode(String.self, at: 0) }
-            if !taken.isEmpty {
-                let lines = Dictionary(rows.map { ($0.slug, $0.line) }, uniquingKeysWith: { first, _ in first })
-                throw VendorCSV.ProblemList(problems: taken.sorted { lines[$0, default: 0] < lines[$1, default: 0] }.map {
-                    VendorCSV.Problem(line: lines[$0, default: 0], column: "slug", message: "a vendor with slug \($0) exists")
-                })
-            }
-            let count = try connection.copyFrom("""
-                COPY vendors (slug, name, status, business_owner, contact_email, offering, ai_description, data_categories,
-                              decision_impact, ai_act_class, business_criticality, hosting_regions, tier, tier_reasons)
-                FROM STDIN
-                """) { copy in
-                for row in rows {
-                    let assessment = tiering.assess(row.profile)
-                    try copy.row(
-                        row.slug, row.name, row.status.rawValue, row.businessOwner, row.contactEmail, row.profile.offering.rawValue,
-                        row.profile.description, row.profile.dataCategories.map(\.rawValue).sorted(), row.profile.decisionImpact.rawValue,
-                        row.profile.aiActClass.rawValue, row.profile.businessCriticality.rawValue, row.profile.hostingRegions,
-                        assessment.tier.rawValue, try JSONB(assessment.reasons))
-                }
-            }
-            let ids = Dictionary(uniqueKeysWithValues: try connection.query("SELECT slug, id FROM vendors WHERE slug = ANY(\(slugs))").decode((String, Int).self))
-            let roles: [(String, KeyPath<VendorCSV.Row, [String]>)] = [("foundation_model", \.foundationModels), ("sub_processor", \.subProcessors)]
-            for (role, names) in roles {
-                let pairs = rows.flatMap { row in row[keyPath: names].compactMap { name in ids[row.slug].map { ($0, name) } } }
-                if !pairs.isEmpty {
-                    try FourthPartyStore.link(connection, vendorIDs: pairs.map(\.0), names: pairs.map(\.1), role: role)
-                }
-            }
-            var bindings = PostgresBindings()
-            bindings.append(actor)
-            bindings.append(slugs)
-            try connection.execute(PostgresQuery(unsafeSQL: """
-                INSERT INTO audit_log (actor, action, entity, entity_id, after)
-                SELECT $1, 'create', 'vendor', v.slug, \(Self.snapshotExpression)
-                FROM vendors v WHERE v.slug = ANY($2) ORDER BY v.id
-                """, bindings: bindings))
-            return count
+        try pool.transaction { try importVendors(rows, actor: actor, on: $0) }
+    }
+
+    /// Imports within the caller's transaction.
+    func importVendors(_ rows: [VendorCSV.Row], actor: String, on connection: Connection) throws -> Int {
+        let slugs = rows.map(\.slug)
+        let taken = try connection.query("SELECT slug FROM vendors WHERE slug = ANY(\(slugs))").map { try $0.decode(String.self, at: 0) }
+        if !taken.isEmpty {
+            let lines = Dictionary(rows.map { ($0.slug, $0.line) }, uniquingKeysWith: { first, _ in first })
+            throw VendorCSV.ProblemList(problems: taken.sorted { lines[$0, default: 0] < lines[$1, default: 0] }.map {
+                VendorCSV.Problem(line: lines[$0, default: 0], column: "slug", message: "a vendor with slug \($0) exists")
+            })
         }
+        let count = try connection.copyFrom("""
+            COPY vendors (slug, name, status, business_owner, contact_email, offering, ai_description, data_categories,
+                          decision_impact, ai_act_class, business_criticality, hosting_regions, tier, tier_reasons)
+            FROM STDIN
+            """) { copy in
+            for row in rows {
+                let assessment = tiering.assess(row.profile)
+                try copy.row(
+                    row.slug, row.name, row.status.rawValue, row.businessOwner, row.contactEmail, row.profile.offering.rawValue,
+                    row.profile.description, row.profile.dataCategories.map(\.rawValue).sorted(), row.profile.decisionImpact.rawValue,
+                    row.profile.aiActClass.rawValue, row.profile.businessCriticality.rawValue, row.profile.hostingRegions,
+                    assessment.tier.rawValue, try JSONB(assessment.reasons))
+            }
+        }
+        let ids = Dictionary(uniqueKeysWithValues: try connection.query("SELECT slug, id FROM vendors WHERE slug = ANY(\(slugs))").decode((String, Int).self))
+        let roles: [(String, KeyPath<VendorCSV.Row, [String]>)] = [("foundation_model", \.foundationModels), ("sub_processor", \.subProcessors)]
+        for (role, names) in roles {
+            let pairs = rows.flatMap { row in row[keyPath: names].compactMap { name in ids[row.slug].map { ($0, name) } } }
+            if !pairs.isEmpty {
+                try FourthPartyStore.link(connection, vendorIDs: pairs.map(\.0), names: pairs.map(\.1), role: role)
+            }
+        }
+        var bindings = PostgresBindings()
+        bindings.append(actor)
+        bindings.append(slugs)
+        try connection.execute(PostgresQuery(unsafeSQL: """
+            INSERT INTO audit_log (actor, action, entity, entity_id, after)
+            SELECT $1, 'create', 'vendor', v.slug, \(Self.snapshotExpression)
+            FROM vendors v WHERE v.slug = ANY($2) ORDER BY v.id
+            """, bindings: bindings))
+        return count
     }
 }

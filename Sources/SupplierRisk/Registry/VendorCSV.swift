@@ -19,6 +19,22 @@ public enum VendorCSV {
         public let profile: AIProfile
         public let foundationModels: [String]
         public let subProcessors: [String]
+
+        /// Creates a row, as the demo portfolio does.
+        public init(
+            line: Int, slug: String, name: String, status: Vendor.Status, businessOwner: String, contactEmail: String?,
+            profile: AIProfile, foundationModels: [String], subProcessors: [String]
+        ) {
+            self.line = line
+            self.slug = slug
+            self.name = name
+            self.status = status
+            self.businessOwner = businessOwner
+            self.contactEmail = contactEmail
+            self.profile = profile
+            self.foundationModels = foundationModels
+            self.subProcessors = subProcessors
+        }
     }
 
     /// A problem at a line and column of the file.
