@@ -48,7 +48,7 @@ public final class RescoreWorker: @unchecked Sendable {
     public init(pool: PostgresPool, catalog: Catalog, modelVersion: String, configuration: Configuration = Configuration(), logger: Logger = Logger(label: "tprm.worker")) {
         self.pool = pool
         self.catalog = catalog
-        self.model = ScoringModel(configuration: catalog.scoring, library: catalog.clauses)
+        self.model = ScoringModel(catalog: catalog)
         self.modelVersion = modelVersion
         self.configuration = configuration
         self.logger = logger

@@ -35,7 +35,14 @@ public enum RescoreBatch {
             ORDER BY next_attempt_at, vendor_id LIMIT \(limit) FOR UPDATE SKIP LOCKED
             """).decode((Int, Int).self)
         guard !claimed.isEmpty else { return [] }
-        let ids = claimed.map(\.0)
+        let inputs = try loadInputs(connection, vendorIDs: claimed.map(\.0), asOf: asOf)
+        return claimed.map { vendorID, attempts in
+            Job(vendorID: vendorID, attempts: attempts, inputs: inputs[vendorID] ?? .failure(LoadError(description: "vendor \(vendorID) is gone")))
+        }
+    }
+
+    /// Loads the scoring inputs of vendors in a few set-based queries, whatever their number.
+    public static func loadInputs(_ connection: Connection, vendorIDs ids: [Int], asOf: Date) throws -> [Int: Result<ScoringInputs, LoadError>] {
         let idList = ids.map(String.init)
 
         var vendors: [Int: Vendor] = [:]
@@ -95,21 +102,22 @@ public enum RescoreBatch {
             certifications[try row.decode(Int.self, "vendor_id"), default: []].append(try CertificationStore.certification(row))
         }
 
-        return claimed.map { vendorID, attempts in
-            guard let vendor = vendors[vendorID] else {
-                return Job(vendorID: vendorID, attempts: attempts, inputs: .failure(LoadError(description: "vendor \(vendorID) is gone")))
-            }
+        var result: [Int: Result<ScoringInputs, LoadError>] = [:]
+        for (vendorID, vendor) in vendors {
             var assessment: AssessmentInputs?
             if let (id, _, hash) = assessments.first(where: { $0.1 == vendorID }) {
                 switch questionnaires[hash] ?? .failure(LoadError(description: "questionnaire snapshot \(hash.prefix(12)) is missing")) {
                 case .success(let questionnaire): assessment = AssessmentInputs(questionnaire: questionnaire, answers: answers[id] ?? [:])
-                case .failure(let error): return Job(vendorID: vendorID, attempts: attempts, inputs: .failure(LoadError(description: "assessment \(id): \(error)")))
+                case .failure(let error):
+                    result[vendorID] = .failure(LoadError(description: "assessment \(id): \(error)"))
+                    continue
                 }
             }
-            return Job(vendorID: vendorID, attempts: attempts, inputs: .success(ScoringInputs(
+            result[vendorID] = .success(ScoringInputs(
                 vendor: vendor.slug, tier: vendor.tier, profile: vendor.profile, assessment: assessment,
-                clauses: clauses[vendorID] ?? [], incidents: incidents[vendorID] ?? [], certifications: certifications[vendorID] ?? [], asOf: asOf)))
+                clauses: clauses[vendorID] ?? [], incidents: incidents[vendorID] ?? [], certifications: certifications[vendorID] ?? [], asOf: asOf))
         }
+        return result
     }
 
     /// Stores the outcomes: scores and history for the scored (history only where score or rating changed),

@@ -115,6 +115,18 @@ public struct ScoringStore: Sendable {
         }
     }
 
+    /// A vendor's scoring inputs as of a date, read as the pipeline reads them.
+    public func inputs(_ slug: String, asOf: Date) throws -> ScoringInputs {
+        try pool.withConnection { connection in
+            let id = try VendorLookup.id(connection, slug: slug)
+            switch try RescoreBatch.loadInputs(connection, vendorIDs: [id], asOf: asOf)[id] {
+            case .success(let inputs)?: return inputs
+            case .failure(let error)?: throw StorageError.invalid(field: "inputs", reason: error.description)
+            case nil: throw StorageError.notFound("no vendor with slug \(slug)")
+            }
+        }
+    }
+
     /// A vendor's score history, oldest first.
     public func history(_ slug: String) throws -> [ScoreHistoryEntry] {
         try pool.withConnection { connection in

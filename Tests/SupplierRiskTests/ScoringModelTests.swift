@@ -305,4 +305,28 @@ import Testing
         #expect(score.hundredths(of: .controls) < 300, "shortfalls: \(shortfalls.map { "\($0.source) \($0.hundredths): \($0.explanation)" })")
         #expect(score.lines.filter { $0.component == .controls }.count >= 70)
     }
+
+    @Test func whatIfRanksActionsByHowMuchTheModelSaysEachRemoves() {
+        let model = ScoringModel(catalog: Self.catalog)
+        var answers = Self.best
+        answers["DAT-01"] = Self.answer(.option("opt_out"))
+        var clauses = Self.allClauses
+        clauses.removeAll { $0.key == "audit-rights" }
+        let inputs = Self.inputs(answers: answers, clauses: clauses, certifications: [Self.certificates[1]])
+        let base = model.score(inputs).hundredths
+        let actions = WhatIf.actions(for: inputs, model: model)
+        #expect(actions.map(\.reduction) == actions.map(\.reduction).sorted(by: >))
+        #expect(actions.allSatisfy { $0.hundredths == base - $0.reduction })
+        #expect(actions.first?.target == "question DAT-01", "the weakest heavy answer comes first")
+        #expect(actions.contains { $0.target == "clause audit-rights" && $0.reduction == 120 })
+        #expect(actions.contains { $0.target == "certificate iso_42001" && $0.action == "obtain a current ISO/IEC 42001 certificate" })
+        #expect(!actions.contains { $0.target == "question DAT-02" }, "an answer at full marks offers nothing")
+    }
+
+    @Test func whatIfForAVendorNeverAssessedOffersTheAssessment() {
+        let model = ScoringModel(catalog: Self.catalog)
+        let actions = WhatIf.actions(for: Self.inputs(answers: nil, clauses: Self.allClauses), model: model)
+        #expect(actions.first?.target == "assessment")
+        #expect(actions.first?.action.hasPrefix("send ai-supplier-due-diligence") == true)
+    }
 }

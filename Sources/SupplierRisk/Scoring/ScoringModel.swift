@@ -17,11 +17,23 @@ import Foundation
 public struct ScoringModel: Sendable {
     public let configuration: ScoringConfiguration
     public let library: ClauseLibrary
+    /// The catalog's questionnaires, for what-if on vendors never assessed.
+    let questionnaires: [Questionnaire]
 
     /// Creates a model from the catalog's scoring file and clause library.
-    public init(configuration: ScoringConfiguration, library: ClauseLibrary) {
+    public init(configuration: ScoringConfiguration, library: ClauseLibrary, questionnaires: [Questionnaire] = []) {
         self.configuration = configuration
         self.library = library
+        self.questionnaires = questionnaires
+    }
+
+    /// Creates a model from a whole catalog.
+    public init(catalog: Catalog) {
+        self.init(configuration: catalog.scoring, library: catalog.clauses, questionnaires: catalog.questionnaires)
+    }
+
+    func catalogQuestionnaire(for tier: Tier) -> Questionnaire? {
+        questionnaires.first { $0.tiers.contains(tier) }
     }
 
     var parameters: ScoringParameters { configuration.parameters }

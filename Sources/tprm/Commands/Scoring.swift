@@ -116,7 +116,29 @@ struct RescoreCommand: AsyncParsableCommand {
 /// `tprm score …`: stored scores.
 struct ScoreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "score", abstract: "Read vendors' residual-risk scores.", subcommands: [Show.self, History.self])
+        commandName: "score", abstract: "Read vendors' residual-risk scores.", subcommands: [Show.self, History.self, WhatIfCommand.self])
+
+    struct WhatIfCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "what-if",
+            abstract: "The actions that would lower a vendor's residual risk, ranked by how much, computed by the same model.")
+        @Argument(help: "The vendor's slug.") var vendor: String
+        @Option(help: "How many actions to show.") var limit: Int = 15
+        @OptionGroup var registry: RegistryOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let catalog = try CatalogLoading.load(registry.catalogDirectory)
+            let model = ScoringModel(catalog: catalog)
+            let inputs = try ScoringStore(pool: try registry.pool()).inputs(vendor, asOf: Date())
+            let current = model.score(inputs)
+            let actions = Array(WhatIf.actions(for: inputs, model: model).prefix(limit))
+            if json { return try Output.json(actions) }
+            print("\(vendor): residual risk \(Points.text(current.hundredths)) (\(current.rating.rawValue)) now")
+            if actions.isEmpty { return print("nothing in tprm's reach would lower it") }
+            print(Output.table(["LOWERS BY", "TO", "ACTION"], actions.map { [Points.text($0.reduction), Points.text($0.hundredths), $0.action] }))
+        }
+    }
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "A vendor's score, rating, components and every line of its breakdown.")
