@@ -34,8 +34,14 @@ CREATE INDEX assessments_vendor ON assessments (vendor_id, submitted_at DESC);
 CREATE TABLE answers (
     assessment_id bigint NOT NULL REFERENCES assessments (id) ON DELETE CASCADE,
     question_id text NOT NULL CONSTRAINT answers_question_id_format CHECK (question_id ~ '^[A-Z]{2,5}-[0-9]{2}$'),
-    -- {"option": "never"}, {"options": [...]}, {"number": 12}, {"date": "…"}, {"text": "…"} or {"file": {}}
-    value jsonb NOT NULL,
+    -- Exactly one value, by question type: the chosen option (yes/no and single),
+    -- the chosen options (multi), a number, a date, text, or an uploaded file.
+    option_value text,
+    options_value text[],
+    number_value double precision,
+    date_value timestamptz,
+    text_value text,
+    file_value boolean NOT NULL DEFAULT false,
     answered_at timestamptz NOT NULL DEFAULT now(),
     evidence_refs text[] NOT NULL DEFAULT '{}',
     verdict text CONSTRAINT answers_verdict_known CHECK (verdict IN ('accepted', 'flagged')),
@@ -43,6 +49,8 @@ CREATE TABLE answers (
     reviewed_by text,
     reviewed_at timestamptz,
     PRIMARY KEY (assessment_id, question_id),
+    CONSTRAINT answers_one_value CHECK (
+        num_nonnulls(option_value, options_value, number_value, date_value, text_value) + file_value::int = 1),
     CONSTRAINT answers_verdict_reviewed CHECK ((verdict IS NULL) = (reviewed_at IS NULL))
 );
 
@@ -51,7 +59,8 @@ CREATE TABLE scores (
     vendor_id bigint PRIMARY KEY REFERENCES vendors (id) ON DELETE CASCADE,
     hundredths integer NOT NULL CONSTRAINT scores_range CHECK (hundredths BETWEEN 0 AND 10000),
     rating text NOT NULL CONSTRAINT scores_rating_known CHECK (rating IN ('low', 'medium', 'high', 'critical')),
-    breakdown jsonb NOT NULL,
+    -- json, not jsonb: written thousands of times a second and always read whole.
+    breakdown json COMPRESSION lz4 NOT NULL,
     model_version text NOT NULL,
     as_of timestamptz NOT NULL,
     computed_at timestamptz NOT NULL DEFAULT now()

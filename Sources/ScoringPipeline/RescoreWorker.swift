@@ -81,7 +81,9 @@ public final class RescoreWorker: @unchecked Sendable {
         let results = Results(count: jobs.count)
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
             switch jobs[index].inputs {
-            case .success(let inputs): results.set(index, .scored(model.score(inputs)))
+            case .success(let inputs):
+                let score = model.score(inputs)
+                results.set(index, .scored(score, json: score.json))
             case .failure(let error): results.set(index, .failed(error.description))
             }
         }

@@ -28,18 +28,16 @@ public struct AssessmentStore: Sendable {
                     VALUES (\(vendorID), \(hash), \(reason), 'submitted', \(sentAt), \(sentAt.addingTimeInterval(30 * 86_400)), \(submittedAt))
                     RETURNING id
                     """)[0].decode(Int.self, at: 0)
-                let ids = answers.keys.sorted()
-                try connection.execute("""
-                    INSERT INTO answers (assessment_id, question_id, value, answered_at, evidence_refs, verdict, reviewed_at)
-                    SELECT \(id), a.question, a.value::jsonb, a.answered_at,
-                           CASE WHEN a.evidence THEN ARRAY['attached'] ELSE '{}' END,
-                           NULLIF(a.verdict, ''), CASE WHEN a.verdict = '' THEN NULL ELSE a.answered_at END
-                    FROM unnest(\(ids)::text[], \(ids.map { AnswerJSON.encode(answers[$0]!.value) })::text[],
-                                \(ids.map { answers[$0]!.answeredAt.postgresText })::timestamptz[],
-                                \(ids.map { answers[$0]!.hasEvidence ? "t" : "f" })::boolean[],
-                                \(ids.map { answers[$0]!.verdict?.rawValue ?? "" })::text[])
-                         AS a (question, value, answered_at, evidence, verdict)
-                    """)
+                try connection.copyFrom("""
+                    COPY answers (assessment_id, question_id, option_value, options_value, number_value, date_value, text_value, file_value,
+                                  answered_at, evidence_refs, verdict, reviewed_at) FROM STDIN
+                    """) { copy in
+                    for (question, answer) in answers.sorted(by: { $0.key < $1.key }) {
+                        let (option, options, number, date, text, file) = AnswerColumns.columns(answer.value)
+                        try copy.row(id, question, option, options, number, date, text, file, answer.answeredAt,
+                                     answer.hasEvidence ? ["attached"] : [String](), answer.verdict?.rawValue, answer.verdict == nil ? nil : answer.answeredAt)
+                    }
+                }
                 try Audit.record(connection, actor: actor, action: .create, entity: "assessment", id: String(id), before: nil,
                                  after: try RowSnapshot.json(connection, table: "assessments", id: id))
                 return id
@@ -70,14 +68,5 @@ extension AssessmentStore {
         encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
         return String(decoding: try encoder.encode(questionnaire), as: UTF8.self)
-    }
-}
-
-extension Date {
-    /// ISO 8601 with microseconds, for arrays of timestamps bound as text.
-    var postgresText: String {
-        var buffer: [UInt8] = []
-        self.encodeCopyField(into: &buffer)
-        return String(decoding: buffer, as: UTF8.self)
     }
 }

@@ -42,13 +42,15 @@ public struct DemoLoader: Sendable {
                 SELECT vendor_id, id FROM assessments WHERE vendor_id = ANY(\(idList)::bigint[])
                 """).decode((Int, Int).self))
             summary.answers = try connection.copyFrom("""
-                COPY answers (assessment_id, question_id, value, answered_at, evidence_refs, verdict, reviewed_at) FROM STDIN
+                COPY answers (assessment_id, question_id, option_value, options_value, number_value, date_value, text_value, file_value,
+                              answered_at, evidence_refs, verdict, reviewed_at) FROM STDIN
                 """) { copy in
                 for plan in plans {
                     guard let assessment = plan.assessment, let vendorID = ids[plan.vendor.slug], let id = assessmentIDs[vendorID] else { continue }
                     for (question, answer) in assessment.answers.sorted(by: { $0.key < $1.key }) {
-                        try copy.row(id, question, AnswerJSON.encode(answer.value), answer.answeredAt, answer.hasEvidence ? ["attached"] : [String](),
-                                     answer.verdict?.rawValue, answer.verdict == nil ? nil : answer.answeredAt)
+                        let (option, options, number, date, text, file) = AnswerColumns.columns(answer.value)
+                        try copy.row(id, question, option, options, number, date, text, file, answer.answeredAt,
+                                     answer.hasEvidence ? ["attached"] : [String](), answer.verdict?.rawValue, answer.verdict == nil ? nil : answer.answeredAt)
                     }
                 }
             }

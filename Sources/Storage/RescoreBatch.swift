@@ -23,7 +23,8 @@ public enum RescoreBatch {
 
     /// The outcome of scoring one job.
     public enum Outcome: Sendable {
-        case scored(Score)
+        /// The score and its JSON, made where the score was computed.
+        case scored(Score, json: String)
         case failed(String)
     }
 
@@ -69,13 +70,14 @@ public enum RescoreBatch {
         }
         let assessments = latest
         var answers: [Int: [String: Answer]] = [:]
-        for (assessment, question, value, answeredAt, evidence, verdict) in try connection.query("""
-            SELECT assessment_id, question_id, value::text, answered_at, cardinality(evidence_refs) > 0, verdict
-            FROM answers WHERE assessment_id = ANY(\(assessments.map { String($0.0) })::bigint[])
-            """).decode((Int, String, String, Date, Bool, String?).self) {
-            guard let decoded = AnswerJSON.decode(value) else { continue }
+        for (assessment, question, answeredAt, evidence, verdict, option, options, number, date, text, file) in try connection.query("""
+            SELECT assessment_id, question_id, answered_at, cardinality(evidence_refs) > 0, verdict,
+                   option_value, options_value, number_value, date_value, text_value, file_value
+            FROM answers WHERE assessment_id = ANY(\(latest.map { String($0.0) })::bigint[])
+            """).decode((Int, String, Date, Bool, String?, String?, [String]?, Double?, Date?, String?, Bool).self) {
+            guard let value = AnswerColumns.value(option: option, options: options, number: number, date: date, text: text, file: file) else { continue }
             answers[assessment, default: [:]][question] = Answer(
-                value: decoded, answeredAt: answeredAt, hasEvidence: evidence, verdict: verdict.flatMap(Answer.Verdict.init(rawValue:)))
+                value: value, answeredAt: answeredAt, hasEvidence: evidence, verdict: verdict.flatMap(Answer.Verdict.init(rawValue:)))
         }
         var clauses: [Int: [ClauseStatusRecord]] = [:]
         for (vendorID, key, status, updatedAt) in try connection.query("""
@@ -125,15 +127,13 @@ public enum RescoreBatch {
     public static func finish(_ connection: Connection, jobs: [Job], outcomes: [Outcome], modelVersion: String, asOf: Date, maxAttempts: Int) throws {
         var ids: [String] = [], hundredths: [String] = [], ratings: [String] = [], breakdowns: [String] = []
         var failedIDs: [String] = [], errors: [String] = [], attempts: [String] = []
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         for (job, outcome) in zip(jobs, outcomes) {
             switch outcome {
-            case .scored(let score):
+            case .scored(let score, let json):
                 ids.append(String(job.vendorID))
                 hundredths.append(String(score.hundredths))
                 ratings.append(score.rating.rawValue)
-                breakdowns.append(String(decoding: try encoder.encode(score), as: UTF8.self))
+                breakdowns.append(json)
             case .failed(let error):
                 failedIDs.append(String(job.vendorID))
                 errors.append(error)
@@ -143,7 +143,7 @@ public enum RescoreBatch {
         if !ids.isEmpty {
             try connection.execute("""
                 WITH new AS (
-                    SELECT * FROM unnest(\(ids)::bigint[], \(hundredths)::int[], \(ratings)::text[], \(breakdowns)::jsonb[])
+                    SELECT * FROM unnest(\(ids)::bigint[], \(hundredths)::int[], \(ratings)::text[], \(breakdowns)::json[])
                         AS n (vendor_id, hundredths, rating, breakdown)
                 ), history AS (
                     INSERT INTO score_history (vendor_id, hundredths, rating, previous_hundredths, previous_rating, model_version)
@@ -152,9 +152,9 @@ public enum RescoreBatch {
                     WHERE old.vendor_id IS NULL OR old.hundredths <> new.hundredths OR old.rating <> new.rating
                 )
                 INSERT INTO scores (vendor_id, hundredths, rating, breakdown, model_version, as_of, computed_at)
-                SELECT vendor_id, hundredths, rating, breakdown, \(modelVersion), \(asOf), now() FROM new
+                SELECT vendor_id, hundredths, rating, breakdown, \(modelVersion), \(asOf), clock_timestamp() FROM new
                 ON CONFLICT (vendor_id) DO UPDATE SET hundredths = EXCLUDED.hundredths, rating = EXCLUDED.rating,
-                    breakdown = EXCLUDED.breakdown, model_version = EXCLUDED.model_version, as_of = EXCLUDED.as_of, computed_at = now()
+                    breakdown = EXCLUDED.breakdown, model_version = EXCLUDED.model_version, as_of = EXCLUDED.as_of, computed_at = clock_timestamp()
                 """)
             try connection.execute("DELETE FROM rescore_queue WHERE vendor_id = ANY(\(ids)::bigint[])")
         }
@@ -177,31 +177,26 @@ public enum RescoreBatch {
     }
 }
 
-/// Answer values as stored in `answers.value`.
-public enum AnswerJSON {
-    public static func encode(_ value: Answer.Value) -> String {
-        let object: [String: Any]
-        switch value {
-        case .option(let option): object = ["option": option]
-        case .options(let options): object = ["options": options]
-        case .number(let number): object = ["number": number]
-        case .date(let date): object = ["date": ISO8601DateFormatter().string(from: date)]
-        case .text(let text): object = ["text": text]
-        case .file: object = ["file": [String: String]()]
-        }
-        return String(decoding: (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8), as: UTF8.self)
+/// Answer values as stored in the typed value columns of `answers`.
+enum AnswerColumns {
+    static func value(option: String?, options: [String]?, number: Double?, date: Date?, text: String?, file: Bool) -> Answer.Value? {
+        if let option { return .option(option) }
+        if let options { return .options(options) }
+        if let number { return .number(number) }
+        if let date { return .date(date) }
+        if let text { return .text(text) }
+        return file ? .file : nil
     }
 
-    public static func decode(_ text: String) -> Answer.Value? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], let (key, value) = object.first else { return nil }
-        switch key {
-        case "option": return (value as? String).map { .option($0) }
-        case "options": return (value as? [String]).map { .options($0) }
-        case "number": return (value as? NSNumber).map { .number($0.doubleValue) }
-        case "date": return (value as? String).flatMap { ISO8601DateFormatter().date(from: $0) }.map { .date($0) }
-        case "text": return (value as? String).map { .text($0) }
-        case "file": return .file
-        default: return nil
+    /// The six columns for a value, in table order: option, options, number, date, text, file.
+    static func columns(_ value: Answer.Value) -> (String?, [String]?, Double?, Date?, String?, Bool) {
+        switch value {
+        case .option(let option): (option, nil, nil, nil, nil, false)
+        case .options(let options): (nil, options, nil, nil, nil, false)
+        case .number(let number): (nil, nil, number, nil, nil, false)
+        case .date(let date): (nil, nil, nil, date, nil, false)
+        case .text(let text): (nil, nil, nil, nil, text, false)
+        case .file: (nil, nil, nil, nil, nil, true)
         }
     }
 }

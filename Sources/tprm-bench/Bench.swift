@@ -10,7 +10,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tprm-bench",
         abstract: "Benchmark workloads for scripts/bench (not for direct use).",
-        subcommands: [Copy.self, CopyFile.self, Insert.self, InsertSQL.self, Select.self]
+        subcommands: [Copy.self, CopyFile.self, Insert.self, InsertSQL.self, Select.self, Submissions.self]
     )
 }
 
@@ -206,5 +206,39 @@ final class Counts: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return values.reduce(0, +)
+    }
+}
+
+extension Bench {
+    /// Changes one answer of a different vendor `rate` times a second and records when each change committed.
+    struct Submissions: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Answer changes at a steady rate, each committed with its time in bench_submissions.")
+        @OptionGroup var target: Target
+        @Option var rate: Int
+        @Option var seconds: Int
+
+        func run() throws {
+            let connection = try Connection(configuration: target.configuration())
+            try connection.executeScript("""
+                DROP TABLE IF EXISTS bench_submissions;
+                CREATE TABLE bench_submissions (vendor_id bigint PRIMARY KEY, committed_at timestamptz NOT NULL)
+                """)
+            let targets = try connection.query("""
+                SELECT DISTINCT ON (s.vendor_id) s.vendor_id, a.assessment_id, a.question_id
+                FROM answers a JOIN assessments s ON s.id = a.assessment_id
+                ORDER BY s.vendor_id, a.question_id LIMIT \(rate * seconds)
+                """).decode((Int, Int, String).self)
+            let interval = 1.0 / Double(rate)
+            let start = Date()
+            for (index, (vendor, assessment, question)) in targets.enumerated() {
+                let due = start.addingTimeInterval(Double(index) * interval)
+                let wait = due.timeIntervalSinceNow
+                if wait > 0 { Thread.sleep(forTimeInterval: wait) }
+                try connection.transaction { connection in
+                    try connection.execute("UPDATE answers SET answered_at = now() WHERE assessment_id = \(assessment) AND question_id = \(question)")
+                    try connection.execute("INSERT INTO bench_submissions VALUES (\(vendor), clock_timestamp())")
+                }
+            }
+        }
     }
 }

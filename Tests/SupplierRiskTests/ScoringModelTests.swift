@@ -329,4 +329,12 @@ import Testing
         #expect(actions.first?.target == "assessment")
         #expect(actions.first?.action.hasPrefix("send ai-supplier-due-diligence") == true)
     }
+
+    @Test func theStoredJSONReadsBackAsTheSameScore() throws {
+        var inputs = Self.inputs(answers: Self.best, clauses: Array(Self.allClauses.prefix(2)), incidents: [Self.incident(9, .high)])
+        inputs.incidents[0].title = "quote \" backslash \\ tab \t newline \n bell \u{7} ünïcødé"
+        let score = Self.model.score(inputs)
+        let decoded = try JSONDecoder().decode(Score.self, from: Data(score.json.utf8))
+        #expect(decoded == score)
+    }
 }
