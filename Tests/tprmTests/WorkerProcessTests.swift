@@ -52,4 +52,26 @@ import Testing
         let history = try pool.withConnection { try $0.query("SELECT count(*), count(DISTINCT vendor_id) FROM score_history")[0].decode((Int, Int).self) }
         #expect(history == (3_000, 3_000), "each vendor scored into history once: no half-written batch, no duplicate")
     }
+
+    @Test func sigtermStopsTheWorkerCleanlyAndTheRestStaysQueued() throws {
+        let configuration = try TestDatabase.migrated("sigterm")
+        let pool = PostgresPool(configuration: configuration, maximumConnections: 2)
+        let catalog = try Catalog.load(Self.catalogDirectory)
+        let header = "name,business_owner,offering,data_categories,decision_impact,ai_act_class,business_criticality\n"
+        let text = header + (0..<2_000).map { "Vendor \($0),Procurement,ai_saas,internal,advisory,limited,medium\n" }.joined()
+        try VendorStore(pool: pool, tiering: catalog.scoring.tiering).importVendors(try VendorCSV.parse(text).get(), actor: "test")
+        let environment: [String: String?] = ["DATABASE_URL": configuration.connectionString, "TPRM_CATALOG": Self.catalogDirectory.path]
+        let worker = try Subprocess.start(Subprocess.tprmExecutable, ["worker", "--batch-size", "10", "--lanes", "1"], environment: environment)
+        func scored() throws -> Int {
+            try pool.withConnection { try $0.query("SELECT count(*) FROM scores")[0].decode(Int.self, at: 0) }
+        }
+        let deadline = Date().addingTimeInterval(60)
+        while try scored() == 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.005) }
+        kill(worker, SIGTERM)
+        #expect(try Subprocess.wait(worker) == 0, "a clean exit")
+        let done = try scored()
+        let queued = try ScoringStore(pool: pool).pending(nil)
+        #expect(done > 0)
+        #expect(done + queued == 2_000, "every vendor is either scored or still queued: nothing half-done, nothing lost")
+    }
 }
