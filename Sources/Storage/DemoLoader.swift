@@ -23,7 +23,7 @@ public struct DemoLoader: Sendable {
         try pool.transaction { connection in
             var summary = Summary()
             summary.vendors = try vendors.importVendors(plans.map(\.vendor), actor: actor, on: connection)
-            let slugs = plans.map(\.vendor.slug)
+            let slugs = plans.map(\.vendor.draft.slug)
             let ids = Dictionary(uniqueKeysWithValues: try connection.query("SELECT slug, id FROM vendors WHERE slug = ANY(\(slugs))").decode((String, Int).self))
             let idList = ids.values.map(String.init)
 
@@ -34,7 +34,7 @@ public struct DemoLoader: Sendable {
             }
             summary.assessments = try connection.copyFrom("COPY assessments (vendor_id, content_hash, reason, status, sent_at, due_at, submitted_at) FROM STDIN") { copy in
                 for plan in plans {
-                    guard let assessment = plan.assessment, let id = ids[plan.vendor.slug], let hash = hashes[assessment.questionnaire] else { continue }
+                    guard let assessment = plan.assessment, let id = ids[plan.vendor.draft.slug], let hash = hashes[assessment.questionnaire] else { continue }
                     try copy.row(id, hash, "onboarding", "submitted", assessment.sentAt, assessment.sentAt.addingTimeInterval(30 * 86_400), assessment.submittedAt)
                 }
             }
@@ -46,7 +46,7 @@ public struct DemoLoader: Sendable {
                               answered_at, evidence_refs, verdict, reviewed_at) FROM STDIN
                 """) { copy in
                 for plan in plans {
-                    guard let assessment = plan.assessment, let vendorID = ids[plan.vendor.slug], let id = assessmentIDs[vendorID] else { continue }
+                    guard let assessment = plan.assessment, let vendorID = ids[plan.vendor.draft.slug], let id = assessmentIDs[vendorID] else { continue }
                     for (question, answer) in assessment.answers.sorted(by: { $0.key < $1.key }) {
                         let (option, options, number, date, text, file) = AnswerColumns.columns(answer.value)
                         try copy.row(id, question, option, options, number, date, text, file, answer.answeredAt,
@@ -58,7 +58,7 @@ public struct DemoLoader: Sendable {
                 COPY contracts (vendor_id, reference, effective_on, expires_on, renewal_notice_days, annual_value, currency) FROM STDIN
                 """) { copy in
                 for plan in plans {
-                    guard let contract = plan.contract, let id = ids[plan.vendor.slug] else { continue }
+                    guard let contract = plan.contract, let id = ids[plan.vendor.draft.slug] else { continue }
                     try copy.row(id, contract.reference, contract.effectiveOn, contract.expiresOn, contract.noticeDays, contract.value, "EUR")
                 }
             }
@@ -67,13 +67,13 @@ public struct DemoLoader: Sendable {
                 """).decode((Int, Int).self))
             summary.clauses = try connection.copyFrom("COPY contract_clauses (contract_id, clause_key, status, note, verified_by) FROM STDIN") { copy in
                 for plan in plans {
-                    guard let vendorID = ids[plan.vendor.slug], let contract = contractIDs[vendorID] else { continue }
+                    guard let vendorID = ids[plan.vendor.draft.slug], let contract = contractIDs[vendorID] else { continue }
                     for clause in plan.clauses { try copy.row(contract, clause.key, clause.status.rawValue, "", "demo") }
                 }
             }
             summary.certifications = try connection.copyFrom("COPY certifications (vendor_id, standard, issuer, scope, expires_on) FROM STDIN") { copy in
                 for plan in plans {
-                    guard let id = ids[plan.vendor.slug] else { continue }
+                    guard let id = ids[plan.vendor.draft.slug] else { continue }
                     for certificate in plan.certifications { try copy.row(id, certificate.standard.rawValue, certificate.issuer, "demo", certificate.expiresOn) }
                 }
             }
@@ -81,7 +81,7 @@ public struct DemoLoader: Sendable {
                 COPY incidents (vendor_id, title, category, severity, occurred_at, detected_at, vendor_notified_at, status, resolution, resolved_at) FROM STDIN
                 """) { copy in
                 for plan in plans {
-                    guard let id = ids[plan.vendor.slug] else { continue }
+                    guard let id = ids[plan.vendor.draft.slug] else { continue }
                     for incident in plan.incidents {
                         try copy.row(id, incident.title, incident.category.rawValue, incident.severity.rawValue, incident.occurredAt, incident.occurredAt,
                                      incident.notifiedAt, incident.resolvedAt == nil ? "open" : "resolved",

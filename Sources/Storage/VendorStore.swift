@@ -2,33 +2,6 @@ import Foundation
 public import Postgres
 public import SupplierRisk
 
-/// A vendor as it is registered or changed: everything but what the database assigns.
-public struct VendorDraft: Sendable, Hashable {
-    public var slug: String
-    public var name: String
-    public var status: Vendor.Status
-    public var businessOwner: String
-    public var contactEmail: String?
-    public var profile: AIProfile
-    public var foundationModels: [String]
-    public var subProcessors: [String]
-
-    /// Creates a draft.
-    public init(
-        slug: String, name: String, status: Vendor.Status, businessOwner: String, contactEmail: String?,
-        profile: AIProfile, foundationModels: [String], subProcessors: [String]
-    ) {
-        self.slug = slug
-        self.name = name
-        self.status = status
-        self.businessOwner = businessOwner
-        self.contactEmail = contactEmail
-        self.profile = profile
-        self.foundationModels = foundationModels
-        self.subProcessors = subProcessors
-    }
-}
-
 /// The vendors table and what hangs off it: fourth-party links, the tier, the audit trail.
 public struct VendorStore: Sendable {
     let pool: PostgresPool
@@ -216,10 +189,10 @@ extension VendorStore {
 
     /// Imports within the caller's transaction.
     func importVendors(_ rows: [VendorCSV.Row], actor: String, on connection: Connection) throws -> Int {
-        let slugs = rows.map(\.slug)
+        let slugs = rows.map(\.draft.slug)
         let taken = try connection.query("SELECT slug FROM vendors WHERE slug = ANY(\(slugs))").map { try $0.decode(String.self, at: 0) }
         if !taken.isEmpty {
-            let lines = Dictionary(rows.map { ($0.slug, $0.line) }, uniquingKeysWith: { first, _ in first })
+            let lines = Dictionary(rows.map { ($0.draft.slug, $0.line) }, uniquingKeysWith: { first, _ in first })
             throw VendorCSV.ProblemList(problems: taken.sorted { lines[$0, default: 0] < lines[$1, default: 0] }.map {
                 VendorCSV.Problem(line: lines[$0, default: 0], column: "slug", message: "a vendor with slug \($0) exists")
             })
@@ -229,19 +202,19 @@ extension VendorStore {
                           decision_impact, ai_act_class, business_criticality, hosting_regions, tier, tier_reasons)
             FROM STDIN
             """) { copy in
-            for row in rows {
-                let assessment = tiering.assess(row.profile)
+            for vendor in rows.map(\.draft) {
+                let assessment = tiering.assess(vendor.profile)
                 try copy.row(
-                    row.slug, row.name, row.status.rawValue, row.businessOwner, row.contactEmail, row.profile.offering.rawValue,
-                    row.profile.description, row.profile.dataCategories.map(\.rawValue).sorted(), row.profile.decisionImpact.rawValue,
-                    row.profile.aiActClass.rawValue, row.profile.businessCriticality.rawValue, row.profile.hostingRegions,
+                    vendor.slug, vendor.name, vendor.status.rawValue, vendor.businessOwner, vendor.contactEmail, vendor.profile.offering.rawValue,
+                    vendor.profile.description, vendor.profile.dataCategories.map(\.rawValue).sorted(), vendor.profile.decisionImpact.rawValue,
+                    vendor.profile.aiActClass.rawValue, vendor.profile.businessCriticality.rawValue, vendor.profile.hostingRegions,
                     assessment.tier.rawValue, try JSONB(assessment.reasons))
             }
         }
         let ids = Dictionary(uniqueKeysWithValues: try connection.query("SELECT slug, id FROM vendors WHERE slug = ANY(\(slugs))").decode((String, Int).self))
-        let roles: [(String, KeyPath<VendorCSV.Row, [String]>)] = [("foundation_model", \.foundationModels), ("sub_processor", \.subProcessors)]
+        let roles: [(String, KeyPath<VendorDraft, [String]>)] = [("foundation_model", \.foundationModels), ("sub_processor", \.subProcessors)]
         for (role, names) in roles {
-            let pairs = rows.flatMap { row in row[keyPath: names].compactMap { name in ids[row.slug].map { ($0, name) } } }
+            let pairs = rows.map(\.draft).flatMap { vendor in vendor[keyPath: names].compactMap { name in ids[vendor.slug].map { ($0, name) } } }
             if !pairs.isEmpty {
                 try FourthPartyStore.link(connection, vendorIDs: pairs.map(\.0), names: pairs.map(\.1), role: role)
             }

@@ -87,7 +87,7 @@ import Testing
 
     @Test func slugsAreMadeFromNamesWhenLeftEmpty() throws {
         let parsed = try rows(Self.header + "\"Acme AI, Inc.\",,,Procurement,,model_api,,public,none,minimal,low,,,\n")
-        #expect(parsed.map(\.slug) == ["acme-ai-inc"])
-        #expect(parsed.map(\.status) == [.prospect])
+        #expect(parsed.map(\.draft.slug) == ["acme-ai-inc"])
+        #expect(parsed.map(\.draft.status) == [.prospect])
     }
 }

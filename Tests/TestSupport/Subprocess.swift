@@ -35,30 +35,10 @@ public enum Subprocess {
         let outputPath = scratch.appendingPathComponent("stdout").path
         let errorPath = scratch.appendingPathComponent("stderr").path
 
-        var merged = ProcessInfo.processInfo.environment
-        for (key, value) in environment { merged[key] = value }
         // posix_spawn cannot change directory portably; a shell does it, then becomes the program.
         let command = currentDirectory.map { ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", $0.path, executable] } ?? [executable]
-        let argv = (command + arguments).map { strdup($0) }
-        let envp = merged.map { strdup("\($0.key)=\($0.value)") }
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-
         let started = ContinuousClock.now
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, command[0], &actions, nil, argv + [nil], envp + [nil])
-        guard spawned == 0 else {
-            throw TestSetupError("cannot run \(executable): \(String(cString: strerror(spawned)))")
-        }
+        let pid = try spawn(command + arguments, environment: environment, output: outputPath, error: errorPath)
         let status = try wait(pid)
         let duration = ContinuousClock.now - started
         return Result(
@@ -70,9 +50,15 @@ public enum Subprocess {
 
     /// Starts `executable` in the background with output discarded; returns its process id.
     public static func start(_ executable: String, _ arguments: [String], environment: [String: String?] = [:]) throws -> pid_t {
+        try spawn([executable] + arguments, environment: environment, output: "/dev/null", error: "/dev/null")
+    }
+
+    /// Starts `command` (program and arguments) with our environment changed by `environment`,
+    /// standard input from /dev/null and output to the given files.
+    private static func spawn(_ command: [String], environment: [String: String?], output: String, error: String) throws -> pid_t {
         var merged = ProcessInfo.processInfo.environment
         for (key, value) in environment { merged[key] = value }
-        let argv = ([executable] + arguments).map { strdup($0) }
+        let argv = command.map { strdup($0) }
         let envp = merged.map { strdup("\($0.key)=\($0.value)") }
         defer {
             argv.forEach { free($0) }
@@ -82,11 +68,11 @@ public enum Subprocess {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, error, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv + [nil], envp + [nil])
-        guard spawned == 0 else { throw TestSetupError("cannot run \(executable): \(String(cString: strerror(spawned)))") }
+        let spawned = posix_spawn(&pid, command[0], &actions, nil, argv + [nil], envp + [nil])
+        guard spawned == 0 else { throw TestSetupError("cannot run \(command[0]): \(String(cString: strerror(spawned)))") }
         return pid
     }
 

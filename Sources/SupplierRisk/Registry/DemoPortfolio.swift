@@ -37,12 +37,12 @@ public struct DemoPortfolio: Sendable {
                 aiActClass: weighted([.minimal: 4, .limited: 4, .gpai: 1, .highRisk: 1], &random),
                 businessCriticality: AIProfile.BusinessCriticality.allCases.randomElement(using: &random)!,
                 hostingRegions: [["EU"], ["EU", "US"], ["US"], ["UK"]].randomElement(using: &random)!)
-            let row = VendorCSV.Row(
-                line: index + 2, slug: slug, name: name,
+            let row = VendorCSV.Row(line: index + 2, draft: VendorDraft(
+                slug: slug, name: name,
                 status: weighted([.active: 8, .onboarding: 1, .prospect: 1], &random), businessOwner: ["Procurement", "Claims", "HR", "IT", "Legal"].randomElement(using: &random)!,
                 contactEmail: "security@\(slug).example", profile: profile,
                 foundationModels: Array(models.shuffled(using: &random).prefix(Int.random(in: 0...2, using: &random))),
-                subProcessors: Array(processors.shuffled(using: &random).prefix(Int.random(in: 0...2, using: &random))))
+                subProcessors: Array(processors.shuffled(using: &random).prefix(Int.random(in: 0...2, using: &random)))))
             let tier = catalog.scoring.tiering.assess(profile).tier
 
             var assessment: (String, Date, Date, [String: Answer])?

@@ -52,6 +52,33 @@ public struct Vendor: Sendable, Hashable, Codable {
     }
 }
 
+/// A vendor as it is registered or changed: everything but what the database assigns.
+public struct VendorDraft: Sendable, Hashable {
+    public var slug: String
+    public var name: String
+    public var status: Vendor.Status
+    public var businessOwner: String
+    public var contactEmail: String?
+    public var profile: AIProfile
+    public var foundationModels: [String]
+    public var subProcessors: [String]
+
+    /// Creates a draft.
+    public init(
+        slug: String, name: String, status: Vendor.Status, businessOwner: String, contactEmail: String?,
+        profile: AIProfile, foundationModels: [String], subProcessors: [String]
+    ) {
+        self.slug = slug
+        self.name = name
+        self.status = status
+        self.businessOwner = businessOwner
+        self.contactEmail = contactEmail
+        self.profile = profile
+        self.foundationModels = foundationModels
+        self.subProcessors = subProcessors
+    }
+}
+
 /// Rules for the identifying fields of a vendor, shared by every way in (CLI, import, API).
 public enum VendorRules {
     /// Why a slug is not acceptable, or `nil` when it is.

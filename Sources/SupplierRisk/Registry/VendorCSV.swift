@@ -11,29 +11,13 @@ public enum VendorCSV {
     public struct Row: Sendable, Hashable {
         /// The line the record starts on.
         public let line: Int
-        public let slug: String
-        public let name: String
-        public let status: Vendor.Status
-        public let businessOwner: String
-        public let contactEmail: String?
-        public let profile: AIProfile
-        public let foundationModels: [String]
-        public let subProcessors: [String]
+        /// The vendor it describes.
+        public let draft: VendorDraft
 
-        /// Creates a row, as the demo portfolio does.
-        public init(
-            line: Int, slug: String, name: String, status: Vendor.Status, businessOwner: String, contactEmail: String?,
-            profile: AIProfile, foundationModels: [String], subProcessors: [String]
-        ) {
+        /// Creates a row.
+        public init(line: Int, draft: VendorDraft) {
             self.line = line
-            self.slug = slug
-            self.name = name
-            self.status = status
-            self.businessOwner = businessOwner
-            self.contactEmail = contactEmail
-            self.profile = profile
-            self.foundationModels = foundationModels
-            self.subProcessors = subProcessors
+            self.draft = draft
         }
     }
 
@@ -142,12 +126,12 @@ public enum VendorCSV {
                 continue
             }
             slugs[slug] = record.line
-            rows.append(Row(
-                line: record.line, slug: slug, name: name, status: status, businessOwner: owner, contactEmail: email,
+            rows.append(Row(line: record.line, draft: VendorDraft(
+                slug: slug, name: name, status: status, businessOwner: owner, contactEmail: email,
                 profile: AIProfile(
                     offering: offering, description: field["description"] ?? "", dataCategories: categories,
                     decisionImpact: impact, aiActClass: act, businessCriticality: criticality, hostingRegions: list("hosting_regions")),
-                foundationModels: list("foundation_models"), subProcessors: list("sub_processors")))
+                foundationModels: list("foundation_models"), subProcessors: list("sub_processors"))))
         }
         if rows.isEmpty && problems.isEmpty {
             problems.append(Problem(line: records.count + 1, column: "-", message: "the file has a header but no vendors"))
