@@ -98,11 +98,23 @@ public final class RescoreWorker: @unchecked Sendable {
         return total
     }
 
-    /// Queues vendors never scored or scored with another model version (a changed scoring.yaml), then works
-    /// until `stop()`: lanes on threads of their own, a listener on its own connection.
-    public func run(listenerConfiguration: PostgresConfiguration) throws {
+    /// Brings the database in line with this model: when any vendor has no score or one from another
+    /// model version, re-tiers vendors the current rules place differently and queues the outdated.
+    /// - Returns: how many vendors were queued and how many changed tier.
+    @discardableResult
+    public func prepare() throws -> (queued: Int, retiered: Int) {
         let queued = try ScoringStore(pool: pool).enqueueOutdated(modelVersion: modelVersion)
-        if queued > 0 { logger.info("queued vendors whose score is missing or from another model version", metadata: ["vendors": "\(queued)"]) }
+        guard queued > 0 else { return (0, 0) }
+        let retiered = try VendorStore(pool: pool, tiering: catalog.scoring.tiering).reassessTiers(actor: "tprm worker (model \(modelVersion))")
+        logger.info("queued vendors whose score is missing or from another model version",
+                    metadata: ["vendors": "\(queued)", "tiers changed": "\(retiered)"])
+        return (queued, retiered)
+    }
+
+    /// Prepares (see ``prepare()``), then works until `stop()`: lanes on threads of their own,
+    /// a listener on its own connection.
+    public func run(listenerConfiguration: PostgresConfiguration) throws {
+        try prepare()
         let listener = PostgresListener(configuration: listenerConfiguration, channels: ["rescore"], logger: logger)
         lock.lock()
         self.listener = listener

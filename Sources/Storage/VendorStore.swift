@@ -230,3 +230,27 @@ extension VendorStore {
         return count
     }
 }
+
+extension VendorStore {
+    /// Sets the tier of every vendor whose profile the current rules place in another tier,
+    /// with an audit row each; returns how many changed. Run when scoring.yaml changes.
+    @discardableResult
+    public func reassessTiers(actor: String) throws -> Int {
+        try pool.transaction { connection in
+            let changed = try read(connection, where: "v.status <> 'offboarded'").compactMap { vendor -> (Vendor, TierAssessment)? in
+                let assessment = tiering.assess(vendor.profile)
+                return assessment.tier == vendor.tier ? nil : (vendor, assessment)
+            }
+            for (vendor, assessment) in changed {
+                let before = try snapshot(connection, id: vendor.id)
+                try connection.execute("""
+                    UPDATE vendors SET tier = \(assessment.tier.rawValue), tier_reasons = \(try JSONB(assessment.reasons)), updated_at = now()
+                    WHERE id = \(vendor.id)
+                    """)
+                try Audit.record(connection, actor: actor, action: .update, entity: "vendor", id: vendor.slug,
+                                 before: before, after: try snapshot(connection, id: vendor.id))
+            }
+            return changed.count
+        }
+    }
+}

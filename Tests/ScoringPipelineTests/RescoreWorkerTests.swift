@@ -188,3 +188,33 @@ final class Counts: @unchecked Sendable {
         lock.unlock()
     }
 }
+
+@Suite struct ModelChangeTests {
+    @Test func aChangedTieringRuleRetiersAndRescoresVendorsWithAnAuditRow() throws {
+        let fixture = try RescoreWorkerTests.Fixture("retier")
+        try fixture.add("advisor", impact: .advisory)
+        try fixture.add("automator", impact: .automated)
+        try fixture.worker().drain()
+        #expect(try fixture.vendors.vendor("advisor").tier == .medium)
+
+        // A catalog whose rules put advisory use in the high tier.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tprm-catalog-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: RescoreWorkerTests.catalogDirectory, to: directory)
+        let scoringFile = directory.appendingPathComponent("scoring.yaml")
+        try String(contentsOf: scoringFile, encoding: .utf8).replacingOccurrences(of: "    advisory: medium", with: "    advisory: high")
+            .write(to: scoringFile, atomically: true, encoding: .utf8)
+        let catalog = try Catalog.load(directory)
+        let version = try ModelVersion.compute(catalogDirectory: directory, on: fixture.pool)
+        let worker = RescoreWorker(pool: fixture.pool, catalog: catalog, modelVersion: version)
+        let prepared = try worker.prepare()
+        #expect(prepared.queued == 2, "every score is from another model version")
+        #expect(prepared.retiered == 1)
+        try worker.drain()
+        #expect(try fixture.vendors.vendor("advisor").tier == .high)
+        #expect(try fixture.scores.score("advisor")?.modelVersion == version)
+        #expect(try fixture.scores.score("advisor")?.score.lines.first?.explanation.hasPrefix("inherent risk of tier high") == true)
+        let audit = try AuditLog(pool: fixture.pool).entries(entity: "vendor", id: "advisor")
+        #expect(audit.last?.actor == "tprm worker (model \(version))")
+        #expect(try worker.prepare() == (0, 0), "nothing to do once the model is current")
+    }
+}

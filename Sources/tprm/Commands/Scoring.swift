@@ -36,9 +36,9 @@ struct WorkerCommand: AsyncParsableCommand {
         let version = try ModelVersion.compute(catalogDirectory: registry.catalogDirectory, on: pool)
         let worker = RescoreWorker(pool: pool, catalog: catalog, modelVersion: version, configuration: settings)
         if once {
-            let queued = try ScoringStore(pool: pool).enqueueOutdated(modelVersion: version)
+            let (queued, retiered) = try worker.prepare()
             let scored = try worker.drain()
-            print("scored \(scored) vendors (\(queued) queued for model \(version))")
+            print("scored \(scored) vendors (\(queued) queued for model \(version)\(retiered > 0 ? ", \(retiered) changed tier" : ""))")
             return
         }
         signal(SIGTERM, SIG_IGN)
