@@ -5,7 +5,8 @@ public import SupplierRisk
 /// The vendors table and what hangs off it: fourth-party links, the tier, the audit trail.
 public struct VendorStore: Sendable {
     let pool: PostgresPool
-    let tiering: TieringRules
+    /// The rules that set every written vendor's tier.
+    public let tiering: TieringRules
 
     /// Creates a store; `tiering` sets the tier of every vendor written.
     public init(pool: PostgresPool, tiering: TieringRules) {

@@ -1,0 +1,80 @@
+import Foundation
+public import Hummingbird
+import Postgres
+import Storage
+
+/// An error as the API reports it: a status and `{"error": {"code", "message", "field"}}`.
+public struct ApiError: HTTPResponseError, Sendable {
+    public let status: HTTPResponse.Status
+    public let code: String
+    public let message: String
+    public let field: String?
+
+    public init(_ status: HTTPResponse.Status, code: String, message: String, field: String? = nil) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+    }
+
+    /// 422 for a field whose value is not acceptable.
+    static func invalid(_ field: String, _ message: String) -> ApiError {
+        ApiError(.unprocessableContent, code: "invalid", message: message, field: field)
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let data = try JSONEncoder().encode(ErrorBody(error: .init(code: code, message: message, field: field)))
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// The API's error for any error a handler throws; internal detail never reaches the body.
+    static func from(_ error: any Error) -> (any Error)? {
+        switch error {
+        case let error as ApiError:
+            return error
+        case let error as StorageError:
+            switch error {
+            case .duplicate(let message): return ApiError(.conflict, code: "conflict", message: message)
+            case .notFound(let message): return ApiError(.notFound, code: "not_found", message: message)
+            case .invalid(let field, let reason): return ApiError(.unprocessableContent, code: "invalid", message: "\(field): \(reason)", field: field)
+            }
+        case let error as PostgresError where error.isConnectionFailure:
+            return ApiError(.serviceUnavailable, code: "unavailable", message: "the database is unavailable; try again shortly")
+        case is PostgresPoolError:
+            return ApiError(.serviceUnavailable, code: "unavailable", message: "the database is busy; try again shortly")
+        case is any HTTPResponseError:
+            return nil  // Hummingbird's own (413, 404 of the router …) keep their status.
+        default:
+            return ApiError(.internalServerError, code: "internal", message: "internal error; see the server log with this request's id")
+        }
+    }
+}
+
+/// `{"error": {"code", "message", "field"}}`.
+private struct ErrorBody: Encodable {
+    struct Detail: Encodable {
+        let code: String
+        let message: String
+        let field: String?
+    }
+    let error: Detail
+}
+
+/// Turns thrown errors into the API's JSON errors, logging the unexpected ones with their detail.
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            guard let mapped = ApiError.from(error) else { throw error }
+            if let apiError = mapped as? ApiError, apiError.status == .internalServerError || apiError.status == .serviceUnavailable {
+                context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
+            }
+            throw mapped
+        }
+    }
+}

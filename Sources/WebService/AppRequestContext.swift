@@ -1,0 +1,28 @@
+public import Hummingbird
+public import Storage
+
+/// The request context of tprm's routes: Hummingbird's core, plus who the caller is.
+public struct AppRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The API token's identity, once the auth middleware has checked it.
+    public var identity: ApiIdentity?
+
+    public init(source: Source) {
+        self.coreContext = .init(source: source)
+        self.identity = nil
+    }
+
+    /// JSON bodies over 1 MiB are refused with 413.
+    public var maxUploadSize: Int { 1024 * 1024 }
+
+    /// The caller, who must hold at least `role`.
+    ///
+    /// - Throws: ``ApiError`` 401 when unauthenticated, 403 when the role is too weak.
+    func require(_ role: ApiRole) throws -> ApiIdentity {
+        guard let identity else { throw ApiError(.unauthorized, code: "unauthenticated", message: "a bearer token is required") }
+        guard identity.role >= role else {
+            throw ApiError(.forbidden, code: "forbidden", message: "token \(identity.name) has role \(identity.role.rawValue); this needs \(role.rawValue)")
+        }
+        return identity
+    }
+}

@@ -1,0 +1,96 @@
+public import Foundation
+public import Hummingbird
+public import Logging
+public import Postgres
+public import ServiceLifecycle
+import HTTPTypes
+import Storage
+public import SupplierRisk
+
+/// What the HTTP service needs.
+public struct WebConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    public var pool: PostgresPool
+    public var catalog: Catalog
+    /// The migrations directory, for /readyz to check that the schema is current.
+    public var migrations: URL
+    public var logger: Logger
+
+    public init(host: String, port: Int, pool: PostgresPool, catalog: Catalog, migrations: URL, logger: Logger) {
+        self.host = host
+        self.port = port
+        self.pool = pool
+        self.catalog = catalog
+        self.migrations = migrations
+        self.logger = logger
+    }
+}
+
+/// The router of every route; tests drive it directly.
+public func buildRouter(_ configuration: WebConfiguration) -> Router<AppRequestContext> {
+    let blocking = BlockingWork()
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: ErrorMiddleware())
+    router.get("/healthz") { _, _ in ["status": "ok"] }
+    router.get("/readyz") { _, _ -> Response in
+        let pool = configuration.pool
+        let migrator = Migrator(directory: configuration.migrations)
+        let pending: Int
+        do {
+            pending = try await blocking.run {
+                try pool.withConnection { connection in try migrator.status(on: connection).filter { $0.appliedAt == nil }.count }
+            }
+        } catch {
+            throw ApiError(.serviceUnavailable, code: "unavailable", message: "the database is unreachable")
+        }
+        guard pending == 0 else {
+            throw ApiError(.serviceUnavailable, code: "migrations_pending", message: "\(pending) migrations are pending: run tprm migrate")
+        }
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ready"}"#)))
+    }
+    let api = router.group("api/v1")
+        .add(middleware: AuthMiddleware(tokens: TokenStore(pool: configuration.pool), blocking: blocking))
+    VendorController(
+        vendors: VendorStore(pool: configuration.pool, tiering: configuration.catalog.scoring.tiering),
+        scores: ScoringStore(pool: configuration.pool), blocking: blocking
+    ).addRoutes(to: api)
+    return router
+}
+
+/// The HTTP application, with extra services (the rescoring worker) run in its service group.
+public func buildApplication(_ configuration: WebConfiguration, services: [any Service] = []) -> some ApplicationProtocol {
+    Application(
+        router: buildRouter(configuration),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tprm"),
+        services: services,
+        logger: configuration.logger)
+}
+
+/// Headers every response carries.
+struct SecurityHeadersMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as any HTTPResponseError {
+            response = try error.response(from: request, context: context)
+        }
+        response.headers[.tprmContentTypeOptions] = "nosniff"
+        response.headers[.tprmFrameOptions] = "DENY"
+        response.headers[.tprmReferrerPolicy] = "no-referrer"
+        response.headers[.cacheControl] = "no-store"
+        response.headers[.tprmRequestID] = context.id
+        return response
+    }
+}
+
+extension HTTPField.Name {
+    static let tprmContentTypeOptions = Self("X-Content-Type-Options")!
+    static let tprmFrameOptions = Self("X-Frame-Options")!
+    static let tprmReferrerPolicy = Self("Referrer-Policy")!
+    static let tprmRequestID = Self("X-Request-Id")!
+}

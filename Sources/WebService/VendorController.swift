@@ -1,0 +1,161 @@
+import Foundation
+import Hummingbird
+import Storage
+import SupplierRisk
+
+/// `/api/v1/vendors`: the registry and scores over HTTP.
+struct VendorController {
+    let vendors: VendorStore
+    let scores: ScoringStore
+    let blocking: BlockingWork
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("vendors", use: list)
+        group.post("vendors", use: create)
+        group.get("vendors/:slug", use: show)
+        group.get("vendors/:slug/score", use: score)
+    }
+
+    /// A vendor and its tier's reasons.
+    struct VendorResponse: ResponseEncodable {
+        let vendor: Vendor
+        let tier: TierAssessment
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> VendorsResponse {
+        _ = try context.require(.committee)
+        let query = request.uri.queryParameters
+        let tier = try query.get("tier").map { text in
+            guard let tier = Tier(rawValue: String(text)) else {
+                throw ApiError(.badRequest, code: "invalid_query", message: "tier: unknown value \"\(text)\" (expected \(Tier.expected))", field: "tier")
+            }
+            return tier
+        }
+        let status = try query.get("status").map { text in
+            guard let status = Vendor.Status(rawValue: String(text)) else {
+                throw ApiError(.badRequest, code: "invalid_query", message: "status: unknown value \"\(text)\"", field: "status")
+            }
+            return status
+        }
+        let search: String? = query.get("search").map { String($0) }
+        return VendorsResponse(vendors: try await blocking.run { try vendors.list(tier: tier, status: status, search: search) })
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> VendorResponse {
+        _ = try context.require(.committee)
+        let slug = try context.parameters.require("slug")
+        let vendor = try await blocking.run { try vendors.vendor(slug) }
+        return VendorResponse(vendor: vendor, tier: vendors.tiering.assess(vendor.profile))
+    }
+
+    @Sendable func score(_ request: Request, context: AppRequestContext) async throws -> ScoreResponse {
+        _ = try context.require(.committee)
+        let slug = try context.parameters.require("slug")
+        guard let stored = try await blocking.run({ try scores.score(slug) }) else {
+            throw ApiError(.notFound, code: "not_scored", message: "\(slug) has no score yet; a worker scores it shortly")
+        }
+        return ScoreResponse(stored: stored)
+    }
+
+    /// The body of `POST /api/v1/vendors`.
+    struct NewVendor: Decodable {
+        struct Profile: Decodable {
+            let offering: String
+            let description: String?
+            let dataCategories: [String]
+            let decisionImpact: String
+            let aiActClass: String
+            let businessCriticality: String
+            let hostingRegions: [String]?
+        }
+        let name: String
+        let slug: String?
+        let status: String?
+        let businessOwner: String
+        let contactEmail: String?
+        let profile: Profile
+        let foundationModels: [String]?
+        let subProcessors: [String]?
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<VendorResponse> {
+        let identity = try context.require(.analyst)
+        guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
+            throw ApiError(.unsupportedMediaType, code: "unsupported_media_type", message: "send the vendor as application/json")
+        }
+        let body: NewVendor
+        do {
+            let bytes = try await request.body.collect(upTo: context.maxUploadSize)
+            body = try JSONDecoder().decode(NewVendor.self, from: Data(bytes.readableBytesView))
+        } catch let error as DecodingError {
+            throw ApiError(.badRequest, code: "invalid_json", message: Self.describe(error))
+        }
+        let draft = try Self.draft(body)
+        let vendor = try await blocking.run { try vendors.add(draft, actor: identity.name) }
+        return EditedResponse(status: .created, response: VendorResponse(vendor: vendor, tier: vendors.tiering.assess(vendor.profile)))
+    }
+
+    /// Validates a new vendor's fields, naming the first that is wrong.
+    static func draft(_ body: NewVendor) throws -> VendorDraft {
+        func value<Value: RawRepresentable<String> & CaseIterable>(_ text: String, _ type: Value.Type, _ field: String) throws -> Value {
+            guard let value = Value(rawValue: text) else {
+                throw ApiError.invalid(field, "\(field): unknown value \"\(text)\" (expected \(Value.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            return value
+        }
+        let name = body.name.trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty, name.count <= 200 else { throw ApiError.invalid("name", "name: must be 1 to 200 characters") }
+        let slug = body.slug ?? VendorRules.slug(from: name)
+        if let problem = VendorRules.problem(slug: slug) {
+            throw ApiError.invalid("slug", "slug: \"\(slug)\" \(problem)")
+        }
+        if let email = body.contactEmail, let problem = VendorRules.problem(email: email) {
+            throw ApiError.invalid("contactEmail", "contactEmail: \"\(email)\" \(problem)")
+        }
+        guard !body.businessOwner.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw ApiError.invalid("businessOwner", "businessOwner: must not be empty")
+        }
+        guard !body.profile.dataCategories.isEmpty else {
+            throw ApiError.invalid("profile.dataCategories", "profile.dataCategories: give at least one")
+        }
+        return VendorDraft(
+            slug: slug, name: name, status: try body.status.map { try value($0, Vendor.Status.self, "status") } ?? .prospect,
+            businessOwner: body.businessOwner, contactEmail: body.contactEmail,
+            profile: AIProfile(
+                offering: try value(body.profile.offering, AIProfile.Offering.self, "profile.offering"),
+                description: body.profile.description ?? "",
+                dataCategories: Set(try body.profile.dataCategories.map { try value($0, AIProfile.DataCategory.self, "profile.dataCategories") }),
+                decisionImpact: try value(body.profile.decisionImpact, AIProfile.DecisionImpact.self, "profile.decisionImpact"),
+                aiActClass: try value(body.profile.aiActClass, AIProfile.AIActClass.self, "profile.aiActClass"),
+                businessCriticality: try value(body.profile.businessCriticality, AIProfile.BusinessCriticality.self, "profile.businessCriticality"),
+                hostingRegions: body.profile.hostingRegions ?? []),
+            foundationModels: body.foundationModels ?? [], subProcessors: body.subProcessors ?? [])
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            context.codingPath.map(\.stringValue).joined(separator: ".")
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "missing \((context.codingPath.map(\.stringValue) + [key.stringValue]).joined(separator: "."))"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            return "\(path(context)): \(context.debugDescription)"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "the body is not valid JSON" : "\(path(context)): \(context.debugDescription)"
+        @unknown default:
+            return "the body does not match a vendor"
+        }
+    }
+}
+
+/// `{"vendors": [...]}`.
+struct VendorsResponse: ResponseEncodable {
+    let vendors: [Vendor]
+}
+
+/// A stored score, encoded as it is.
+struct ScoreResponse: ResponseEncodable {
+    let stored: StoredScore
+    func encode(to encoder: any Encoder) throws { try stored.encode(to: encoder) }
+}

@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Postgres
+import ScoringPipeline
+import ServiceLifecycle
+import Storage
+import WebService
+
+/// `tprm serve`: the HTTP API, with the rescoring worker in the same process unless told otherwise.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the JSON API under /api/v1, /healthz and /readyz; stops gracefully on SIGTERM or SIGINT.")
+
+    @Option(help: ArgumentHelp("host:port to listen on (default: $TPRM_LISTEN, else 127.0.0.1:8080).", valueName: "address")) var listen: String?
+    @Flag(name: .customLong("no-worker"), help: "Do not run the rescoring worker in this process.") var noWorker = false
+    @OptionGroup var registry: RegistryOptions
+    @OptionGroup var migrationOptions: MigrationOptions
+
+    /// `127.0.0.1:8080` → ("127.0.0.1", 8080).
+    static func address(_ text: String) throws -> (String, Int) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port),
+              colon > text.startIndex
+        else { throw CLIError.usage("listen address \"\(text)\" must be host:port, such as 127.0.0.1:8080") }
+        return (String(text[..<colon]), port)
+    }
+
+    func run() async throws {
+        let (host, port) = try Self.address(listen ?? ProcessInfo.processInfo.environment["TPRM_LISTEN"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1:8080")
+        let catalog = try CatalogLoading.load(registry.catalogDirectory)
+        let database = try registry.database.configuration()
+        let pool = PostgresPool(configuration: database, maximumConnections: 16, acquireTimeout: .seconds(2))
+        var logger = Logger(label: "tprm")
+        logger.logLevel = .info
+        var services: [any Service] = []
+        if !noWorker {
+            let version = try ModelVersion.compute(catalogDirectory: registry.catalogDirectory, on: pool)
+            services.append(WorkerService(worker: RescoreWorker(pool: pool, catalog: catalog, modelVersion: version), listener: database))
+        }
+        let app = buildApplication(
+            WebConfiguration(host: host, port: port, pool: pool, catalog: catalog, migrations: migrationOptions.migrator().directory, logger: logger),
+            services: services)
+        try await app.runService()
+    }
+}
+
+/// `tprm token …`: API tokens.
+struct TokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token", abstract: "Create, list and revoke API tokens.", subcommands: [Create.self, List.self, Revoke.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a token and print it once; only its hash is kept.")
+        @Option(help: "A name for the token: it is the actor of every change made with it.") var name: String
+        @Option(help: "admin, analyst or committee.") var role: String
+        @OptionGroup var registry: RegistryOptions
+
+        func validate() throws { _ = try Arguments.value(role, ApiRole.self, option: "--role") }
+
+        func run() async throws {
+            let token = try TokenStore(pool: try registry.pool()).create(
+                name: name, role: try Arguments.value(role, ApiRole.self, option: "--role"), actor: registry.actorName)
+            print(token)
+            FileHandle.standardError.write(Data("tprm: token \(name) created; it is shown this once: keep it now\n".utf8))
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List tokens (never the tokens themselves).")
+        @OptionGroup var registry: RegistryOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let tokens = try TokenStore(pool: try registry.pool()).list()
+            if json { return try Output.json(tokens) }
+            if tokens.isEmpty { return print("no tokens") }
+            print(Output.table(["NAME", "ROLE", "CREATED", "REVOKED"], tokens.map {
+                [$0.name, $0.role.rawValue, Output.timestamp($0.createdAt), $0.revokedAt.map(Output.timestamp) ?? ""]
+            }))
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a token at once.")
+        @Argument(help: "The token's name.") var name: String
+        @OptionGroup var registry: RegistryOptions
+
+        func run() async throws {
+            try TokenStore(pool: try registry.pool()).revoke(name: name, actor: registry.actorName)
+            print("revoked \(name)")
+        }
+    }
+}

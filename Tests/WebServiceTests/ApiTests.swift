@@ -1,0 +1,162 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Postgres
+import Storage
+import SupplierRisk
+import TestSupport
+import Testing
+import WebService
+
+@Suite struct ApiTests {
+    static let catalogDirectory = TestDatabase.repositoryRoot.appendingPathComponent("questionnaires")
+    static let catalog = try! Catalog.load(catalogDirectory)
+
+    struct Fixture {
+        let pool: PostgresPool
+        let app: Application<RouterResponder<AppRequestContext>>
+        let admin: String, analyst: String, committee: String, revoked: String
+
+        init(_ label: String) throws {
+            pool = PostgresPool(configuration: try TestDatabase.migrated(label), maximumConnections: 4)
+            let tokens = TokenStore(pool: pool)
+            admin = try tokens.create(name: "admin", role: .admin, actor: "test")
+            analyst = try tokens.create(name: "procurement-bot", role: .analyst, actor: "test")
+            committee = try tokens.create(name: "committee", role: .committee, actor: "test")
+            revoked = try tokens.create(name: "old", role: .admin, actor: "test")
+            try tokens.revoke(name: "old", actor: "test")
+            app = Application(router: buildRouter(WebConfiguration(
+                host: "127.0.0.1", port: 0, pool: pool, catalog: ApiTests.catalog,
+                migrations: TestDatabase.repositoryRoot.appendingPathComponent("sql"), logger: .init(label: "test"))))
+        }
+
+        func count(_ table: String) throws -> Int {
+            try pool.withConnection { try $0.query(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table)"))[0].decode(Int.self, at: 0) }
+        }
+    }
+
+    static let acme = #"""
+        {"name": "Acme AI", "businessOwner": "Claims", "contactEmail": "security@acme.example",
+         "profile": {"offering": "ai_saas", "dataCategories": ["personal"], "decisionImpact": "advisory",
+                     "aiActClass": "limited", "businessCriticality": "high"},
+         "foundationModels": ["OpenAI"]}
+        """#
+
+    func headers(_ token: String?, json: Bool = false) -> HTTPFields {
+        var fields = HTTPFields()
+        if let token { fields[.authorization] = "Bearer \(token)" }
+        if json { fields[.contentType] = "application/json" }
+        return fields
+    }
+
+    /// The `error` object of a response body; empty when there is none.
+    func error(_ buffer: ByteBuffer) -> [String: String] {
+        let object = try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) as? [String: [String: String]]
+        return object?["error"] ?? [:]
+    }
+
+    @Test func healthAndReadiness() async throws {
+        let fixture = try Fixture("apihealth")
+        try await fixture.app.test(.router) { client in
+            try await client.execute(uri: "/healthz", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.init("X-Content-Type-Options")!] == "nosniff")
+                #expect(response.headers[.init("X-Request-Id")!] != nil)
+            }
+            try await client.execute(uri: "/readyz", method: .get) { response in
+                #expect(response.status == .ok)
+            }
+        }
+    }
+
+    @Test func anAnalystRegistersAVendorAndTheCommitteeReadsIt() async throws {
+        let fixture = try Fixture("apiflow")
+        try await fixture.app.test(.router) { client in
+            try await client.execute(uri: "/api/v1/vendors", method: .post, headers: headers(fixture.analyst, json: true), body: ByteBuffer(string: Self.acme)) { response in
+                #expect(response.status == .created)
+                let object = try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]
+                #expect((object?["vendor"] as? [String: Any])?["slug"] as? String == "acme-ai")
+                #expect((object?["tier"] as? [String: Any])?["tier"] as? String == "high")
+            }
+            try await client.execute(uri: "/api/v1/vendors/acme-ai", method: .get, headers: headers(fixture.committee)) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(uri: "/api/v1/vendors?tier=high", method: .get, headers: headers(fixture.committee)) { response in
+                let object = try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]
+                #expect((object?["vendors"] as? [[String: Any]])?.compactMap { $0["slug"] as? String } == ["acme-ai"])
+            }
+            try await client.execute(uri: "/api/v1/vendors/acme-ai/score", method: .get, headers: headers(fixture.committee)) { response in
+                #expect(response.status == .notFound)
+                #expect(error(response.body)["code"] == "not_scored")
+            }
+        }
+        let audit = try AuditLog(pool: fixture.pool).entries(entity: "vendor", id: "acme-ai")
+        #expect(audit.map(\.actor) == ["procurement-bot"], "the token's name is the actor")
+    }
+
+    @Test func missingMalformedUnknownAndRevokedTokensGet401() async throws {
+        let fixture = try Fixture("apiauth")
+        try await fixture.app.test(.router) { client in
+            for fields in [headers(nil), [.authorization: "Basic abc"], headers("tprm_" + String(repeating: "0", count: 64)), headers(fixture.revoked), headers("nonsense")] {
+                try await client.execute(uri: "/api/v1/vendors", method: .get, headers: fields) { response in
+                    #expect(response.status == .unauthorized)
+                    #expect(error(response.body)["code"] == "unauthenticated")
+                }
+            }
+        }
+    }
+
+    @Test func theCommitteeCannotChangeAnything() async throws {
+        let fixture = try Fixture("apiroles")
+        try await fixture.app.test(.router) { client in
+            try await client.execute(uri: "/api/v1/vendors", method: .post, headers: headers(fixture.committee, json: true), body: ByteBuffer(string: Self.acme)) { response in
+                #expect(response.status == .forbidden)
+                #expect(error(response.body)["message"] == "token committee has role committee; this needs analyst")
+            }
+        }
+        #expect(try fixture.count("vendors") == 0)
+    }
+
+    @Test func badBodiesGetClearErrorsAndChangeNothing() async throws {
+        let fixture = try Fixture("apibad")
+        let cases: [(String, HTTPFields, HTTPResponse.Status, String, String?)] = [
+            (Self.acme.replacingOccurrences(of: "\"advisory\"", with: "\"autonomous\""), headers(fixture.analyst, json: true), .unprocessableContent,
+             "profile.decisionImpact: unknown value \"autonomous\" (expected none, advisory, significant, automated)", "profile.decisionImpact"),
+            (Self.acme.replacingOccurrences(of: "security@acme.example", with: "nope"), headers(fixture.analyst, json: true), .unprocessableContent,
+             "contactEmail: \"nope\" is not an email address", "contactEmail"),
+            (#"{"name": "x"}"#, headers(fixture.analyst, json: true), .badRequest, "missing businessOwner", nil),
+            ("{not json", headers(fixture.analyst, json: true), .badRequest, "the body is not valid JSON", nil),
+            (Self.acme, headers(fixture.analyst), .unsupportedMediaType, "send the vendor as application/json", nil),
+        ]
+        try await fixture.app.test(.router) { client in
+            for (body, fields, status, message, field) in cases {
+                try await client.execute(uri: "/api/v1/vendors", method: .post, headers: fields, body: ByteBuffer(string: body)) { response in
+                    #expect(response.status == status)
+                    let detail = error(response.body)
+                    #expect(detail["message"] == message)
+                    #expect(detail["field"] == field)
+                }
+            }
+            try await client.execute(uri: "/api/v1/vendors", method: .post, headers: headers(fixture.analyst, json: true),
+                                     body: ByteBuffer(string: String(repeating: " ", count: 1_100_000) + Self.acme)) { response in
+                #expect(response.status == .contentTooLarge)
+            }
+            try await client.execute(uri: "/api/v1/vendors", method: .post, headers: headers(fixture.analyst, json: true), body: ByteBuffer(string: Self.acme)) { response in
+                #expect(response.status == .created)
+            }
+            try await client.execute(uri: "/api/v1/vendors", method: .post, headers: headers(fixture.analyst, json: true), body: ByteBuffer(string: Self.acme)) { response in
+                #expect(response.status == .conflict)
+                #expect(error(response.body)["message"] == "a vendor with slug acme-ai exists")
+            }
+            try await client.execute(uri: "/api/v1/vendors/nobody", method: .get, headers: headers(fixture.committee)) { response in
+                #expect(response.status == .notFound)
+                #expect(error(response.body)["message"] == "no vendor with slug nobody")
+            }
+            try await client.execute(uri: "/api/v1/vendors?tier=extreme", method: .get, headers: headers(fixture.committee)) { response in
+                #expect(response.status == .badRequest)
+                #expect(error(response.body)["field"] == "tier")
+            }
+        }
+        #expect(try fixture.count("vendors") == 1)
+    }
+}
