@@ -1,4 +1,5 @@
 public import Hummingbird
+public import Foundation
 public import Storage
 
 /// The request context of tprm's routes: Hummingbird's core, plus who the caller is.
@@ -14,6 +15,14 @@ public struct AppRequestContext: RequestContext {
 
     /// JSON bodies over 1 MiB are refused with 413.
     public var maxUploadSize: Int { 1024 * 1024 }
+
+    /// Responses write dates as ISO 8601 and keys sorted, so equal data gives equal bytes.
+    public var responseEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
 
     /// The caller, who must hold at least `role`.
     ///

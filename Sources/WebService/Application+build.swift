@@ -56,6 +56,7 @@ public func buildRouter(_ configuration: WebConfiguration) -> Router<AppRequestC
         vendors: VendorStore(pool: configuration.pool, tiering: configuration.catalog.scoring.tiering),
         scores: ScoringStore(pool: configuration.pool), blocking: blocking
     ).addRoutes(to: api)
+    RegistryController(pool: configuration.pool, catalog: configuration.catalog, blocking: blocking).addRoutes(to: api)
     return router
 }
 

@@ -80,16 +80,7 @@ struct VendorController {
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<VendorResponse> {
         let identity = try context.require(.analyst)
-        guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
-            throw ApiError(.unsupportedMediaType, code: "unsupported_media_type", message: "send the vendor as application/json")
-        }
-        let body: NewVendor
-        do {
-            let bytes = try await request.body.collect(upTo: context.maxUploadSize)
-            body = try JSONDecoder().decode(NewVendor.self, from: Data(bytes.readableBytesView))
-        } catch let error as DecodingError {
-            throw ApiError(.badRequest, code: "invalid_json", message: Self.describe(error))
-        }
+        let body = try await JSONBody.decode(NewVendor.self, from: request, context: context)
         let draft = try Self.draft(body)
         let vendor = try await blocking.run { try vendors.add(draft, actor: identity.name) }
         return EditedResponse(status: .created, response: VendorResponse(vendor: vendor, tier: vendors.tiering.assess(vendor.profile)))
@@ -98,10 +89,7 @@ struct VendorController {
     /// Validates a new vendor's fields, naming the first that is wrong.
     static func draft(_ body: NewVendor) throws -> VendorDraft {
         func value<Value: RawRepresentable<String> & CaseIterable>(_ text: String, _ type: Value.Type, _ field: String) throws -> Value {
-            guard let value = Value(rawValue: text) else {
-                throw ApiError.invalid(field, "\(field): unknown value \"\(text)\" (expected \(Value.allCases.map(\.rawValue).joined(separator: ", ")))")
-            }
-            return value
+            try JSONBody.value(text, type, field)
         }
         let name = body.name.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty, name.count <= 200 else { throw ApiError.invalid("name", "name: must be 1 to 200 characters") }
@@ -130,22 +118,6 @@ struct VendorController {
                 businessCriticality: try value(body.profile.businessCriticality, AIProfile.BusinessCriticality.self, "profile.businessCriticality"),
                 hostingRegions: body.profile.hostingRegions ?? []),
             foundationModels: body.foundationModels ?? [], subProcessors: body.subProcessors ?? [])
-    }
-
-    static func describe(_ error: DecodingError) -> String {
-        func path(_ context: DecodingError.Context) -> String {
-            context.codingPath.map(\.stringValue).joined(separator: ".")
-        }
-        switch error {
-        case .keyNotFound(let key, let context):
-            return "missing \((context.codingPath.map(\.stringValue) + [key.stringValue]).joined(separator: "."))"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context):
-            return "\(path(context)): \(context.debugDescription)"
-        case .dataCorrupted(let context):
-            return context.codingPath.isEmpty ? "the body is not valid JSON" : "\(path(context)): \(context.debugDescription)"
-        @unknown default:
-            return "the body does not match a vendor"
-        }
     }
 }
 

@@ -126,7 +126,7 @@ import WebService
              "contactEmail: \"nope\" is not an email address", "contactEmail"),
             (#"{"name": "x"}"#, headers(fixture.analyst, json: true), .badRequest, "missing businessOwner", nil),
             ("{not json", headers(fixture.analyst, json: true), .badRequest, "the body is not valid JSON", nil),
-            (Self.acme, headers(fixture.analyst), .unsupportedMediaType, "send the vendor as application/json", nil),
+            (Self.acme, headers(fixture.analyst), .unsupportedMediaType, "send the body as application/json", nil),
         ]
         try await fixture.app.test(.router) { client in
             for (body, fields, status, message, field) in cases {

@@ -1,0 +1,275 @@
+import Foundation
+import Hummingbird
+import Postgres
+import Storage
+import SupplierRisk
+
+/// Certificates, contracts and clauses, incidents, fourth parties, score history and what-if,
+/// questionnaires and the audit log, under /api/v1.
+struct RegistryController {
+    let pool: PostgresPool
+    let catalog: Catalog
+    let blocking: BlockingWork
+
+    var vendors: VendorStore { VendorStore(pool: pool, tiering: catalog.scoring.tiering) }
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.patch("vendors/:slug", use: updateVendor)
+        group.get("vendors/:slug/certifications", use: certifications)
+        group.post("vendors/:slug/certifications", use: addCertification)
+        group.get("vendors/:slug/contracts", use: contracts)
+        group.post("vendors/:slug/contracts", use: addContract)
+        group.put("contracts/:id/clauses/:key", use: setClause)
+        group.get("vendors/:slug/incidents", use: incidents)
+        group.post("vendors/:slug/incidents", use: addIncident)
+        group.patch("incidents/:id", use: updateIncident)
+        group.get("fourth-parties", use: fourthParties)
+        group.get("vendors/:slug/score/history", use: history)
+        group.get("vendors/:slug/score/what-if", use: whatIf)
+        group.get("questionnaires", use: questionnaires)
+        group.get("questionnaires/:key", use: questionnaire)
+        group.get("audit", use: audit)
+    }
+
+    /// A list under a named key: `{"certifications": [...]}`.
+    struct Listing<Item: Encodable & Sendable>: ResponseEncodable {
+        let key: String
+        let items: [Item]
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: AnyKey.self)
+            try container.encode(items, forKey: AnyKey(key))
+        }
+    }
+
+    /// Any one value, encoded as it is.
+    struct Item<Value: Encodable & Sendable>: ResponseEncodable {
+        let value: Value
+        func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
+    }
+
+    struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ string: String) { stringValue = string }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    func id(_ context: AppRequestContext, _ name: String) throws -> Int {
+        let text = try context.parameters.require(name)
+        guard let id = Int(text), id > 0 else { throw ApiError(.badRequest, code: "invalid_path", message: "\(name) must be a positive number, not \"\(text)\"", field: name) }
+        return id
+    }
+
+    // MARK: Vendors
+
+    struct VendorChange: Decodable {
+        struct Profile: Decodable {
+            let offering: String?, description: String?, dataCategories: [String]?, decisionImpact: String?
+            let aiActClass: String?, businessCriticality: String?, hostingRegions: [String]?
+        }
+        let name: String?, status: String?, businessOwner: String?, contactEmail: String?
+        let profile: Profile?, foundationModels: [String]?, subProcessors: [String]?
+    }
+
+    @Sendable func updateVendor(_ request: Request, context: AppRequestContext) async throws -> VendorController.VendorResponse {
+        let identity = try context.require(.analyst)
+        let slug = try context.parameters.require("slug")
+        let change = try await JSONBody.decode(VendorChange.self, from: request, context: context)
+        if let email = change.contactEmail, let problem = VendorRules.problem(email: email) {
+            throw ApiError.invalid("contactEmail", "contactEmail: \"\(email)\" \(problem)")
+        }
+        if let name = change.name, name.trimmingCharacters(in: .whitespaces).isEmpty { throw ApiError.invalid("name", "name: must not be empty") }
+        if change.profile?.dataCategories?.isEmpty == true { throw ApiError.invalid("profile.dataCategories", "profile.dataCategories: give at least one") }
+        let status = try change.status.map { try JSONBody.value($0, Vendor.Status.self, "status") }
+        let profile = change.profile
+        let offering = try profile?.offering.map { try JSONBody.value($0, AIProfile.Offering.self, "profile.offering") }
+        let categories = try profile?.dataCategories.map { try $0.map { try JSONBody.value($0, AIProfile.DataCategory.self, "profile.dataCategories") } }
+        let impact = try profile?.decisionImpact.map { try JSONBody.value($0, AIProfile.DecisionImpact.self, "profile.decisionImpact") }
+        let act = try profile?.aiActClass.map { try JSONBody.value($0, AIProfile.AIActClass.self, "profile.aiActClass") }
+        let criticality = try profile?.businessCriticality.map { try JSONBody.value($0, AIProfile.BusinessCriticality.self, "profile.businessCriticality") }
+        let store = vendors
+        let vendor = try await blocking.run {
+            try store.update(slug, actor: identity.name) { draft in
+                if let name = change.name { draft.name = name.trimmingCharacters(in: .whitespaces) }
+                if let status { draft.status = status }
+                if let owner = change.businessOwner { draft.businessOwner = owner }
+                if let email = change.contactEmail { draft.contactEmail = email }
+                if let offering { draft.profile.offering = offering }
+                if let description = profile?.description { draft.profile.description = description }
+                if let categories { draft.profile.dataCategories = Set(categories) }
+                if let impact { draft.profile.decisionImpact = impact }
+                if let act { draft.profile.aiActClass = act }
+                if let criticality { draft.profile.businessCriticality = criticality }
+                if let regions = profile?.hostingRegions { draft.profile.hostingRegions = regions }
+                if let models = change.foundationModels { draft.foundationModels = models }
+                if let processors = change.subProcessors { draft.subProcessors = processors }
+            }
+        }
+        return VendorController.VendorResponse(vendor: vendor, tier: store.tiering.assess(vendor.profile))
+    }
+
+    // MARK: Certificates
+
+    struct NewCertification: Decodable {
+        let standard: String, issuer: String, scope: String?, issuedOn: Date?, expiresOn: Date
+    }
+
+    @Sendable func certifications(_ request: Request, context: AppRequestContext) async throws -> Listing<Certification> {
+        _ = try context.require(.committee)
+        let slug = try context.parameters.require("slug")
+        let store = CertificationStore(pool: pool)
+        return Listing(key: "certifications", items: try await blocking.run { try store.list(vendor: slug) })
+    }
+
+    @Sendable func addCertification(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Item<Certification>> {
+        let identity = try context.require(.analyst)
+        let slug = try context.parameters.require("slug")
+        let body = try await JSONBody.decode(NewCertification.self, from: request, context: context)
+        let standard = try JSONBody.value(body.standard, Certification.Standard.self, "standard")
+        let store = CertificationStore(pool: pool)
+        let certificate = try await blocking.run {
+            try store.add(vendor: slug, standard: standard, issuer: body.issuer, scope: body.scope ?? "", issuedOn: body.issuedOn, expiresOn: body.expiresOn, actor: identity.name)
+        }
+        return EditedResponse(status: .created, response: Item(value: certificate))
+    }
+
+    // MARK: Contracts
+
+    struct NewContract: Decodable {
+        let reference: String, effectiveOn: Date, expiresOn: Date?, renewalNoticeDays: Int?, annualValue: String?, currency: String?
+    }
+
+    struct ClauseStatusBody: Decodable {
+        let status: String, note: String?, verifiedBy: String?
+    }
+
+    @Sendable func contracts(_ request: Request, context: AppRequestContext) async throws -> Listing<Contract> {
+        _ = try context.require(.committee)
+        let slug = try context.parameters.require("slug")
+        let store = ContractStore(pool: pool)
+        return Listing(key: "contracts", items: try await blocking.run { try store.list(vendor: slug) })
+    }
+
+    @Sendable func addContract(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Item<Contract>> {
+        let identity = try context.require(.analyst)
+        let slug = try context.parameters.require("slug")
+        let body = try await JSONBody.decode(NewContract.self, from: request, context: context)
+        let value = try body.annualValue.map { text -> Decimal in
+            guard let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")), !value.isNaN, text.allSatisfy({ $0.isNumber || $0 == "." }) else {
+                throw ApiError.invalid("annualValue", "annualValue: \"\(text)\" is not an amount (a string of digits and a point, such as \"120000.50\")")
+            }
+            return value
+        }
+        let store = ContractStore(pool: pool)
+        let contract = try await blocking.run {
+            try store.add(vendor: slug, reference: body.reference, effectiveOn: body.effectiveOn, expiresOn: body.expiresOn,
+                          renewalNoticeDays: body.renewalNoticeDays, annualValue: value, currency: body.currency?.uppercased(), actor: identity.name)
+        }
+        return EditedResponse(status: .created, response: Item(value: contract))
+    }
+
+    @Sendable func setClause(_ request: Request, context: AppRequestContext) async throws -> Item<Contract> {
+        let identity = try context.require(.analyst)
+        let contract = try id(context, "id")
+        let key = try context.parameters.require("key")
+        let body = try await JSONBody.decode(ClauseStatusBody.self, from: request, context: context)
+        let status = try JSONBody.value(body.status, ClauseStatus.self, "status")
+        let store = ContractStore(pool: pool)
+        let library = catalog.clauses
+        return Item(value: try await blocking.run {
+            try store.setClause(contract: contract, key: key, status: status, note: body.note ?? "", verifiedBy: body.verifiedBy, library: library, actor: identity.name)
+        })
+    }
+
+    // MARK: Incidents
+
+    struct NewIncident: Decodable {
+        let title: String, category: String, severity: String, occurredAt: Date, detectedAt: Date?, vendorNotifiedAt: Date?
+    }
+
+    struct IncidentUpdate: Decodable {
+        let status: String?, severity: String?, vendorNotifiedAt: Date?, resolution: String?, resolvedAt: Date?
+    }
+
+    @Sendable func incidents(_ request: Request, context: AppRequestContext) async throws -> Listing<Incident> {
+        _ = try context.require(.committee)
+        let slug = try context.parameters.require("slug")
+        let openOnly = request.uri.queryParameters.get("open") == "true"
+        let store = IncidentStore(pool: pool)
+        return Listing(key: "incidents", items: try await blocking.run { try store.list(vendor: slug, openOnly: openOnly) })
+    }
+
+    @Sendable func addIncident(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Item<Incident>> {
+        let identity = try context.require(.analyst)
+        let slug = try context.parameters.require("slug")
+        let body = try await JSONBody.decode(NewIncident.self, from: request, context: context)
+        let category = try JSONBody.value(body.category, Incident.Category.self, "category")
+        let severity = try JSONBody.value(body.severity, Incident.Severity.self, "severity")
+        let store = IncidentStore(pool: pool)
+        let incident = try await blocking.run {
+            try store.add(vendor: slug, title: body.title, category: category, severity: severity, occurredAt: body.occurredAt,
+                          detectedAt: body.detectedAt ?? body.occurredAt, vendorNotifiedAt: body.vendorNotifiedAt, actor: identity.name)
+        }
+        return EditedResponse(status: .created, response: Item(value: incident))
+    }
+
+    @Sendable func updateIncident(_ request: Request, context: AppRequestContext) async throws -> Item<Incident> {
+        let identity = try context.require(.analyst)
+        let incident = try id(context, "id")
+        let body = try await JSONBody.decode(IncidentUpdate.self, from: request, context: context)
+        let change = IncidentChange(
+            status: try body.status.map { try JSONBody.value($0, Incident.Status.self, "status") },
+            severity: try body.severity.map { try JSONBody.value($0, Incident.Severity.self, "severity") },
+            vendorNotifiedAt: body.vendorNotifiedAt, resolution: body.resolution, resolvedAt: body.resolvedAt)
+        let store = IncidentStore(pool: pool)
+        return Item(value: try await blocking.run { try store.update(incident, change, actor: identity.name) })
+    }
+
+    // MARK: Reading
+
+    @Sendable func fourthParties(_ request: Request, context: AppRequestContext) async throws -> Listing<FourthPartyConcentration> {
+        _ = try context.require(.committee)
+        let store = FourthPartyStore(pool: pool)
+        return Listing(key: "fourthParties", items: try await blocking.run { try store.concentration() })
+    }
+
+    @Sendable func history(_ request: Request, context: AppRequestContext) async throws -> Listing<ScoreHistoryEntry> {
+        _ = try context.require(.committee)
+        let slug = try context.parameters.require("slug")
+        let store = ScoringStore(pool: pool)
+        return Listing(key: "history", items: try await blocking.run { try store.history(slug) })
+    }
+
+    @Sendable func whatIf(_ request: Request, context: AppRequestContext) async throws -> Listing<WhatIf> {
+        _ = try context.require(.committee)
+        let slug = try context.parameters.require("slug")
+        let store = ScoringStore(pool: pool)
+        let model = ScoringModel(catalog: catalog)
+        return Listing(key: "actions", items: try await blocking.run { WhatIf.actions(for: try store.inputs(slug, asOf: Date()), model: model) })
+    }
+
+    @Sendable func questionnaires(_ request: Request, context: AppRequestContext) async throws -> Listing<Questionnaire> {
+        _ = try context.require(.committee)
+        return Listing(key: "questionnaires", items: catalog.questionnaires)
+    }
+
+    @Sendable func questionnaire(_ request: Request, context: AppRequestContext) async throws -> Item<Questionnaire> {
+        _ = try context.require(.committee)
+        let key = try context.parameters.require("key")
+        guard let questionnaire = catalog.questionnaire(key) else {
+            throw ApiError(.notFound, code: "not_found", message: "no questionnaire \"\(key)\"")
+        }
+        return Item(value: questionnaire)
+    }
+
+    @Sendable func audit(_ request: Request, context: AppRequestContext) async throws -> Listing<AuditEntry> {
+        _ = try context.require(.admin)
+        let query = request.uri.queryParameters
+        guard let entity = query.get("entity").map({ String($0) }), let id = query.get("id").map({ String($0) }) else {
+            throw ApiError(.badRequest, code: "invalid_query", message: "give entity and id, such as ?entity=vendor&id=acme-ai", field: "entity")
+        }
+        let log = AuditLog(pool: pool)
+        return Listing(key: "entries", items: try await blocking.run { try log.entries(entity: entity, id: id) })
+    }
+}

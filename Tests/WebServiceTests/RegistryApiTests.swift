@@ -1,0 +1,121 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Postgres
+import Storage
+import SupplierRisk
+import TestSupport
+import Testing
+import WebService
+
+@Suite struct RegistryApiTests {
+    typealias Fixture = ApiTests.Fixture
+
+    func request(_ client: some TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String, token: String, body: String? = nil) async throws -> (HTTPResponse.Status, [String: Any]) {
+        var headers = HTTPFields()
+        headers[.authorization] = "Bearer \(token)"
+        if body != nil { headers[.contentType] = "application/json" }
+        return try await client.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }) { response in
+            let object = (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))) as? [String: Any] ?? [:]
+            return (response.status, object)
+        }
+    }
+
+    @Test func everyRegistryResourceThroughTheApi() async throws {
+        let fixture = try Fixture("apiregistry")
+        try await fixture.app.test(.router) { client in
+            var (status, body) = try await request(client, .post, "/api/v1/vendors", token: fixture.analyst, body: ApiTests.acme)
+            #expect(status == .created)
+            (status, body) = try await request(client, .patch, "/api/v1/vendors/acme-ai", token: fixture.analyst, body: #"{"profile": {"decisionImpact": "automated"}, "status": "active"}"#)
+            #expect(status == .ok)
+            #expect((body["tier"] as? [String: Any])?["tier"] as? String == "critical")
+            #expect((body["vendor"] as? [String: Any])?["createdAt"] as? String != nil, "dates are ISO 8601 text")
+
+            (status, _) = try await request(client, .post, "/api/v1/vendors/acme-ai/certifications", token: fixture.analyst,
+                                            body: #"{"standard": "iso_42001", "issuer": "TÜV", "expiresOn": "2028-03-31"}"#)
+            #expect(status == .created)
+            (status, body) = try await request(client, .get, "/api/v1/vendors/acme-ai/certifications", token: fixture.committee)
+            #expect((body["certifications"] as? [[String: Any]])?.first?["expiresOn"] as? String == "2028-03-31T00:00:00Z")
+
+            (status, body) = try await request(client, .post, "/api/v1/vendors/acme-ai/contracts", token: fixture.analyst,
+                                               body: #"{"reference": "MSA-1", "effectiveOn": "2026-01-01", "expiresOn": "2028-12-31", "annualValue": "120000.50", "currency": "eur"}"#)
+            #expect(status == .created)
+            let contract = try #require(body["id"] as? Int)
+            (status, body) = try await request(client, .put, "/api/v1/contracts/\(contract)/clauses/incident-notification", token: fixture.analyst,
+                                               body: #"{"status": "present", "verifiedBy": "legal"}"#)
+            #expect(status == .ok)
+            #expect((body["clauses"] as? [[String: Any]])?.first?["key"] as? String == "incident-notification")
+
+            (status, body) = try await request(client, .post, "/api/v1/vendors/acme-ai/incidents", token: fixture.analyst,
+                                               body: #"{"title": "Leak", "category": "data_leakage_via_model", "severity": "high", "occurredAt": "2026-11-01T10:00:00Z"}"#)
+            #expect(status == .created)
+            let incident = try #require(body["id"] as? Int)
+            (status, body) = try await request(client, .patch, "/api/v1/incidents/\(incident)", token: fixture.analyst, body: #"{"status": "resolved", "resolution": "fixed"}"#)
+            #expect(body["status"] as? String == "resolved")
+            (status, body) = try await request(client, .get, "/api/v1/vendors/acme-ai/incidents?open=true", token: fixture.committee)
+            #expect((body["incidents"] as? [Any])?.isEmpty == true)
+
+            (status, body) = try await request(client, .get, "/api/v1/fourth-parties", token: fixture.committee)
+            #expect((body["fourthParties"] as? [[String: Any]])?.first?["name"] as? String == "OpenAI")
+            (status, body) = try await request(client, .get, "/api/v1/questionnaires", token: fixture.committee)
+            #expect((body["questionnaires"] as? [Any])?.count == 2)
+            (status, body) = try await request(client, .get, "/api/v1/questionnaires/ai-supplier-essentials", token: fixture.committee)
+            #expect((body["questions"] as? [Any])?.count == 29)
+            (status, body) = try await request(client, .get, "/api/v1/vendors/acme-ai/score/what-if", token: fixture.committee)
+            #expect(status == .ok)
+            #expect((body["actions"] as? [[String: Any]])?.first?["target"] as? String == "assessment")
+            (status, body) = try await request(client, .get, "/api/v1/vendors/acme-ai/score/history", token: fixture.committee)
+            #expect((body["history"] as? [Any])?.isEmpty == true, "no worker ran in this test")
+            (status, body) = try await request(client, .get, "/api/v1/audit?entity=vendor&id=acme-ai", token: fixture.admin)
+            #expect((body["entries"] as? [[String: Any]])?.map { $0["actor"] as? String } == ["procurement-bot", "procurement-bot"])
+        }
+    }
+
+    @Test func everyChangeIsRefusedToTheCommitteeAndTheAuditLogToAnalysts() async throws {
+        let fixture = try Fixture("apimatrix")
+        let changes: [(HTTPRequest.Method, String)] = [
+            (.post, "/api/v1/vendors"), (.patch, "/api/v1/vendors/acme-ai"), (.post, "/api/v1/vendors/acme-ai/certifications"),
+            (.post, "/api/v1/vendors/acme-ai/contracts"), (.put, "/api/v1/contracts/1/clauses/permitted-use"),
+            (.post, "/api/v1/vendors/acme-ai/incidents"), (.patch, "/api/v1/incidents/1"),
+        ]
+        try await fixture.app.test(.router) { client in
+            for (method, uri) in changes {
+                let (status, _) = try await request(client, method, uri, token: fixture.committee, body: "{}")
+                #expect(status == .forbidden, "\(method) \(uri)")
+            }
+            let (status, _) = try await request(client, .get, "/api/v1/audit?entity=vendor&id=x", token: fixture.analyst)
+            #expect(status == .forbidden)
+        }
+        #expect(try fixture.count("audit_log") == 5, "the token set-up only")
+    }
+
+    @Test func badInputNamesTheFieldAndChangesNothing() async throws {
+        let fixture = try Fixture("apiregbad")
+        try await fixture.app.test(.router) { client in
+            _ = try await request(client, .post, "/api/v1/vendors", token: fixture.analyst, body: ApiTests.acme)
+            let cases: [(HTTPRequest.Method, String, String, HTTPResponse.Status, String)] = [
+                (.post, "/api/v1/vendors/acme-ai/certifications", #"{"standard": "iso42001", "issuer": "x", "expiresOn": "2028-01-01"}"#, .unprocessableContent,
+                 "standard: unknown value \"iso42001\" (expected iso_42001, iso_27001, iso_27701, soc2_type1, soc2_type2, other)"),
+                (.post, "/api/v1/vendors/acme-ai/certifications", #"{"standard": "iso_42001", "issuer": "x", "expiresOn": "next year"}"#, .badRequest,
+                 "expiresOn: \"next year\" is not a date (use 2026-11-29 or 2026-11-29T14:30:00Z)"),
+                (.post, "/api/v1/vendors/acme-ai/contracts", #"{"reference": "M", "effectiveOn": "2026-01-01", "annualValue": "lots", "currency": "EUR"}"#, .unprocessableContent,
+                 "annualValue: \"lots\" is not an amount (a string of digits and a point, such as \"120000.50\")"),
+                (.put, "/api/v1/contracts/abc/clauses/permitted-use", #"{"status": "present"}"#, .badRequest, "id must be a positive number, not \"abc\""),
+                (.put, "/api/v1/contracts/999/clauses/permitted-use", #"{"status": "present"}"#, .notFound, "no contract with id 999"),
+                (.post, "/api/v1/vendors/nobody/incidents", #"{"title": "t", "category": "bias", "severity": "low", "occurredAt": "2026-11-01"}"#, .notFound, "no vendor with slug nobody"),
+                (.patch, "/api/v1/vendors/acme-ai", #"{"profile": {"aiActClass": "high-risk"}}"#, .unprocessableContent,
+                 "profile.aiActClass: unknown value \"high-risk\" (expected minimal, limited, gpai, high_risk, prohibited)"),
+                (.get, "/api/v1/questionnaires/nope", "", .notFound, "no questionnaire \"nope\""),
+            ]
+            for (method, uri, body, expected, message) in cases {
+                let (status, response) = try await request(client, method, uri, token: fixture.analyst, body: body.isEmpty ? nil : body)
+                #expect(status == expected, "\(method) \(uri)")
+                #expect((response["error"] as? [String: Any])?["message"] as? String == message)
+            }
+        }
+        #expect(try fixture.count("certifications") == 0)
+        #expect(try fixture.count("contracts") == 0)
+        #expect(try fixture.count("incidents") == 0)
+        #expect(try fixture.count("vendors WHERE ai_act_class = 'limited'") == 1, "the refused change left the profile as it was")
+    }
+}
