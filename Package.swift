@@ -129,6 +129,7 @@ let package = Package(
             dependencies: [
                 "WebService", "Storage", "Postgres", "SupplierRisk", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -15,14 +15,17 @@ public struct WebConfiguration: Sendable {
     public var catalog: Catalog
     /// The migrations directory, for /readyz to check that the schema is current.
     public var migrations: URL
+    /// The OpenAPI document served at /api/v1/openapi.yaml, if it was found.
+    public var openAPIDocument: String?
     public var logger: Logger
 
-    public init(host: String, port: Int, pool: PostgresPool, catalog: Catalog, migrations: URL, logger: Logger) {
+    public init(host: String, port: Int, pool: PostgresPool, catalog: Catalog, migrations: URL, openAPIDocument: String? = nil, logger: Logger) {
         self.host = host
         self.port = port
         self.pool = pool
         self.catalog = catalog
         self.migrations = migrations
+        self.openAPIDocument = openAPIDocument
         self.logger = logger
     }
 }
@@ -49,6 +52,12 @@ public func buildRouter(_ configuration: WebConfiguration) -> Router<AppRequestC
             throw ApiError(.serviceUnavailable, code: "migrations_pending", message: "\(pending) migrations are pending: run tprm migrate")
         }
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ready"}"#)))
+    }
+    router.get("/api/v1/openapi.yaml") { _, _ -> Response in
+        guard let document = configuration.openAPIDocument else {
+            throw ApiError(.notFound, code: "not_found", message: "this server was started without its OpenAPI document (TPRM_OPENAPI)")
+        }
+        return Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(string: document)))
     }
     let api = router.group("api/v1")
         .add(middleware: AuthMiddleware(tokens: TokenStore(pool: configuration.pool), blocking: blocking))

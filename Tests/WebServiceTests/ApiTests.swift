@@ -17,7 +17,7 @@ import WebService
         let app: Application<RouterResponder<AppRequestContext>>
         let admin: String, analyst: String, committee: String, revoked: String
 
-        init(_ label: String) throws {
+        init(_ label: String, openAPI: String? = nil) throws {
             pool = PostgresPool(configuration: try TestDatabase.migrated(label), maximumConnections: 4)
             let tokens = TokenStore(pool: pool)
             admin = try tokens.create(name: "admin", role: .admin, actor: "test")
@@ -27,7 +27,7 @@ import WebService
             try tokens.revoke(name: "old", actor: "test")
             app = Application(router: buildRouter(WebConfiguration(
                 host: "127.0.0.1", port: 0, pool: pool, catalog: ApiTests.catalog,
-                migrations: TestDatabase.repositoryRoot.appendingPathComponent("sql"), logger: .init(label: "test"))))
+                migrations: TestDatabase.repositoryRoot.appendingPathComponent("sql"), openAPIDocument: openAPI, logger: .init(label: "test"))))
         }
 
         func count(_ table: String) throws -> Int {

@@ -39,8 +39,12 @@ struct ServeCommand: AsyncParsableCommand {
             let version = try ModelVersion.compute(catalogDirectory: registry.catalogDirectory, on: pool)
             services.append(WorkerService(worker: RescoreWorker(pool: pool, catalog: catalog, modelVersion: version), listener: database))
         }
+        let documentPath = ProcessInfo.processInfo.environment["TPRM_OPENAPI"].flatMap { $0.isEmpty ? nil : $0 } ?? "openapi.yaml"
+        let document = try? String(contentsOfFile: documentPath, encoding: .utf8)
+        if document == nil { logger.warning("no OpenAPI document at \(documentPath); /api/v1/openapi.yaml will answer 404 (set TPRM_OPENAPI)") }
         let app = buildApplication(
-            WebConfiguration(host: host, port: port, pool: pool, catalog: catalog, migrations: migrationOptions.migrator().directory, logger: logger),
+            WebConfiguration(host: host, port: port, pool: pool, catalog: catalog, migrations: migrationOptions.migrator().directory,
+                             openAPIDocument: document, logger: logger),
             services: services)
         try await app.runService()
     }
