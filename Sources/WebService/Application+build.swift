@@ -34,6 +34,7 @@ public struct WebConfiguration: Sendable {
 public func buildRouter(_ configuration: WebConfiguration) -> Router<AppRequestContext> {
     let blocking = BlockingWork()
     let router = Router(context: AppRequestContext.self)
+    router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMiddleware())
     router.get("/healthz") { _, _ in ["status": "ok"] }
