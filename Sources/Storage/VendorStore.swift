@@ -100,6 +100,36 @@ public struct VendorStore: Sendable {
         }
     }
 
+    /// Where a page of vendors ends: the sort key of its last vendor.
+    public struct PageMark: Sendable, Hashable, Codable {
+        public let name: String
+        public let id: Int
+        public init(name: String, id: Int) {
+            self.name = name
+            self.id = id
+        }
+    }
+
+    /// Up to `limit` vendors after `after`, by name (then id), with the mark of the next page if there is one.
+    ///
+    /// Keyset pagination: a page never repeats or skips a vendor that existed when the first page was read,
+    /// whatever is inserted meanwhile.
+    public func page(tier: Tier? = nil, status: Vendor.Status? = nil, search: String? = nil, after: PageMark?, limit: Int) throws -> (vendors: [Vendor], next: PageMark?) {
+        try pool.withConnection { connection in
+            let vendors = try read(
+                connection,
+                where: """
+                    ($1::text IS NULL OR v.tier = $1) AND ($2::text IS NULL OR v.status = $2)
+                    AND ($3::text IS NULL OR v.name ILIKE '%' || $3 || '%' OR v.slug ILIKE '%' || $3 || '%')
+                    AND ($4::text IS NULL OR (lower(v.name), v.id) > ($4::text, $5::bigint))
+                    """,
+                tier?.rawValue, status?.rawValue, search, after.map { $0.name.lowercased() }, after?.id, limit: limit + 1)
+            let page = Array(vendors.prefix(limit))
+            let next = vendors.count > limit ? page.last.map { PageMark(name: $0.name, id: $0.id) } : nil
+            return (page, next)
+        }
+    }
+
     // MARK: Rows
 
     static let columns = """
@@ -113,14 +143,15 @@ public struct VendorStore: Sendable {
         """
 
     /// Reads vendors with a condition on `v` and its parameters.
-    func read(_ connection: Connection, where condition: String, _ parameters: (any PostgresEncodable)?..., locking: Bool = false) throws -> [Vendor] {
+    func read(_ connection: Connection, where condition: String, _ parameters: (any PostgresEncodable)?..., locking: Bool = false, limit: Int? = nil) throws -> [Vendor] {
         var bindings = PostgresBindings()
         for parameter in parameters {
             if let parameter { bindings.append(parameter) } else { bindings.appendNull(type: .text) }
         }
         let lock = locking ? " FOR UPDATE OF v" : ""
+        let limitClause = limit.map { " LIMIT \($0)" } ?? ""
         let rows = try connection.query(PostgresQuery(
-            unsafeSQL: "SELECT \(Self.columns) FROM vendors v WHERE \(condition) ORDER BY lower(v.name), v.id\(lock)", bindings: bindings))
+            unsafeSQL: "SELECT \(Self.columns) FROM vendors v WHERE \(condition) ORDER BY lower(v.name), v.id\(limitClause)\(lock)", bindings: bindings))
         return try rows.map(Self.vendor)
     }
 

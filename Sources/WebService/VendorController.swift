@@ -38,7 +38,16 @@ struct VendorController {
             return status
         }
         let search: String? = query.get("search").map { String($0) }
-        return VendorsResponse(vendors: try await blocking.run { try vendors.list(tier: tier, status: status, search: search) })
+        let limit = try query.get("limit").map { text in
+            guard let limit = Int(text), (1...500).contains(limit) else {
+                throw ApiError(.badRequest, code: "invalid_query", message: "limit must be 1 to 500, not \"\(text)\"", field: "limit")
+            }
+            return limit
+        } ?? 100
+        let after = try query.get("cursor").map { try Cursor.decode(String($0)) }
+        let store = vendors
+        let (page, next) = try await blocking.run { try store.page(tier: tier, status: status, search: search, after: after, limit: limit) }
+        return VendorsResponse(vendors: page, next: next.map(Cursor.encode))
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> VendorResponse {
@@ -121,9 +130,27 @@ struct VendorController {
     }
 }
 
-/// `{"vendors": [...]}`.
+/// `{"vendors": [...], "next": "…"}`: `next` is the cursor of the following page, absent on the last.
 struct VendorsResponse: ResponseEncodable {
     let vendors: [Vendor]
+    let next: String?
+}
+
+/// Opaque page cursors: base64url of the last vendor's sort key.
+enum Cursor {
+    static func encode(_ mark: VendorStore.PageMark) -> String {
+        let data = (try? JSONEncoder().encode(mark)) ?? Data()
+        return data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    static func decode(_ text: String) throws -> VendorStore.PageMark {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        guard let data = Data(base64Encoded: base64), let mark = try? JSONDecoder().decode(VendorStore.PageMark.self, from: data) else {
+            throw ApiError(.badRequest, code: "invalid_query", message: "cursor is not one this API gave out; start again without it", field: "cursor")
+        }
+        return mark
+    }
 }
 
 /// A stored score, encoded as it is.

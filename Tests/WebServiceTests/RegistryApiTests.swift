@@ -119,3 +119,51 @@ import WebService
         #expect(try fixture.count("vendors WHERE ai_act_class = 'limited'") == 1, "the refused change left the profile as it was")
     }
 }
+
+@Suite struct PaginationTests {
+    func page(_ client: some TestClientProtocol, token: String, query: String) async throws -> (slugs: [String], next: String?, status: HTTPResponse.Status) {
+        try await client.execute(uri: "/api/v1/vendors?\(query)", method: .get, headers: [.authorization: "Bearer \(token)"]) { response in
+            let object = (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))) as? [String: Any] ?? [:]
+            let slugs = (object["vendors"] as? [[String: Any]])?.compactMap { $0["slug"] as? String } ?? []
+            return (slugs, object["next"] as? String, response.status)
+        }
+    }
+
+    @Test func pagesStayStableWhileVendorsAreAdded() async throws {
+        let fixture = try ApiTests.Fixture("apipages")
+        let store = VendorStore(pool: fixture.pool, tiering: ApiTests.catalog.scoring.tiering)
+        @Sendable func add(_ name: String) throws {
+            try store.add(VendorDraft(
+                slug: VendorRules.slug(from: name), name: name, status: .active, businessOwner: "P", contactEmail: nil,
+                profile: AIProfile(offering: .aiSaaS, description: "", dataCategories: [.internal], decisionImpact: .none, aiActClass: .minimal,
+                                   businessCriticality: .low, hostingRegions: []),
+                foundationModels: [], subProcessors: []), actor: "test")
+        }
+        let original = (0..<25).map { String(format: "Vendor %02d", $0) }
+        for name in original { try add(name) }
+        try await fixture.app.test(.router) { client in
+            var seen: [String] = []
+            var cursor: String?
+            var pages = 0
+            repeat {
+                let result = try await page(client, token: fixture.committee, query: "limit=10" + (cursor.map { "&cursor=\($0)" } ?? ""))
+                #expect(result.status == .ok)
+                seen += result.slugs
+                cursor = result.next
+                pages += 1
+                // Vendors added between pages, before and after the cursor.
+                if pages == 1 { try add("Aardvark AI"); try add("Vendor 05b"); try add("Zebra AI") }
+            } while cursor != nil && pages < 10
+            let originals = Set(original.map(VendorRules.slug(from:)))
+            #expect(seen.filter { originals.contains($0) } == original.map(VendorRules.slug(from:)), "every original vendor once, in order")
+            #expect(Set(seen).count == seen.count, "no vendor twice")
+            #expect(!seen.contains("aardvark-ai"), "a vendor sorted before the cursor is not slipped in")
+            #expect(seen.contains("zebra-ai"), "one after the cursor appears")
+
+            let bad = try await page(client, token: fixture.committee, query: "cursor=not-a-cursor")
+            #expect(bad.status == .badRequest)
+            let tooMany = try await page(client, token: fixture.committee, query: "limit=501")
+            #expect(tooMany.status == .badRequest)
+        }
+    }
+}
