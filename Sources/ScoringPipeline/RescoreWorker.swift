@@ -1,6 +1,7 @@
 public import Foundation
 public import Logging
 public import Postgres
+import Metrics
 import Storage
 public import SupplierRisk
 
@@ -70,6 +71,8 @@ public final class RescoreWorker: @unchecked Sendable {
                 let outcomes = score(jobs)
                 try RescoreBatch.finish(connection, jobs: jobs, outcomes: outcomes, modelVersion: modelVersion, asOf: asOf, maxAttempts: configuration.maxAttempts)
                 let failed = outcomes.filter { if case .failed = $0 { true } else { false } }.count
+                Counter(label: "tprm_rescored_vendors_total").increment(by: jobs.count - failed)
+                if failed > 0 { Counter(label: "tprm_rescore_failures_total").increment(by: failed) }
                 logger.debug("scored a batch", metadata: ["jobs": "\(jobs.count)", "failed": "\(failed)"])
                 return jobs.count
             }

@@ -3,6 +3,7 @@ public import Hummingbird
 public import Logging
 public import Postgres
 public import ServiceLifecycle
+public import Prometheus
 import HTTPTypes
 import Storage
 public import SupplierRisk
@@ -17,9 +18,15 @@ public struct WebConfiguration: Sendable {
     public var migrations: URL
     /// The OpenAPI document served at /api/v1/openapi.yaml, if it was found.
     public var openAPIDocument: String?
+    /// The registry /metrics shows; the process bootstraps swift-metrics with a factory on it.
+    public var metrics: PrometheusCollectorRegistry
     public var logger: Logger
 
-    public init(host: String, port: Int, pool: PostgresPool, catalog: Catalog, migrations: URL, openAPIDocument: String? = nil, logger: Logger) {
+    public init(
+        host: String, port: Int, pool: PostgresPool, catalog: Catalog, migrations: URL, openAPIDocument: String? = nil,
+        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), logger: Logger
+    ) {
+        self.metrics = metrics
         self.host = host
         self.port = port
         self.pool = pool
@@ -35,6 +42,7 @@ public func buildRouter(_ configuration: WebConfiguration) -> Router<AppRequestC
     let blocking = BlockingWork()
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: MetricsMiddleware())
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMiddleware())
     router.get("/healthz") { _, _ in ["status": "ok"] }
@@ -53,6 +61,21 @@ public func buildRouter(_ configuration: WebConfiguration) -> Router<AppRequestC
             throw ApiError(.serviceUnavailable, code: "migrations_pending", message: "\(pending) migrations are pending: run tprm migrate")
         }
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ready"}"#)))
+    }
+    router.get("/metrics") { _, _ -> Response in
+        let pool = configuration.pool
+        let registry = configuration.metrics
+        let statistics = pool.statistics
+        registry.makeGauge(name: "tprm_pool_connections", labels: [("state", "open")]).set(Double(statistics.open))
+        registry.makeGauge(name: "tprm_pool_connections", labels: [("state", "in_use")]).set(Double(statistics.inUse))
+        registry.makeGauge(name: "tprm_pool_waiting", labels: []).set(Double(statistics.waiting))
+        if let depth = try? await blocking.run({ try ScoringStore(pool: pool).queueDepth() }) {
+            registry.makeGauge(name: "tprm_rescore_queue", labels: [("state", "due")]).set(Double(depth.due))
+            registry.makeGauge(name: "tprm_rescore_queue", labels: [("state", "retrying")]).set(Double(depth.retrying))
+            registry.makeGauge(name: "tprm_rescore_queue", labels: [("state", "failed")]).set(Double(depth.failed))
+        }
+        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(string: registry.emitToString())))
     }
     router.get("/api/v1/openapi.yaml") { _, _ -> Response in
         guard let document = configuration.openAPIDocument else {
