@@ -40,6 +40,9 @@ public struct ApiError: HTTPResponseError, Sendable {
             case .notFound(let message): return ApiError(.notFound, code: "not_found", message: message)
             case .invalid(let field, let reason): return ApiError(.unprocessableContent, code: "invalid", message: "\(field): \(reason)", field: field)
             }
+        case let error as PostgresError where error.code.class == "22":
+            // A data exception: a value in the request PostgreSQL cannot take (a NUL character, an out-of-range number).
+            return ApiError(.badRequest, code: "invalid_value", message: "a value in the request is not acceptable: \(error.message)")
         case let error as PostgresError where error.isConnectionFailure:
             return ApiError(.serviceUnavailable, code: "unavailable", message: "the database is unavailable; try again shortly")
         case is PostgresPoolError:

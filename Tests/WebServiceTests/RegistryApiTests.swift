@@ -167,3 +167,18 @@ import WebService
         }
     }
 }
+
+@Suite struct HostileInputTests {
+    @Test func aNulCharacterInAQueryIsABadRequestNotAServerError() async throws {
+        let fixture = try ApiTests.Fixture("apinul")
+        try await fixture.app.test(.router) { client in
+            try await client.execute(uri: "/api/v1/audit?entity=vendor&id=a%00b", method: .get, headers: [.authorization: "Bearer \(fixture.admin)"]) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains("invalid_value"))
+            }
+            try await client.execute(uri: "/api/v1/vendors?search=%00", method: .get, headers: [.authorization: "Bearer \(fixture.admin)"]) { response in
+                #expect(response.status == .badRequest)
+            }
+        }
+    }
+}

@@ -46,6 +46,12 @@ ensure_base_packages() {
     ensure_packages pkg-config libpq-dev postgresql postgresql-contrib
 }
 
+# Python with venv, for test tools from PyPI (schemathesis).
+ensure_python() {
+    command -v python3 >/dev/null 2>&1 || ensure_packages python3
+    python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || ensure_packages python3-venv
+}
+
 # Fails with a clear message when there is no Swift toolchain.
 ensure_swift() {
     command -v swift >/dev/null 2>&1 || die "no Swift toolchain on PATH: install Swift 6 (swift.org/install) and try again"
