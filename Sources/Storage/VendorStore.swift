@@ -114,7 +114,9 @@ public struct VendorStore: Sendable {
     ///
     /// Keyset pagination: a page never repeats or skips a vendor that existed when the first page was read,
     /// whatever is inserted meanwhile.
-    public func page(tier: Tier? = nil, status: Vendor.Status? = nil, search: String? = nil, after: PageMark?, limit: Int) throws -> (vendors: [Vendor], next: PageMark?) {
+    public func page(
+        tier: Tier? = nil, rating: Tier? = nil, status: Vendor.Status? = nil, search: String? = nil, after: PageMark?, limit: Int
+    ) throws -> (vendors: [Vendor], next: PageMark?) {
         try pool.withConnection { connection in
             let vendors = try read(
                 connection,
@@ -122,8 +124,9 @@ public struct VendorStore: Sendable {
                     ($1::text IS NULL OR v.tier = $1) AND ($2::text IS NULL OR v.status = $2)
                     AND ($3::text IS NULL OR v.name ILIKE '%' || $3 || '%' OR v.slug ILIKE '%' || $3 || '%')
                     AND ($4::text IS NULL OR (lower(v.name), v.id) > ($4::text, $5::bigint))
+                    AND ($6::text IS NULL OR EXISTS (SELECT 1 FROM scores s WHERE s.vendor_id = v.id AND s.rating = $6))
                     """,
-                tier?.rawValue, status?.rawValue, search, after.map { $0.name.lowercased() }, after?.id, limit: limit + 1)
+                tier?.rawValue, status?.rawValue, search, after.map { $0.name.lowercased() }, after?.id, rating?.rawValue, limit: limit + 1)
             let page = Array(vendors.prefix(limit))
             let next = vendors.count > limit ? page.last.map { PageMark(name: $0.name, id: $0.id) } : nil
             return (page, next)

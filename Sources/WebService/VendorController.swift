@@ -31,6 +31,12 @@ struct VendorController {
             }
             return tier
         }
+        let rating = try query.get("rating").map { text in
+            guard let rating = Tier(rawValue: String(text)) else {
+                throw ApiError(.badRequest, code: "invalid_query", message: "rating: unknown value \"\(text)\" (expected \(Tier.expected))", field: "rating")
+            }
+            return rating
+        }
         let status = try query.get("status").map { text in
             guard let status = Vendor.Status(rawValue: String(text)) else {
                 throw ApiError(.badRequest, code: "invalid_query", message: "status: unknown value \"\(text)\"", field: "status")
@@ -46,7 +52,7 @@ struct VendorController {
         } ?? 100
         let after = try query.get("cursor").map { try Cursor.decode(String($0)) }
         let store = vendors
-        let (page, next) = try await blocking.run { try store.page(tier: tier, status: status, search: search, after: after, limit: limit) }
+        let (page, next) = try await blocking.run { try store.page(tier: tier, rating: rating, status: status, search: search, after: after, limit: limit) }
         return VendorsResponse(vendors: page, next: next.map(Cursor.encode))
     }
 

@@ -160,6 +160,10 @@ import WebService
             #expect(!seen.contains("aardvark-ai"), "a vendor sorted before the cursor is not slipped in")
             #expect(seen.contains("zebra-ai"), "one after the cursor appears")
 
+            let unscored = try await page(client, token: fixture.committee, query: "rating=low")
+            #expect(unscored.slugs.isEmpty, "no vendor has a score yet, so none has a rating")
+            let badRating = try await page(client, token: fixture.committee, query: "rating=severe")
+            #expect(badRating.status == .badRequest)
             let bad = try await page(client, token: fixture.committee, query: "cursor=not-a-cursor")
             #expect(bad.status == .badRequest)
             let tooMany = try await page(client, token: fixture.committee, query: "limit=501")
