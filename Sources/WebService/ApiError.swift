@@ -2,6 +2,7 @@ import Foundation
 public import Hummingbird
 import Postgres
 import Storage
+import SupplierRisk
 
 /// An error as the API reports it: a status and `{"error": {"code", "message", "field"}}`.
 public struct ApiError: HTTPResponseError, Sendable {
@@ -15,6 +16,11 @@ public struct ApiError: HTTPResponseError, Sendable {
         self.code = code
         self.message = message
         self.field = field
+    }
+
+    /// 422 for an import file with problems: every one, a line each.
+    static func importRefused(_ problems: VendorCSV.ProblemList) -> ApiError {
+        ApiError(.unprocessableContent, code: "invalid_csv", message: "nothing was imported: " + problems.problems.map(\.description).joined(separator: "; "))
     }
 
     /// 422 for a field whose value is not acceptable.

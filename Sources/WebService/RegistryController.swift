@@ -29,6 +29,55 @@ struct RegistryController {
         group.get("questionnaires", use: questionnaires)
         group.get("questionnaires/:key", use: questionnaire)
         group.get("audit", use: audit)
+        group.post("vendors/:slug/rescore", use: rescore)
+        group.post("rescore", use: rescoreAll)
+        group.post("vendors/import", use: importVendors)
+    }
+
+    // MARK: Rescoring and import
+
+    struct Queued: ResponseEncodable {
+        let queued: Int
+    }
+
+    struct Imported: ResponseEncodable {
+        let imported: Int
+    }
+
+    @Sendable func rescore(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Queued> {
+        _ = try context.require(.analyst)
+        let slug = try context.parameters.require("slug")
+        let store = ScoringStore(pool: pool)
+        return EditedResponse(status: .accepted, response: Queued(queued: try await blocking.run { try store.enqueue([slug]) }))
+    }
+
+    @Sendable func rescoreAll(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Queued> {
+        _ = try context.require(.analyst)
+        let store = ScoringStore(pool: pool)
+        return EditedResponse(status: .accepted, response: Queued(queued: try await blocking.run { try store.enqueueAll() }))
+    }
+
+    /// A CSV file of vendors, as `tprm vendor import` takes: all or nothing.
+    @Sendable func importVendors(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Imported> {
+        let identity = try context.require(.analyst)
+        guard request.headers[.contentType]?.lowercased().hasPrefix("text/csv") == true else {
+            throw ApiError(.unsupportedMediaType, code: "unsupported_media_type", message: "send the vendors as text/csv")
+        }
+        let bytes = try await request.body.collect(upTo: context.maxUploadSize)
+        guard let text = String(validating: bytes.readableBytesView, as: UTF8.self) else {
+            throw ApiError(.badRequest, code: "invalid_csv", message: "the file is not UTF-8 text")
+        }
+        let rows: [VendorCSV.Row]
+        switch VendorCSV.parse(text) {
+        case .success(let parsed): rows = parsed
+        case .failure(let problems): throw ApiError.importRefused(problems)
+        }
+        let store = vendors
+        do {
+            return EditedResponse(status: .created, response: Imported(imported: try await blocking.run { try store.importVendors(rows, actor: identity.name) }))
+        } catch let problems as VendorCSV.ProblemList {
+            throw ApiError.importRefused(problems)
+        }
     }
 
     /// A list under a named key: `{"certifications": [...]}`.

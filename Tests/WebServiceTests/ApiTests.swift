@@ -30,6 +30,10 @@ import WebService
                 migrations: TestDatabase.repositoryRoot.appendingPathComponent("sql"), openAPIDocument: openAPI, logger: .init(label: "test"))))
         }
 
+        func execute(_ sql: String) throws {
+            try pool.withConnection { try $0.executeScript(sql) }
+        }
+
         func count(_ table: String) throws -> Int {
             try pool.withConnection { try $0.query(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table)"))[0].decode(Int.self, at: 0) }
         }

@@ -77,6 +77,7 @@ import WebService
             (.post, "/api/v1/vendors"), (.patch, "/api/v1/vendors/acme-ai"), (.post, "/api/v1/vendors/acme-ai/certifications"),
             (.post, "/api/v1/vendors/acme-ai/contracts"), (.put, "/api/v1/contracts/1/clauses/permitted-use"),
             (.post, "/api/v1/vendors/acme-ai/incidents"), (.patch, "/api/v1/incidents/1"),
+            (.post, "/api/v1/vendors/acme-ai/rescore"), (.post, "/api/v1/rescore"), (.post, "/api/v1/vendors/import"),
         ]
         try await fixture.app.test(.router) { client in
             for (method, uri) in changes {
@@ -184,5 +185,46 @@ import WebService
                 #expect(response.status == .badRequest)
             }
         }
+    }
+}
+
+@Suite struct ImportAndRescoreApiTests {
+    @Test func importIsAllOrNothingAndRescoreQueues() async throws {
+        let fixture = try ApiTests.Fixture("apiimport")
+        let header = "name,business_owner,offering,data_categories,decision_impact,ai_act_class,business_criticality\n"
+        let good = header + "Acme,Claims,ai_saas,personal,advisory,limited,medium\nBeta,Legal,model_api,internal,none,gpai,low\n"
+        let bad = header + "Gamma,Claims,ai_saas,personal,advisory,limited,medium\nDelta,Claims,ai_saas,personal,autonomous,limited,medium\n"
+        let csv: HTTPFields = [.authorization: "Bearer \(fixture.analyst)", .contentType: "text/csv"]
+        try await fixture.app.test(.router) { client in
+            try await client.execute(uri: "/api/v1/vendors/import", method: .post, headers: csv, body: ByteBuffer(string: bad)) { response in
+                #expect(response.status == .unprocessableContent)
+                #expect(String(buffer: response.body).contains("line 3, column decision_impact: unknown value"))
+            }
+            try await client.execute(uri: "/api/v1/vendors/import", method: .post, headers: [.authorization: "Bearer \(fixture.analyst)"], body: ByteBuffer(string: good)) { response in
+                #expect(response.status == .unsupportedMediaType)
+            }
+            try await client.execute(uri: "/api/v1/vendors/import", method: .post, headers: csv, body: ByteBuffer(string: good)) { response in
+                #expect(response.status == .created)
+                #expect(String(buffer: response.body) == #"{"imported":2}"#)
+            }
+            try await client.execute(uri: "/api/v1/vendors/import", method: .post, headers: csv, body: ByteBuffer(string: good)) { response in
+                #expect(response.status == .unprocessableContent, "slugs that exist refuse the whole file")
+            }
+        }
+        #expect(try fixture.count("vendors") == 2)
+        try fixture.execute("DELETE FROM rescore_queue")
+        try await fixture.app.test(.router) { client in
+            try await client.execute(uri: "/api/v1/vendors/acme/rescore", method: .post, headers: [.authorization: "Bearer \(fixture.analyst)"]) { response in
+                #expect(response.status == .accepted)
+            }
+            try await client.execute(uri: "/api/v1/vendors/nobody/rescore", method: .post, headers: [.authorization: "Bearer \(fixture.analyst)"]) { response in
+                #expect(response.status == .notFound)
+            }
+            try await client.execute(uri: "/api/v1/rescore", method: .post, headers: [.authorization: "Bearer \(fixture.analyst)"]) { response in
+                #expect(response.status == .accepted)
+                #expect(String(buffer: response.body) == #"{"queued":2}"#)
+            }
+        }
+        #expect(try fixture.count("rescore_queue") == 2)
     }
 }
