@@ -84,8 +84,13 @@ public struct TokenStore: Sendable {
                 UPDATE api_tokens t SET revoked_at = now() WHERE name = \(name) RETURNING (to_jsonb(t) - 'token_hash')::text
                 """)[0].decode(String.self, at: 0)
             try Audit.record(connection, actor: actor, action: .update, entity: "api_token", id: name, before: before, after: after)
+            // Servers that cache identities drop them when this commits.
+            try connection.notify(Self.revocationChannel)
         }
     }
+
+    /// The channel a revocation is announced on.
+    public static let revocationChannel = "token_revoked"
 
     /// Who a presented token is, or nil when it is unknown or revoked. Compares hashes, found by index.
     public func identify(_ token: String) throws -> ApiIdentity? {

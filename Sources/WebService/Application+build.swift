@@ -20,13 +20,16 @@ public struct WebConfiguration: Sendable {
     public var openAPIDocument: String?
     /// The registry /metrics shows; the process bootstraps swift-metrics with a factory on it.
     public var metrics: PrometheusCollectorRegistry
+    /// Token identities seen recently; give one only with a ``TokenRevocationListener`` running.
+    public var tokenCache: TokenCache?
     public var logger: Logger
 
     public init(
         host: String, port: Int, pool: PostgresPool, catalog: Catalog, migrations: URL, openAPIDocument: String? = nil,
-        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), logger: Logger
+        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), tokenCache: TokenCache? = nil, logger: Logger
     ) {
         self.metrics = metrics
+        self.tokenCache = tokenCache
         self.host = host
         self.port = port
         self.pool = pool
@@ -84,7 +87,7 @@ public func buildRouter(_ configuration: WebConfiguration) -> Router<AppRequestC
         return Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(string: document)))
     }
     let api = router.group("api/v1")
-        .add(middleware: AuthMiddleware(tokens: TokenStore(pool: configuration.pool), blocking: blocking))
+        .add(middleware: AuthMiddleware(tokens: TokenStore(pool: configuration.pool), blocking: blocking, cache: configuration.tokenCache))
     VendorController(
         vendors: VendorStore(pool: configuration.pool, tiering: configuration.catalog.scoring.tiering),
         scores: ScoringStore(pool: configuration.pool), blocking: blocking

@@ -6,6 +6,8 @@ struct AuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let tokens: TokenStore
     let blocking: BlockingWork
+    /// Identities seen recently, when the server runs a ``TokenRevocationListener``; nil looks up every time.
+    let cache: TokenCache?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization] else {
@@ -14,8 +16,15 @@ struct AuthMiddleware: RouterMiddleware {
         guard header.hasPrefix("Bearer "), case let token = String(header.dropFirst("Bearer ".count)), !token.isEmpty else {
             throw ApiError(.unauthorized, code: "unauthenticated", message: "the Authorization header must be Bearer <token>")
         }
-        guard let identity = try await blocking.run({ try tokens.identify(token) }) else {
-            throw ApiError(.unauthorized, code: "unauthenticated", message: "the token is unknown or revoked")
+        let identity: ApiIdentity
+        if let cached = cache?.identity(for: token) {
+            identity = cached
+        } else {
+            guard let found = try await blocking.run({ try tokens.identify(token) }) else {
+                throw ApiError(.unauthorized, code: "unauthenticated", message: "the token is unknown or revoked")
+            }
+            cache?.store(found, for: token)
+            identity = found
         }
         var context = context
         context.identity = identity

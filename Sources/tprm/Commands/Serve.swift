@@ -44,11 +44,13 @@ struct ServeCommand: AsyncParsableCommand {
         let documentPath = ProcessInfo.processInfo.environment["TPRM_OPENAPI"].flatMap { $0.isEmpty ? nil : $0 } ?? "openapi.yaml"
         let document = try? String(contentsOfFile: documentPath, encoding: .utf8)
         if document == nil { logger.warning("no OpenAPI document at \(documentPath); /api/v1/openapi.yaml will answer 404 (set TPRM_OPENAPI)") }
+        let tokenCache = TokenCache()
+        services.append(TokenRevocationListener(cache: tokenCache, configuration: database, logger: logger))
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let app = buildApplication(
             WebConfiguration(host: host, port: port, pool: pool, catalog: catalog, migrations: migrationOptions.migrator().directory,
-                             openAPIDocument: document, metrics: registry, logger: logger),
+                             openAPIDocument: document, metrics: registry, tokenCache: tokenCache, logger: logger),
             services: services)
         try await app.runService()
     }
