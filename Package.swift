@@ -97,6 +97,7 @@ let package = Package(
             name: "tprm-bench",
             dependencies: [
                 "Postgres",
+                "SupplierRisk",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

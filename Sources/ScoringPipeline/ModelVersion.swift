@@ -1,5 +1,6 @@
 public import Foundation
 public import Postgres
+import Storage
 import SupplierRisk
 
 /// The version of the scoring model: a digest of the files that define it.
@@ -16,9 +17,6 @@ public enum ModelVersion {
         for questionnaire in try Catalog.load(catalogDirectory).questionnaires.sorted(by: { $0.key < $1.key }) {
             bytes.append(Data("\(questionnaire.key)@\(questionnaire.version)\n".utf8))
         }
-        let digest = bytes
-        return try pool.withConnection { connection in
-            try connection.query("SELECT left(encode(sha256(\(digest)), 'hex'), 16)")[0].decode(String.self, at: 0)
-        }
+        return try ScoringStore(pool: pool).digest(of: bytes)
     }
 }

@@ -176,10 +176,3 @@ private final class Results: @unchecked Sendable {
     }
     var all: [RescoreBatch.Outcome] { storage.map { $0 ?? .failed("not scored") } }
 }
-
-extension Duration {
-    var timeInterval: TimeInterval {
-        let (seconds, attoseconds) = components
-        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
-    }
-}

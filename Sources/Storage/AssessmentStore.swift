@@ -28,16 +28,7 @@ public struct AssessmentStore: Sendable {
                     VALUES (\(vendorID), \(hash), \(reason), 'submitted', \(sentAt), \(sentAt.addingTimeInterval(30 * 86_400)), \(submittedAt))
                     RETURNING id
                     """)[0].decode(Int.self, at: 0)
-                try connection.copyFrom("""
-                    COPY answers (assessment_id, question_id, option_value, options_value, number_value, date_value, text_value, file_value,
-                                  answered_at, evidence_refs, verdict, reviewed_at) FROM STDIN
-                    """) { copy in
-                    for (question, answer) in answers.sorted(by: { $0.key < $1.key }) {
-                        let (option, options, number, date, text, file) = AnswerColumns.columns(answer.value)
-                        try copy.row(id, question, option, options, number, date, text, file, answer.answeredAt,
-                                     answer.hasEvidence ? ["attached"] : [String](), answer.verdict?.rawValue, answer.verdict == nil ? nil : answer.answeredAt)
-                    }
-                }
+                try AnswerColumns.copy(connection, answers.sorted(by: { $0.key < $1.key }).map { (id, $0.key, $0.value) })
                 try Audit.record(connection, actor: actor, action: .create, entity: "assessment", id: String(id), before: nil,
                                  after: try RowSnapshot.json(connection, table: "assessments", id: id))
                 return id

@@ -41,19 +41,10 @@ public struct DemoLoader: Sendable {
             let assessmentIDs = Dictionary(uniqueKeysWithValues: try connection.query("""
                 SELECT vendor_id, id FROM assessments WHERE vendor_id = ANY(\(idList)::bigint[])
                 """).decode((Int, Int).self))
-            summary.answers = try connection.copyFrom("""
-                COPY answers (assessment_id, question_id, option_value, options_value, number_value, date_value, text_value, file_value,
-                              answered_at, evidence_refs, verdict, reviewed_at) FROM STDIN
-                """) { copy in
-                for plan in plans {
-                    guard let assessment = plan.assessment, let vendorID = ids[plan.vendor.draft.slug], let id = assessmentIDs[vendorID] else { continue }
-                    for (question, answer) in assessment.answers.sorted(by: { $0.key < $1.key }) {
-                        let (option, options, number, date, text, file) = AnswerColumns.columns(answer.value)
-                        try copy.row(id, question, option, options, number, date, text, file, answer.answeredAt,
-                                     answer.hasEvidence ? ["attached"] : [String](), answer.verdict?.rawValue, answer.verdict == nil ? nil : answer.answeredAt)
-                    }
-                }
-            }
+            summary.answers = try AnswerColumns.copy(connection, plans.flatMap { plan -> [(Int, String, Answer)] in
+                guard let assessment = plan.assessment, let vendorID = ids[plan.vendor.draft.slug], let id = assessmentIDs[vendorID] else { return [] }
+                return assessment.answers.sorted(by: { $0.key < $1.key }).map { (id, $0.key, $0.value) }
+            })
             summary.contracts = try connection.copyFrom("""
                 COPY contracts (vendor_id, reference, effective_on, expires_on, renewal_notice_days, annual_value, currency) FROM STDIN
                 """) { copy in

@@ -188,6 +188,21 @@ enum AnswerColumns {
         return file ? .file : nil
     }
 
+    /// Stores answers through COPY: (assessment id, question id, answer) each; returns how many.
+    @discardableResult
+    static func copy(_ connection: Connection, _ answers: some Sequence<(Int, String, Answer)>) throws -> Int {
+        try connection.copyFrom("""
+            COPY answers (assessment_id, question_id, option_value, options_value, number_value, date_value, text_value, file_value,
+                          answered_at, evidence_refs, verdict, reviewed_at) FROM STDIN
+            """) { copy in
+            for (assessment, question, answer) in answers {
+                let (option, options, number, date, text, file) = columns(answer.value)
+                try copy.row(assessment, question, option, options, number, date, text, file, answer.answeredAt,
+                             answer.hasEvidence ? ["attached"] : [String](), answer.verdict?.rawValue, answer.verdict == nil ? nil : answer.answeredAt)
+            }
+        }
+    }
+
     /// The six columns for a value, in table order: option, options, number, date, text, file.
     static func columns(_ value: Answer.Value) -> (String?, [String]?, Double?, Date?, String?, Bool) {
         switch value {

@@ -17,12 +17,15 @@ public struct AppRequestContext: RequestContext {
     public var maxUploadSize: Int { 1024 * 1024 }
 
     /// Responses write dates as ISO 8601 and keys sorted, so equal data gives equal bytes.
-    public var responseEncoder: JSONEncoder {
+    public var responseEncoder: JSONEncoder { Self.encoder }
+
+    /// Made once: configuring an encoder for every response showed in the request path.
+    private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys]
         return encoder
-    }
+    }()
 
     /// The caller, who must hold at least `role`.
     ///

@@ -69,13 +69,16 @@ public func buildRouter(_ configuration: WebConfiguration) -> Router<AppRequestC
         let pool = configuration.pool
         let registry = configuration.metrics
         let statistics = pool.statistics
-        registry.makeGauge(name: "tprm_pool_connections", labels: [("state", "open")]).set(Double(statistics.open))
-        registry.makeGauge(name: "tprm_pool_connections", labels: [("state", "in_use")]).set(Double(statistics.inUse))
-        registry.makeGauge(name: "tprm_pool_waiting", labels: []).set(Double(statistics.waiting))
+        let connections = MetricNameDescriptor(namespace: "tprm", metricName: "pool", unitName: "connections", helpText: "Database connections of the pool, by state.")
+        let waiting = MetricNameDescriptor(namespace: "tprm", metricName: "pool", unitName: "waiting", helpText: "Requests waiting for a database connection.")
+        let queue = MetricNameDescriptor(namespace: "tprm", metricName: "rescore", unitName: "queue", helpText: "Vendors in the rescore queue, by state.")
+        registry.makeGauge(descriptor: connections, labels: [("state", "open")]).set(Double(statistics.open))
+        registry.makeGauge(descriptor: connections, labels: [("state", "in_use")]).set(Double(statistics.inUse))
+        registry.makeGauge(descriptor: waiting, labels: []).set(Double(statistics.waiting))
         if let depth = try? await blocking.run({ try ScoringStore(pool: pool).queueDepth() }) {
-            registry.makeGauge(name: "tprm_rescore_queue", labels: [("state", "due")]).set(Double(depth.due))
-            registry.makeGauge(name: "tprm_rescore_queue", labels: [("state", "retrying")]).set(Double(depth.retrying))
-            registry.makeGauge(name: "tprm_rescore_queue", labels: [("state", "failed")]).set(Double(depth.failed))
+            registry.makeGauge(descriptor: queue, labels: [("state", "due")]).set(Double(depth.due))
+            registry.makeGauge(descriptor: queue, labels: [("state", "retrying")]).set(Double(depth.retrying))
+            registry.makeGauge(descriptor: queue, labels: [("state", "failed")]).set(Double(depth.failed))
         }
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(string: registry.emitToString())))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Postgres
+import SupplierRisk
 
 /// The Swift side of `scripts/bench`: each subcommand does one measured piece
 /// of work through the `Postgres` module; the script times it beside
@@ -176,19 +177,6 @@ extension Bench {
             let elapsed = Date().timeIntervalSince(started)
             print(String(format: "%.1f", Double(counts.total) / elapsed))
         }
-    }
-}
-
-/// SplitMix64: fast, and good enough to pick rows.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

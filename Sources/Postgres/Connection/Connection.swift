@@ -71,6 +71,11 @@ public final class Connection {
     /// The server's version as `major * 10000 + minor`, for example 150018 for 15.18.
     public var serverVersion: Int { Int(PQserverVersion(handle)) }
 
+    /// The server's version as it reports it, such as `15.18 (Debian 15.18-0+deb12u1)`; no round trip.
+    public var serverVersionText: String {
+        PQparameterStatus(handle, "server_version").map { String(cString: $0) } ?? String(serverVersion)
+    }
+
     /// Whether the connection is usable as far as libpq knows.
     public var isOpen: Bool { PQstatus(handle) == CONNECTION_OK }
 

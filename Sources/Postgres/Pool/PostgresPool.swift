@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import Logging
 
 /// A bounded pool of connections, shared by threads and tasks.
@@ -190,7 +190,7 @@ public enum PostgresPoolError: Error, Sendable, Hashable, CustomStringConvertibl
 
 extension Duration {
     /// The duration in seconds, as Foundation counts time.
-    var timeInterval: TimeInterval {
+    public var timeInterval: TimeInterval {
         let (seconds, attoseconds) = components
         return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
     }

@@ -33,7 +33,7 @@ struct Database: AsyncParsableCommand {
         func run() async throws {
             let configuration = try database.configuration()
             let connection = try Connection(configuration: configuration)
-            let version = try connection.query("SHOW server_version")[0].decode(String.self, at: 0)
+            let version = connection.serverVersionText
             let status = try migrationOptions.migrator().status(on: connection)
             let applied = status.filter { $0.appliedAt != nil }
             let report = Report(

@@ -21,7 +21,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let catalog = try CatalogLoading.load(registry.catalogDirectory)
+            let catalog = try registry.catalog.load()
             let plans = DemoPortfolio.generate(count: vendors, seed: seed, catalog: catalog, asOf: Date())
             let started = ContinuousClock.now
             let summary = try DemoLoader(pool: try registry.pool(), tiering: catalog.scoring.tiering).load(plans, catalog: catalog, actor: registry.actorName)

@@ -8,38 +8,13 @@ struct QuestionnaireCommand: AsyncParsableCommand {
         commandName: "questionnaire", abstract: "Check, list and read the questionnaire catalog.",
         subcommands: [Lint.self, List.self, Show.self])
 
-    struct CatalogLocation: ParsableArguments {
-        @Option(help: ArgumentHelp("Directory of the catalog (default: $TPRM_CATALOG, else ./questionnaires).", valueName: "dir"))
-        var catalog: String?
-
-        var directory: URL {
-            URL(fileURLWithPath: catalog ?? ProcessInfo.processInfo.environment["TPRM_CATALOG"].flatMap { $0.isEmpty ? nil : $0 } ?? "questionnaires")
-        }
-
-        func checkExists() throws {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw CLIError.usage("catalog directory \(directory.path) does not exist (pass --catalog DIR or set TPRM_CATALOG)")
-            }
-        }
-
-        func load() throws -> Catalog {
-            try checkExists()
-            do {
-                return try Catalog.load(directory)
-            } catch {
-                throw CLIError.failure("the catalog has problems (run tprm questionnaire lint):\n\(error)")
-            }
-        }
-    }
-
     struct Lint: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check catalog files and report every problem as file:line:column; exit 1 if there are any.",
             discussion: "With no paths, checks the whole catalog directory, including that every tier has one questionnaire.")
 
         @Argument(help: "Files to check (default: the whole catalog).") var paths: [String] = []
-        @OptionGroup var location: CatalogLocation
+        @OptionGroup var location: CatalogOptions
 
         func run() async throws {
             var problems: [CatalogProblem] = []
@@ -65,13 +40,13 @@ struct QuestionnaireCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the questionnaires and the tiers they are sent to.")
-        @OptionGroup var location: CatalogLocation
+        @OptionGroup var location: CatalogOptions
         @Flag(help: "Print JSON.") var json = false
 
         struct Line: Encodable { let key: String; let version: Int; let title: String; let tiers: [Tier]; let questions: Int }
 
         func run() async throws {
-            let catalog = try location.load()
+            let catalog = try location.load(exitCode: CLIError.failureExitCode)
             let lines = catalog.questionnaires.map { Line(key: $0.key, version: $0.version, title: $0.title, tiers: $0.tiers, questions: $0.questions.count) }
             if json { return try Output.json(lines) }
             print(Output.table(["KEY", "VERSION", "TIERS", "QUESTIONS", "TITLE"], lines.map {
@@ -83,11 +58,11 @@ struct QuestionnaireCommand: AsyncParsableCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print a questionnaire as a readable outline, domain by domain.")
         @Argument(help: "The questionnaire's key (tprm questionnaire list shows them).") var key: String
-        @OptionGroup var location: CatalogLocation
+        @OptionGroup var location: CatalogOptions
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let catalog = try location.load()
+            let catalog = try location.load(exitCode: CLIError.failureExitCode)
             guard let questionnaire = catalog.questionnaire(key) else {
                 throw CLIError.usage("no questionnaire \"\(key)\" (expected \(catalog.questionnaires.map(\.key).joined(separator: ", ")))")
             }

@@ -94,9 +94,9 @@ struct ContractCommand: AsyncParsableCommand {
 
         func run() async throws {
             let pool = try registry.pool()
-            let library = try registry.clauseLibrary()
+            let library = try registry.catalog.clauseLibrary()
             let contract = try ContractStore(pool: pool).contract(self.contract)
-            let vendor = try VendorStore(pool: pool, tiering: try registry.scoring().tiering).vendor(contract.vendor)
+            let vendor = try VendorStore(pool: pool, tiering: try registry.catalog.scoring().tiering).vendor(contract.vendor)
             let gaps = library.gaps(tier: vendor.tier, profile: vendor.profile, recorded: contract.clauses)
             if json { return try Output.json(contract) }
             print("#\(contract.id) \(contract.reference) with \(vendor.name) (\(vendor.slug), tier \(vendor.tier.rawValue))")
@@ -133,7 +133,7 @@ struct ContractCommand: AsyncParsableCommand {
                 let status = try Arguments.value(status, ClauseStatus.self, option: "status")
                 try ContractStore(pool: try registry.pool()).setClause(
                     contract: contract, key: key, status: status, note: note, verifiedBy: verifiedBy,
-                    library: try registry.clauseLibrary(), actor: registry.actorName)
+                    library: try registry.catalog.clauseLibrary(), actor: registry.actorName)
                 print("contract #\(contract): \(key) is \(status.rawValue)")
             }
         }
@@ -145,7 +145,7 @@ struct ContractCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let library = try registry.clauseLibrary()
+            let library = try registry.catalog.clauseLibrary()
             if json { return try Output.json(library.clauses) }
             print(Output.table(["KEY", "REQUIRED FOR", "TITLE"], library.clauses.map { clause in
                 let tiers = Tier.allCases.reversed().filter { clause.requiredTiers.contains($0) }.map(\.rawValue)

@@ -27,13 +27,13 @@ struct WorkerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let catalog = try CatalogLoading.load(registry.catalogDirectory)
+        let catalog = try registry.catalog.load()
         let configuration = try registry.database.configuration()
         let pool = PostgresPool(configuration: configuration, maximumConnections: lanes + 1)
         var settings = RescoreWorker.Configuration()
         settings.batchSize = batchSize
         settings.lanes = lanes
-        let version = try ModelVersion.compute(catalogDirectory: registry.catalogDirectory, on: pool)
+        let version = try ModelVersion.compute(catalogDirectory: registry.catalog.directory, on: pool)
         let worker = RescoreWorker(pool: pool, catalog: catalog, modelVersion: version, configuration: settings)
         if once {
             let (queued, retiered) = try worker.prepare()
@@ -128,7 +128,7 @@ struct ScoreCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let catalog = try CatalogLoading.load(registry.catalogDirectory)
+            let catalog = try registry.catalog.load()
             let model = ScoringModel(catalog: catalog)
             let inputs = try ScoringStore(pool: try registry.pool()).inputs(vendor, asOf: Date())
             let current = model.score(inputs)
@@ -194,20 +194,5 @@ struct ScoreCommand: AsyncParsableCommand {
 enum Points {
     static func text(_ hundredths: Int) -> String {
         String(format: "%d.%02d", hundredths / 100, hundredths % 100)
-    }
-}
-
-/// Loading the whole catalog, with catalog problems as configuration errors.
-enum CatalogLoading {
-    static func load(_ directory: URL) throws -> Catalog {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw CLIError.usage("catalog directory \(directory.path) does not exist (pass --catalog DIR or set TPRM_CATALOG)")
-        }
-        do {
-            return try Catalog.load(directory)
-        } catch {
-            throw CLIError.usage("the catalog has problems (run tprm questionnaire lint):\n\(error)")
-        }
     }
 }

@@ -31,14 +31,14 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (host, port) = try Self.address(listen ?? ProcessInfo.processInfo.environment["TPRM_LISTEN"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1:8080")
-        let catalog = try CatalogLoading.load(registry.catalogDirectory)
+        let catalog = try registry.catalog.load()
         let database = try registry.database.configuration()
         let pool = PostgresPool(configuration: database, maximumConnections: 16, acquireTimeout: .seconds(2))
         var logger = Logger(label: "tprm")
         logger.logLevel = .info
         var services: [any Service] = []
         if !noWorker {
-            let version = try ModelVersion.compute(catalogDirectory: registry.catalogDirectory, on: pool)
+            let version = try ModelVersion.compute(catalogDirectory: registry.catalog.directory, on: pool)
             services.append(WorkerService(worker: RescoreWorker(pool: pool, catalog: catalog, modelVersion: version), listener: database))
         }
         let documentPath = ProcessInfo.processInfo.environment["TPRM_OPENAPI"].flatMap { $0.isEmpty ? nil : $0 } ?? "openapi.yaml"

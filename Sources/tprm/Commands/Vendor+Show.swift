@@ -35,8 +35,8 @@ extension VendorCommand {
 
         func run() async throws {
             let now = try asOf.map { try Arguments.date($0, option: "--as-of") } ?? Date()
-            let scoring = try registry.scoring()
-            let library = try registry.clauseLibrary()
+            let scoring = try registry.catalog.scoring()
+            let library = try registry.catalog.clauseLibrary()
             let dossier = try VendorStore(pool: try registry.pool(), tiering: scoring.tiering).dossier(vendor)
             let vendor = dossier.vendor
             let assessment = scoring.tiering.assess(vendor.profile)

@@ -89,7 +89,7 @@ extension VendorCommand {
         }
 
         func run() async throws {
-            let scoring = try registry.scoring()
+            let scoring = try registry.catalog.scoring()
             var draft = VendorDraft(
                 slug: slug ?? VendorRules.slug(from: name), name: name.trimmingCharacters(in: .whitespaces),
                 status: try Arguments.value(status, Vendor.Status.self, option: "--status"), businessOwner: owner, contactEmail: email,
@@ -118,7 +118,7 @@ extension VendorCommand {
         }
 
         func run() async throws {
-            let store = VendorStore(pool: try registry.pool(), tiering: try registry.scoring().tiering)
+            let store = VendorStore(pool: try registry.pool(), tiering: try registry.catalog.scoring().tiering)
             let vendors = try store.list(
                 tier: try tier.map { try Arguments.value($0, Tier.self, option: "--tier") },
                 status: try status.map { try Arguments.value($0, Vendor.Status.self, option: "--status") },
@@ -149,7 +149,7 @@ extension VendorCommand {
         }
 
         func run() async throws {
-            let store = VendorStore(pool: try registry.pool(), tiering: try registry.scoring().tiering)
+            let store = VendorStore(pool: try registry.pool(), tiering: try registry.catalog.scoring().tiering)
             let before = try store.vendor(vendor)
             let after = try store.update(vendor, actor: registry.actorName) { draft in
                 if let name { draft.name = name.trimmingCharacters(in: .whitespaces) }
@@ -190,7 +190,7 @@ extension VendorCommand {
             case .success(let parsed): rows = parsed
             case .failure(let problems): throw CLIError.usage("\(file): nothing was imported:\n" + problems.problems.map { "  \($0)" }.joined(separator: "\n"))
             }
-            let store = VendorStore(pool: try registry.pool(), tiering: try registry.scoring().tiering)
+            let store = VendorStore(pool: try registry.pool(), tiering: try registry.catalog.scoring().tiering)
             do {
                 let count = try store.importVendors(rows, actor: registry.actorName)
                 print("imported \(count) vendors from \(file)")

@@ -4,12 +4,54 @@ import Postgres
 import Storage
 import SupplierRisk
 
+/// Where the catalog is: `--catalog`, else `TPRM_CATALOG`, else `./questionnaires`.
+struct CatalogOptions: ParsableArguments {
+    @Option(name: .customLong("catalog"), help: ArgumentHelp(
+        "Directory of the catalog: scoring.yaml, contract-clauses.yaml, questionnaires (default: $TPRM_CATALOG, else ./questionnaires).",
+        valueName: "dir"))
+    var path: String?
+
+    var directory: URL {
+        URL(fileURLWithPath: path ?? ProcessInfo.processInfo.environment["TPRM_CATALOG"].flatMap { $0.isEmpty ? nil : $0 } ?? "questionnaires")
+    }
+
+    /// A missing directory is a configuration error.
+    func checkExists() throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CLIError.usage("catalog directory \(directory.path) does not exist (pass --catalog DIR or set TPRM_CATALOG)")
+        }
+    }
+
+    /// The whole catalog; its problems end the command with `exitCode`.
+    func load(exitCode: Int32 = CLIError.usageExitCode) throws -> Catalog {
+        try checked(exitCode: exitCode) { directory throws(CatalogError) in try Catalog.load(directory) }
+    }
+
+    /// The scoring configuration alone.
+    func scoring() throws -> ScoringConfiguration {
+        try checked { directory throws(CatalogError) in try ScoringConfiguration.load(directory.appendingPathComponent("scoring.yaml")) }
+    }
+
+    /// The contract clause library alone.
+    func clauseLibrary() throws -> ClauseLibrary {
+        try checked { directory throws(CatalogError) in try ClauseLibrary.load(directory.appendingPathComponent("contract-clauses.yaml")) }
+    }
+
+    private func checked<Value>(exitCode: Int32 = CLIError.usageExitCode, _ load: (URL) throws(CatalogError) -> Value) throws -> Value {
+        try checkExists()
+        do {
+            return try load(directory)
+        } catch {
+            throw CLIError(message: "the catalog has problems (run tprm questionnaire lint):\n\(error)", exitCode: exitCode)
+        }
+    }
+}
+
 /// What every registry command needs: the database, the catalog and who is acting.
 struct RegistryOptions: ParsableArguments {
     @OptionGroup var database: DatabaseOptions
-
-    @Option(help: ArgumentHelp("Directory of the catalog: scoring.yaml, contract-clauses.yaml (default: $TPRM_CATALOG, else ./questionnaires).", valueName: "dir"))
-    var catalog: String?
+    @OptionGroup var catalog: CatalogOptions
 
     @Option(help: ArgumentHelp("Who is making the change, for the audit log (default: your login name).", valueName: "name"))
     var actor: String?
@@ -18,33 +60,6 @@ struct RegistryOptions: ParsableArguments {
     var actorName: String {
         if let actor, !actor.trimmingCharacters(in: .whitespaces).isEmpty { return actor }
         return ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.userName
-    }
-
-    var catalogDirectory: URL {
-        let path = catalog ?? ProcessInfo.processInfo.environment["TPRM_CATALOG"].flatMap { $0.isEmpty ? nil : $0 } ?? "questionnaires"
-        return URL(fileURLWithPath: path)
-    }
-
-    /// The scoring configuration; a broken or missing file is a configuration error.
-    func scoring() throws -> ScoringConfiguration {
-        try catalogFile { directory throws(CatalogError) in try ScoringConfiguration.load(directory.appendingPathComponent("scoring.yaml")) }
-    }
-
-    /// The contract clause library.
-    func clauseLibrary() throws -> ClauseLibrary {
-        try catalogFile { directory throws(CatalogError) in try ClauseLibrary.load(directory.appendingPathComponent("contract-clauses.yaml")) }
-    }
-
-    private func catalogFile<Value>(_ load: (URL) throws(CatalogError) -> Value) throws -> Value {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: catalogDirectory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw CLIError.usage("catalog directory \(catalogDirectory.path) does not exist (pass --catalog DIR or set TPRM_CATALOG)")
-        }
-        do {
-            return try load(catalogDirectory)
-        } catch {
-            throw CLIError.usage("the catalog has problems:\n\(error)")
-        }
     }
 
     /// A small pool: a command does one thing at a time.
