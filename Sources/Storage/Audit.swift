@@ -1,3 +1,4 @@
+public import Foundation
 public import Postgres
 
 /// Writes the audit log. Called inside the transaction of the change it records.
@@ -19,6 +20,8 @@ enum Audit {
 /// One row of the audit log.
 public struct AuditEntry: Sendable, Hashable, Codable {
     public let id: Int
+    /// When the change was committed.
+    public let at: Date
     public let actor: String
     public let action: String
     public let entity: String
@@ -34,14 +37,26 @@ public struct AuditLog: Sendable {
     /// Creates a reader on a pool.
     public init(pool: PostgresPool) { self.pool = pool }
 
-    /// The entries about one entity, oldest first.
-    public func entries(entity: String, id: String) throws -> [AuditEntry] {
+    /// Entries oldest first, of one entity, one entity's rows, one actor, or all: `limit` after `mark`, or all without a limit.
+    public func entries(
+        entity: String? = nil, id: String? = nil, actor: String? = nil, after mark: PageMark? = nil, limit: Int? = nil
+    ) throws -> Page<AuditEntry> {
         try pool.withConnection { connection in
-            try connection.query("""
-                SELECT id, actor, action, entity, entity_id, before::text, after::text
-                FROM audit_log WHERE entity = \(entity) AND entity_id = \(id) ORDER BY id
-                """).decode((Int, String, String, String, String, String?, String?).self)
-                .map { AuditEntry(id: $0.0, actor: $0.1, action: $0.2, entity: $0.3, entityID: $0.4, before: $0.5, after: $0.6) }
+            var bindings = PostgresBindings()
+            for value in [entity, id, actor] {
+                if let value { bindings.append(value) } else { bindings.appendNull(type: .text) }
+            }
+            return try Keyset(keys: [("a.id", "bigint")], descending: false).read(
+                connection, columns: "a.id, a.at, a.actor, a.action, a.entity, a.entity_id, a.before::text, a.after::text",
+                from: "audit_log a",
+                where: "($1::text IS NULL OR a.entity = $1) AND ($2::text IS NULL OR a.entity_id = $2) AND ($3::text IS NULL OR a.actor = $3)",
+                bindings: bindings, after: mark, limit: limit
+            ) { row in
+                AuditEntry(
+                    id: try row.decode(Int.self, at: 0), at: try row.decode(Date.self, at: 1), actor: try row.decode(String.self, at: 2),
+                    action: try row.decode(String.self, at: 3), entity: try row.decode(String.self, at: 4), entityID: try row.decode(String.self, at: 5),
+                    before: try row.decode(String?.self, at: 6), after: try row.decode(String?.self, at: 7))
+            }
         }
     }
 }

@@ -21,23 +21,29 @@ public struct FourthPartyStore: Sendable {
     /// Creates a store on a pool.
     public init(pool: PostgresPool) { self.pool = pool }
 
-    /// Every fourth party with the count of vendors (and critical vendors) on it, most depended-on first.
-    public func concentration() throws -> [FourthPartyConcentration] {
+    /// Every fourth party with the count of vendors (and critical vendors) on it, most depended-on first:
+    /// `limit` after `mark`, or all without a limit.
+    public func concentration(after mark: PageMark? = nil, limit: Int? = nil) throws -> Page<FourthPartyConcentration> {
         try pool.withConnection { connection in
-            try connection.query("""
-                WITH portfolio AS (SELECT count(*) AS n FROM vendors WHERE status <> 'offboarded')
-                SELECT f.name,
-                       array_agg(DISTINCT l.role ORDER BY l.role) AS roles,
-                       count(DISTINCT l.vendor_id) AS vendors,
-                       count(DISTINCT l.vendor_id) FILTER (WHERE v.tier = 'critical') AS critical_vendors,
-                       count(DISTINCT l.vendor_id)::float8 / NULLIF((SELECT n FROM portfolio), 0) AS share
-                FROM fourth_parties f
-                JOIN vendor_fourth_parties l ON l.fourth_party_id = f.id
-                JOIN vendors v ON v.id = l.vendor_id AND v.status <> 'offboarded'
-                GROUP BY f.id, f.name
-                ORDER BY vendors DESC, critical_vendors DESC, lower(f.name)
-                """).decode((String, [String], Int, Int, Double?).self).map {
-                FourthPartyConcentration(name: $0.0, roles: $0.1, vendors: $0.2, criticalVendors: $0.3, share: $0.4 ?? 0)
+            try Keyset(keys: [("-c.vendors", "bigint"), ("-c.critical_vendors", "bigint"), ("lower(c.name)", "text"), ("c.id", "bigint")], descending: false).read(
+                connection, columns: "c.name, c.roles, c.vendors, c.critical_vendors, c.share",
+                from: """
+                    (WITH portfolio AS (SELECT count(*) AS n FROM vendors WHERE status <> 'offboarded')
+                     SELECT f.id, f.name,
+                            array_agg(DISTINCT l.role ORDER BY l.role) AS roles,
+                            count(DISTINCT l.vendor_id) AS vendors,
+                            count(DISTINCT l.vendor_id) FILTER (WHERE v.tier = 'critical') AS critical_vendors,
+                            count(DISTINCT l.vendor_id)::float8 / NULLIF((SELECT n FROM portfolio), 0) AS share
+                     FROM fourth_parties f
+                     JOIN vendor_fourth_parties l ON l.fourth_party_id = f.id
+                     JOIN vendors v ON v.id = l.vendor_id AND v.status <> 'offboarded'
+                     GROUP BY f.id, f.name) c
+                    """,
+                after: mark, limit: limit
+            ) { row in
+                FourthPartyConcentration(
+                    name: try row.decode(String.self, "name"), roles: try row.decode([String].self, "roles"), vendors: try row.decode(Int.self, "vendors"),
+                    criticalVendors: try row.decode(Int.self, "critical_vendors"), share: try row.decode(Double?.self, "share") ?? 0)
             }
         }
     }

@@ -28,20 +28,24 @@ public struct CertificationStore: Sendable {
         }
     }
 
-    /// The vendor's certificates, latest expiry first.
-    public func list(vendor slug: String) throws -> [Certification] {
+    /// The vendor's certificates, latest expiry first: `limit` after `mark`, or all without a limit.
+    public func list(vendor slug: String, after mark: PageMark? = nil, limit: Int? = nil) throws -> Page<Certification> {
         try pool.withConnection { connection in
-            let vendorID = try VendorLookup.id(connection, slug: slug)
-            return try Self.read(connection, where: "c.vendor_id = $1", vendorID)
+            var bindings = PostgresBindings()
+            bindings.append(try VendorLookup.id(connection, slug: slug))
+            return try Keyset(keys: [("c.expires_on", "date"), ("c.id", "bigint")], descending: true).read(
+                connection, columns: Self.columns, from: "certifications c", where: "c.vendor_id = $1", bindings: bindings,
+                after: mark, limit: limit, Self.certification)
         }
     }
+
+    static let columns = "c.id, c.standard, c.issuer, c.scope, c.issued_on, c.expires_on"
 
     static func read(_ connection: Connection, where condition: String, _ parameter: Int) throws -> [Certification] {
         var bindings = PostgresBindings()
         bindings.append(parameter)
         return try connection.query(PostgresQuery(unsafeSQL: """
-            SELECT c.id, c.standard, c.issuer, c.scope, c.issued_on, c.expires_on
-            FROM certifications c WHERE \(condition) ORDER BY c.expires_on DESC, c.id
+            SELECT \(columns) FROM certifications c WHERE \(condition) ORDER BY c.expires_on DESC, c.id DESC
             """, bindings: bindings)).map(certification)
     }
 
@@ -123,33 +127,42 @@ public struct ContractStore: Sendable {
         return contract
     }
 
-    /// The vendor's contracts, newest first.
-    public func list(vendor slug: String) throws -> [Contract] {
+    /// The vendor's contracts, newest first: `limit` after `mark`, or all without a limit.
+    public func list(vendor slug: String, after mark: PageMark? = nil, limit: Int? = nil) throws -> Page<Contract> {
         try pool.withConnection { connection in
-            try Self.read(connection, where: "k.vendor_id = $1", try VendorLookup.id(connection, slug: slug))
+            var bindings = PostgresBindings()
+            bindings.append(try VendorLookup.id(connection, slug: slug))
+            return try Keyset(keys: [("k.effective_on", "date"), ("k.id", "bigint")], descending: true).read(
+                connection, columns: Self.columns, from: "contracts k JOIN vendors v ON v.id = k.vendor_id", where: "k.vendor_id = $1",
+                bindings: bindings, after: mark, limit: limit, Self.contract)
         }
     }
+
+    static let columns = """
+        k.id, v.slug, k.reference, k.effective_on, k.expires_on, k.renewal_notice_days, k.annual_value, k.currency,
+        COALESCE((SELECT jsonb_agg(jsonb_build_object('key', c.clause_key, 'status', c.status, 'note', c.note,
+                                                      'verifiedBy', c.verified_by,
+                                                      'updatedAt', to_char(c.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))
+                                   ORDER BY c.clause_key)
+                  FROM contract_clauses c WHERE c.contract_id = k.id), '[]') AS clauses
+        """
 
     static func read(_ connection: Connection, where condition: String, _ parameter: Int) throws -> [Contract] {
         var bindings = PostgresBindings()
         bindings.append(parameter)
         let rows = try connection.query(PostgresQuery(unsafeSQL: """
-            SELECT k.id, v.slug, k.reference, k.effective_on, k.expires_on, k.renewal_notice_days, k.annual_value, k.currency,
-                   COALESCE((SELECT jsonb_agg(jsonb_build_object('key', c.clause_key, 'status', c.status, 'note', c.note,
-                                                                 'verifiedBy', c.verified_by,
-                                                                 'updatedAt', to_char(c.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))
-                                              ORDER BY c.clause_key)
-                             FROM contract_clauses c WHERE c.contract_id = k.id), '[]') AS clauses
-            FROM contracts k JOIN vendors v ON v.id = k.vendor_id
+            SELECT \(columns) FROM contracts k JOIN vendors v ON v.id = k.vendor_id
             WHERE \(condition) ORDER BY k.effective_on DESC, k.id DESC
             """, bindings: bindings))
-        return try rows.map { row in
-            Contract(
-                id: try row.decode(Int.self, "id"), vendor: try row.decode(String.self, "slug"), reference: try row.decode(String.self, "reference"),
-                effectiveOn: try row.decode(Date.self, "effective_on"), expiresOn: try row.decode(Date?.self, "expires_on"),
-                renewalNoticeDays: try row.decode(Int?.self, "renewal_notice_days"), annualValue: try row.decode(Decimal?.self, "annual_value"),
-                currency: try row.decode(String?.self, "currency"), clauses: try row.decode(JSONB<[ClauseStatusRecord]>.self, "clauses").value)
-        }
+        return try rows.map(contract)
+    }
+
+    static func contract(_ row: PostgresRow) throws -> Contract {
+        Contract(
+            id: try row.decode(Int.self, "id"), vendor: try row.decode(String.self, "slug"), reference: try row.decode(String.self, "reference"),
+            effectiveOn: try row.decode(Date.self, "effective_on"), expiresOn: try row.decode(Date?.self, "expires_on"),
+            renewalNoticeDays: try row.decode(Int?.self, "renewal_notice_days"), annualValue: try row.decode(Decimal?.self, "annual_value"),
+            currency: try row.decode(String?.self, "currency"), clauses: try row.decode(JSONB<[ClauseStatusRecord]>.self, "clauses").value)
     }
 }
 
@@ -228,24 +241,29 @@ public struct IncidentStore: Sendable {
         }
     }
 
-    /// Incidents, newest first: of one vendor, or of all; only open ones if asked.
-    public func list(vendor slug: String? = nil, openOnly: Bool = false) throws -> [Incident] {
+    /// Incidents, newest first: of one vendor, or of all; only open ones if asked;
+    /// `limit` after `mark`, or all without a limit.
+    public func list(vendor slug: String? = nil, openOnly: Bool = false, after mark: PageMark? = nil, limit: Int? = nil) throws -> Page<Incident> {
         try pool.withConnection { connection in
-            let vendorID = try slug.map { try VendorLookup.id(connection, slug: $0) } ?? 0
-            return try Self.read(
-                connection,
+            var bindings = PostgresBindings()
+            bindings.append(try slug.map { try VendorLookup.id(connection, slug: $0) } ?? 0)
+            return try Keyset(keys: [(Keyset.microseconds("i.occurred_at"), "bigint"), ("i.id", "bigint")], descending: true).read(
+                connection, columns: Self.columns, from: "incidents i JOIN vendors v ON v.id = i.vendor_id",
                 where: "($1 = 0 OR i.vendor_id = $1)" + (openOnly ? " AND i.status IN ('open', 'investigating')" : ""),
-                vendorID)
+                bindings: bindings, after: mark, limit: limit, Self.incident)
         }
     }
+
+    static let columns = """
+        i.id, v.slug, i.title, i.category, i.severity, i.occurred_at, i.detected_at, i.vendor_notified_at,
+        i.status, i.resolution, i.resolved_at
+        """
 
     static func read(_ connection: Connection, where condition: String, _ parameter: Int) throws -> [Incident] {
         var bindings = PostgresBindings()
         bindings.append(parameter)
         return try connection.query(PostgresQuery(unsafeSQL: """
-            SELECT i.id, v.slug, i.title, i.category, i.severity, i.occurred_at, i.detected_at, i.vendor_notified_at,
-                   i.status, i.resolution, i.resolved_at
-            FROM incidents i JOIN vendors v ON v.id = i.vendor_id
+            SELECT \(columns) FROM incidents i JOIN vendors v ON v.id = i.vendor_id
             WHERE \(condition) ORDER BY i.occurred_at DESC, i.id DESC
             """, bindings: bindings)).map(incident)
     }

@@ -134,14 +134,15 @@ public struct ScoringStore: Sendable {
         }
     }
 
-    /// A vendor's score history, oldest first.
-    public func history(_ slug: String) throws -> [ScoreHistoryEntry] {
+    /// A vendor's score history, oldest first: `limit` after `mark`, or all without a limit.
+    public func history(_ slug: String, after mark: PageMark? = nil, limit: Int? = nil) throws -> Page<ScoreHistoryEntry> {
         try pool.withConnection { connection in
-            let id = try VendorLookup.id(connection, slug: slug)
-            return try connection.query("""
-                SELECT hundredths, rating, previous_hundredths, previous_rating, model_version, computed_at
-                FROM score_history WHERE vendor_id = \(id) ORDER BY id
-                """).map { row in
+            var bindings = PostgresBindings()
+            bindings.append(try VendorLookup.id(connection, slug: slug))
+            return try Keyset(keys: [("h.id", "bigint")], descending: false).read(
+                connection, columns: "h.hundredths, h.rating, h.previous_hundredths, h.previous_rating, h.model_version, h.computed_at",
+                from: "score_history h", where: "h.vendor_id = $1", bindings: bindings, after: mark, limit: limit
+            ) { row in
                 ScoreHistoryEntry(
                     hundredths: try row.decode(Int.self, at: 0), rating: try RawColumn.decode(Tier.self, row, "rating"),
                     previousHundredths: try row.decode(Int?.self, at: 2),

@@ -90,50 +90,49 @@ public struct VendorStore: Sendable {
         return vendor
     }
 
-    /// Vendors matching the filter, by name.
-    public func list(tier: Tier? = nil, status: Vendor.Status? = nil, search: String? = nil) throws -> [Vendor] {
-        try pool.withConnection { connection in
-            try read(
-                connection,
-                where: "($1::text IS NULL OR v.tier = $1) AND ($2::text IS NULL OR v.status = $2) AND ($3::text IS NULL OR v.name ILIKE '%' || $3 || '%' OR v.slug ILIKE '%' || $3 || '%')",
-                tier?.rawValue, status?.rawValue, search)
-        }
+    /// Vendors matching the filter, in the order `sort`.
+    public func list(tier: Tier? = nil, status: Vendor.Status? = nil, search: String? = nil, sort: VendorSort = .init(key: .name)) throws -> [Vendor] {
+        try page(tier: tier, status: status, search: search, sort: sort, after: nil, limit: nil).items
     }
 
-    /// Where a page of vendors ends: the sort key of its last vendor.
-    public struct PageMark: Sendable, Hashable, Codable {
-        public let name: String
-        public let id: Int
-        public init(name: String, id: Int) {
-            self.name = name
-            self.id = id
-        }
-    }
-
-    /// Up to `limit` vendors after `after`, by name (then id), with the mark of the next page if there is one.
+    /// Up to `limit` vendors (all without a limit) after `after`, in the order `sort` (ties by id), and the mark of the next page.
     ///
     /// Keyset pagination: a page never repeats or skips a vendor that existed when the first page was read,
-    /// whatever is inserted meanwhile.
+    /// whatever is inserted meanwhile. A mark belongs to the order it was read in.
+    ///
+    /// - Throws: ``PageMark/Invalid`` for a mark this order did not give out.
     public func page(
-        tier: Tier? = nil, rating: Tier? = nil, status: Vendor.Status? = nil, search: String? = nil, after: PageMark?, limit: Int
-    ) throws -> (vendors: [Vendor], next: PageMark?) {
-        try pool.withConnection { connection in
-            let vendors = try read(
-                connection,
-                where: """
-                    ($1::text IS NULL OR v.tier = $1) AND ($2::text IS NULL OR v.status = $2)
-                    AND ($3::text IS NULL OR v.name ILIKE '%' || $3 || '%' OR v.slug ILIKE '%' || $3 || '%')
-                    AND ($4::text IS NULL OR (lower(v.name), v.id) > ($4::text, $5::bigint))
-                    AND ($6::text IS NULL OR EXISTS (SELECT 1 FROM scores s WHERE s.vendor_id = v.id AND s.rating = $6))
+        tier: Tier? = nil, rating: Tier? = nil, status: Vendor.Status? = nil, search: String? = nil,
+        sort: VendorSort = .init(key: .name), after: PageMark?, limit: Int?
+    ) throws -> Page<Vendor> {
+        let keyset = Keyset(keys: [(sort.key.expression, sort.key.type), ("v.id", "bigint")], descending: sort.descending)
+        var bindings = Self.bindings([tier?.rawValue, status?.rawValue, search, rating?.rawValue, limit.map { $0 + 1 }])
+        let after = try keyset.condition(after: after, bindings: &bindings)
+        return try pool.withConnection { connection in
+            let rows = try connection.query(PostgresQuery(
+                unsafeSQL: """
+                    SELECT \(Self.columns), \(keyset.selection) FROM vendors v
+                    WHERE ($1::text IS NULL OR v.tier = $1) AND ($2::text IS NULL OR v.status = $2)
+                      AND ($3::text IS NULL OR v.name ILIKE '%' || $3 || '%' OR v.slug ILIKE '%' || $3 || '%')
+                      AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM scores s WHERE s.vendor_id = v.id AND s.rating = $4))
+                      AND \(after)
+                    ORDER BY \(keyset.order)
+                    LIMIT $5::bigint
                     """,
-                tier?.rawValue, status?.rawValue, search, after.map { $0.name.lowercased() }, after?.id, rating?.rawValue, limit: limit + 1)
-            let page = Array(vendors.prefix(limit))
-            let next = vendors.count > limit ? page.last.map { PageMark(name: $0.name, id: $0.id) } : nil
-            return (page, next)
+                bindings: bindings))
+            return try keyset.page(rows, limit: limit ?? Int.max, Self.vendor)
         }
     }
 
     // MARK: Rows
+
+    static func bindings(_ parameters: [(any PostgresEncodable)?]) -> PostgresBindings {
+        var bindings = PostgresBindings()
+        for parameter in parameters {
+            if let parameter { bindings.append(parameter) } else { bindings.appendNull(type: .text) }
+        }
+        return bindings
+    }
 
     static let columns = """
         v.id, v.slug, v.name, v.status, v.business_owner, v.contact_email, v.offering, v.ai_description,
@@ -147,10 +146,7 @@ public struct VendorStore: Sendable {
 
     /// Reads vendors with a condition on `v` and its parameters.
     func read(_ connection: Connection, where condition: String, _ parameters: (any PostgresEncodable)?..., locking: Bool = false, limit: Int? = nil) throws -> [Vendor] {
-        var bindings = PostgresBindings()
-        for parameter in parameters {
-            if let parameter { bindings.append(parameter) } else { bindings.appendNull(type: .text) }
-        }
+        let bindings = Self.bindings(parameters)
         let lock = locking ? " FOR UPDATE OF v" : ""
         let limitClause = limit.map { " LIMIT \($0)" } ?? ""
         let rows = try connection.query(PostgresQuery(

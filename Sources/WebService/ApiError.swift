@@ -24,6 +24,9 @@ public struct ApiError: HTTPResponseError, Sendable {
     }
 
     /// 422 for a field whose value is not acceptable.
+    /// A page cursor this list did not give out.
+    static let badCursor = ApiError(.badRequest, code: "invalid_query", message: "cursor is not one this list gave out; start again without it", field: "cursor")
+
     static func invalid(_ field: String, _ message: String) -> ApiError {
         ApiError(.unprocessableContent, code: "invalid", message: message, field: field)
     }
@@ -40,6 +43,8 @@ public struct ApiError: HTTPResponseError, Sendable {
         switch error {
         case let error as ApiError:
             return error
+        case is PageMark.Invalid:
+            return ApiError.badCursor
         case let error as StorageError:
             switch error {
             case .duplicate(let message): return ApiError(.conflict, code: "conflict", message: message)

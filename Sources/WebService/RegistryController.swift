@@ -80,13 +80,27 @@ struct RegistryController {
         }
     }
 
-    /// A list under a named key: `{"certifications": [...]}`.
+    /// A list under a named key, and the cursor of the next page if there is one: `{"certifications": [...], "next": "…"}`.
     struct Listing<Item: Encodable & Sendable>: ResponseEncodable {
         let key: String
         let items: [Item]
+        var next: String? = nil
+
+        init(key: String, items: [Item]) {
+            self.key = key
+            self.items = items
+        }
+
+        init(key: String, page: Page<Item>, paging: Paging) {
+            self.key = key
+            items = page.items
+            next = paging.next(page)
+        }
+
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: AnyKey.self)
             try container.encode(items, forKey: AnyKey(key))
+            try container.encodeIfPresent(next, forKey: AnyKey("next"))
         }
     }
 
@@ -102,6 +116,15 @@ struct RegistryController {
         init(_ string: String) { stringValue = string }
         init?(stringValue: String) { self.stringValue = stringValue }
         init?(intValue: Int) { nil }
+    }
+
+    /// A `true`/`false` query parameter; false when absent.
+    static func flag(_ request: Request, _ name: String) throws -> Bool {
+        switch request.uri.queryParameters.get(name) {
+        case nil, "false": return false
+        case "true": return true
+        case let text?: throw ApiError(.badRequest, code: "invalid_query", message: "\(name) must be true or false, not \"\(text)\"", field: name)
+        }
     }
 
     func id(_ context: AppRequestContext, _ name: String) throws -> Int {
@@ -167,8 +190,9 @@ struct RegistryController {
     @Sendable func certifications(_ request: Request, context: AppRequestContext) async throws -> Listing<Certification> {
         _ = try context.require(.committee)
         let slug = try context.parameters.require("slug")
+        let paging = try Paging(request, scope: "certifications:\(slug)")
         let store = CertificationStore(pool: pool)
-        return Listing(key: "certifications", items: try await blocking.run { try store.list(vendor: slug) })
+        return Listing(key: "certifications", page: try await blocking.run { try store.list(vendor: slug, after: paging.after, limit: paging.limit) }, paging: paging)
     }
 
     @Sendable func addCertification(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Item<Certification>> {
@@ -196,8 +220,9 @@ struct RegistryController {
     @Sendable func contracts(_ request: Request, context: AppRequestContext) async throws -> Listing<Contract> {
         _ = try context.require(.committee)
         let slug = try context.parameters.require("slug")
+        let paging = try Paging(request, scope: "contracts:\(slug)")
         let store = ContractStore(pool: pool)
-        return Listing(key: "contracts", items: try await blocking.run { try store.list(vendor: slug) })
+        return Listing(key: "contracts", page: try await blocking.run { try store.list(vendor: slug, after: paging.after, limit: paging.limit) }, paging: paging)
     }
 
     @Sendable func addContract(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Item<Contract>> {
@@ -244,9 +269,12 @@ struct RegistryController {
     @Sendable func incidents(_ request: Request, context: AppRequestContext) async throws -> Listing<Incident> {
         _ = try context.require(.committee)
         let slug = try context.parameters.require("slug")
-        let openOnly = request.uri.queryParameters.get("open") == "true"
+        let openOnly = try Self.flag(request, "open")
+        let paging = try Paging(request, scope: "incidents:\(slug):\(openOnly)")
         let store = IncidentStore(pool: pool)
-        return Listing(key: "incidents", items: try await blocking.run { try store.list(vendor: slug, openOnly: openOnly) })
+        return Listing(
+            key: "incidents",
+            page: try await blocking.run { try store.list(vendor: slug, openOnly: openOnly, after: paging.after, limit: paging.limit) }, paging: paging)
     }
 
     @Sendable func addIncident(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Item<Incident>> {
@@ -279,15 +307,17 @@ struct RegistryController {
 
     @Sendable func fourthParties(_ request: Request, context: AppRequestContext) async throws -> Listing<FourthPartyConcentration> {
         _ = try context.require(.committee)
+        let paging = try Paging(request, scope: "fourth-parties")
         let store = FourthPartyStore(pool: pool)
-        return Listing(key: "fourthParties", items: try await blocking.run { try store.concentration() })
+        return Listing(key: "fourthParties", page: try await blocking.run { try store.concentration(after: paging.after, limit: paging.limit) }, paging: paging)
     }
 
     @Sendable func history(_ request: Request, context: AppRequestContext) async throws -> Listing<ScoreHistoryEntry> {
         _ = try context.require(.committee)
         let slug = try context.parameters.require("slug")
+        let paging = try Paging(request, scope: "history:\(slug)")
         let store = ScoringStore(pool: pool)
-        return Listing(key: "history", items: try await blocking.run { try store.history(slug) })
+        return Listing(key: "history", page: try await blocking.run { try store.history(slug, after: paging.after, limit: paging.limit) }, paging: paging)
     }
 
     @Sendable func whatIf(_ request: Request, context: AppRequestContext) async throws -> Listing<WhatIf> {
@@ -315,10 +345,14 @@ struct RegistryController {
     @Sendable func audit(_ request: Request, context: AppRequestContext) async throws -> Listing<AuditEntry> {
         _ = try context.require(.admin)
         let query = request.uri.queryParameters
-        guard let entity = query.get("entity").map({ String($0) }), let id = query.get("id").map({ String($0) }) else {
-            throw ApiError(.badRequest, code: "invalid_query", message: "give entity and id, such as ?entity=vendor&id=acme-ai", field: "entity")
+        let entity = query.get("entity").map { String($0) }, id = query.get("id").map { String($0) }, actor = query.get("actor").map { String($0) }
+        if id != nil, entity == nil {
+            throw ApiError(.badRequest, code: "invalid_query", message: "id needs entity, such as ?entity=vendor&id=acme-ai", field: "id")
         }
+        let paging = try Paging(request, scope: "audit:\(entity ?? ""):\(id ?? ""):\(actor ?? "")")
         let log = AuditLog(pool: pool)
-        return Listing(key: "entries", items: try await blocking.run { try log.entries(entity: entity, id: id) })
+        return Listing(
+            key: "entries",
+            page: try await blocking.run { try log.entries(entity: entity, id: id, actor: actor, after: paging.after, limit: paging.limit) }, paging: paging)
     }
 }

@@ -44,16 +44,18 @@ struct VendorController {
             return status
         }
         let search: String? = query.get("search").map { String($0) }
-        let limit = try query.get("limit").map { text in
-            guard let limit = Int(text), (1...500).contains(limit) else {
-                throw ApiError(.badRequest, code: "invalid_query", message: "limit must be 1 to 500, not \"\(text)\"", field: "limit")
+        let sort = try query.get("sort").map { text in
+            guard let sort = VendorSort(text) else {
+                throw ApiError(.badRequest, code: "invalid_query", message: "sort: unknown order \"\(text)\" (expected \(VendorSort.expected))", field: "sort")
             }
-            return limit
-        } ?? 100
-        let after = try query.get("cursor").map { try Cursor.decode(String($0)) }
+            return sort
+        } ?? VendorSort(key: .name)
+        let paging = try Paging(request, scope: "vendors:\(sort)")
         let store = vendors
-        let (page, next) = try await blocking.run { try store.page(tier: tier, rating: rating, status: status, search: search, after: after, limit: limit) }
-        return VendorsResponse(vendors: page, next: next.map(Cursor.encode))
+        let page = try await blocking.run {
+            try store.page(tier: tier, rating: rating, status: status, search: search, sort: sort, after: paging.after, limit: paging.limit)
+        }
+        return VendorsResponse(vendors: page.items, next: paging.next(page))
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> VendorResponse {
@@ -142,20 +144,53 @@ struct VendorsResponse: ResponseEncodable {
     let next: String?
 }
 
-/// Opaque page cursors: base64url of the last vendor's sort key.
+/// Opaque page cursors: base64url of the list they belong to and the last row's sort keys.
+///
+/// The scope (such as `vendors:-score` or `incidents:acme`) keeps a cursor from being used on another list
+/// or in another order, where it would skip or repeat rows.
 enum Cursor {
-    static func encode(_ mark: VendorStore.PageMark) -> String {
-        let data = (try? JSONEncoder().encode(mark)) ?? Data()
+    struct Content: Codable {
+        let scope: String
+        let keys: [String]
+    }
+
+    static func encode(_ mark: PageMark, scope: String) -> String {
+        let data = (try? JSONEncoder().encode(Content(scope: scope, keys: mark.keys))) ?? Data()
         return data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
-    static func decode(_ text: String) throws -> VendorStore.PageMark {
+    static func decode(_ text: String, scope: String) throws -> PageMark {
         var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while base64.count % 4 != 0 { base64 += "=" }
-        guard let data = Data(base64Encoded: base64), let mark = try? JSONDecoder().decode(VendorStore.PageMark.self, from: data) else {
-            throw ApiError(.badRequest, code: "invalid_query", message: "cursor is not one this API gave out; start again without it", field: "cursor")
+        guard let data = Data(base64Encoded: base64), let content = try? JSONDecoder().decode(Content.self, from: data), content.scope == scope else {
+            throw ApiError.badCursor
         }
-        return mark
+        return PageMark(keys: content.keys)
+    }
+}
+
+/// The `limit` and `cursor` of a list request.
+struct Paging {
+    let limit: Int
+    let after: PageMark?
+    let scope: String
+
+    /// Reads `limit` (1 to 500, `defaultLimit` when absent) and `cursor` from the query.
+    init(_ request: Request, scope: String, defaultLimit: Int = 100) throws {
+        let query = request.uri.queryParameters
+        limit = try query.get("limit").map { text in
+            guard let limit = Int(text), (1...500).contains(limit) else {
+                throw ApiError(.badRequest, code: "invalid_query", message: "limit must be 1 to 500, not \"\(text)\"", field: "limit")
+            }
+            return limit
+        } ?? defaultLimit
+        after = try query.get("cursor").map { try Cursor.decode(String($0), scope: scope) }
+        self.scope = scope
+    }
+
+    /// The cursor of the page after `page`, if there is one.
+    func next<Item>(_ page: Page<Item>) -> String? {
+        page.next.map { Cursor.encode($0, scope: scope) }
     }
 }
 

@@ -66,7 +66,7 @@ import Testing
 
         try fixture.scores.enqueue(["acme"])
         #expect(try fixture.worker().drain() == 1)
-        let history = try fixture.scores.history("acme")
+        let history = try fixture.scores.history("acme").items
         #expect(history.count == 2, "a rescore that changes nothing adds no history")
         #expect(history[1].previousHundredths == history[0].hundredths)
         #expect(try fixture.queued() == 0)
@@ -213,7 +213,7 @@ final class Counts: @unchecked Sendable {
         #expect(try fixture.vendors.vendor("advisor").tier == .high)
         #expect(try fixture.scores.score("advisor")?.modelVersion == version)
         #expect(try fixture.scores.score("advisor")?.score.lines.first?.explanation.hasPrefix("inherent risk of tier high") == true)
-        let audit = try AuditLog(pool: fixture.pool).entries(entity: "vendor", id: "advisor")
+        let audit = try AuditLog(pool: fixture.pool).entries(entity: "vendor", id: "advisor").items
         #expect(audit.last?.actor == "tprm worker (model \(version))")
         #expect(try worker.prepare() == (0, 0), "nothing to do once the model is current")
     }

@@ -18,7 +18,7 @@ import Testing
         let store = CertificationStore(pool: registry.pool)
         try store.add(vendor: "acme", standard: .iso27001, issuer: "BSI", scope: "hosting", issuedOn: Self.day("2023-01-10"), expiresOn: Self.day("2026-01-09"), actor: "alice")
         try store.add(vendor: "acme", standard: .iso42001, issuer: "TÜV", scope: "AI management system", issuedOn: nil, expiresOn: Self.day("2028-03-31"), actor: "alice")
-        let list = try store.list(vendor: "acme")
+        let list = try store.list(vendor: "acme").items
         #expect(list.map(\.standard) == [.iso42001, .iso27001])
         #expect(list[1].isExpired(on: Self.day("2026-11-29")))
         #expect(!list[0].isExpired(on: Self.day("2026-11-29")))
@@ -60,7 +60,7 @@ import Testing
         #expect(gaps.count == required.count - 2)
         #expect(!gaps.contains { $0.clause.key == "incident-notification" })
 
-        let audit = try AuditLog(pool: registry.pool).entries(entity: "contract_clause", id: "\(contract.id)/no-training-on-customer-data")
+        let audit = try AuditLog(pool: registry.pool).entries(entity: "contract_clause", id: "\(contract.id)/no-training-on-customer-data").items
         #expect(audit.map(\.action) == ["create", "update"])
         #expect(audit[1].before?.contains("\"deviation\"") == true)
     }
@@ -98,13 +98,13 @@ import Testing
         #expect(incident.isOpen)
         #expect(incident.isNoticeLate(slaHours: 72, now: Self.day("2026-11-29")))
         #expect(!incident.isNoticeLate(slaHours: 96, now: Self.day("2026-11-29")))
-        #expect(try store.list(vendor: "acme", openOnly: true).map(\.id) == [incident.id])
+        #expect(try store.list(vendor: "acme", openOnly: true).items.map(\.id) == [incident.id])
 
         let resolved = try store.update(incident.id, IncidentChange(status: .resolved, resolution: "tenant isolation bug fixed"), actor: "bob")
         #expect(resolved.status == .resolved)
         #expect(resolved.resolvedAt != nil)
-        #expect(try store.list(vendor: "acme", openOnly: true).isEmpty)
-        #expect(try AuditLog(pool: registry.pool).entries(entity: "incident", id: String(incident.id)).map(\.action) == ["create", "update"])
+        #expect(try store.list(vendor: "acme", openOnly: true).items.isEmpty)
+        #expect(try AuditLog(pool: registry.pool).entries(entity: "incident", id: String(incident.id)).items.map(\.action) == ["create", "update"])
 
         #expect(throws: StorageError.invalid(field: "detected", reason: "cannot be before the incident occurred")) {
             try store.add(vendor: "acme", title: "x", category: .bias, severity: .low, occurredAt: occurred, detectedAt: occurred.addingTimeInterval(-60), vendorNotifiedAt: nil, actor: "alice")

@@ -33,7 +33,7 @@ import Testing
         #expect(first.assessments > 200 && first.answers > first.assessments * 20)
         let tiers = try pool.withConnection { try $0.query("SELECT count(DISTINCT tier) FROM vendors")[0].decode(Int.self, at: 0) }
         #expect(tiers == 4, "every tier is represented")
-        let sharedModels = try FourthPartyStore(pool: pool).concentration().filter { $0.roles == ["foundation_model"] && $0.vendors > 20 }
+        let sharedModels = try FourthPartyStore(pool: pool).concentration().items.filter { $0.roles == ["foundation_model"] && $0.vendors > 20 }
         #expect(!sharedModels.isEmpty, "many vendors share foundation-model providers")
         #expect(try ScoringStore(pool: pool).pending(nil) == 300)
         let audited = try pool.withConnection { try $0.query("SELECT count(DISTINCT entity) FROM audit_log")[0].decode(Int.self, at: 0) }

@@ -17,7 +17,7 @@ import Testing
         #expect(vendor.profile.dataCategories == [.personal, .internal])
         #expect(try registry.vendors.vendor("acme-ai") == vendor)
 
-        let audit = try AuditLog(pool: registry.pool).entries(entity: "vendor", id: "acme-ai")
+        let audit = try AuditLog(pool: registry.pool).entries(entity: "vendor", id: "acme-ai").items
         #expect(audit.count == 1)
         #expect(audit[0].actor == "alice")
         #expect(audit[0].action == "create")
@@ -73,14 +73,14 @@ import Testing
         #expect(updated.tier == .critical)
         #expect(updated.status == .active)
         #expect(updated.foundationModels == ["Mistral"])
-        let audit = try AuditLog(pool: registry.pool).entries(entity: "vendor", id: "acme")
+        let audit = try AuditLog(pool: registry.pool).entries(entity: "vendor", id: "acme").items
         #expect(audit.map(\.action) == ["create", "update"])
         #expect(audit[1].actor == "bob")
         #expect(audit[1].before?.contains("\"decision_impact\": \"advisory\"") == true)
         #expect(audit[1].after?.contains("\"decision_impact\": \"automated\"") == true)
 
         _ = try registry.vendors.update("acme", actor: "carol") { _ in }
-        #expect(try AuditLog(pool: registry.pool).entries(entity: "vendor", id: "acme").count == 2, "a change that changes nothing is not audited")
+        #expect(try AuditLog(pool: registry.pool).entries(entity: "vendor", id: "acme").items.count == 2, "a change that changes nothing is not audited")
 
         #expect(throws: StorageError.notFound("no vendor with slug acme-typo")) {
             try registry.vendors.update("acme-typo", actor: "bob") { $0.status = .offboarded }
@@ -97,7 +97,7 @@ import Testing
             #expect(error?.code == .insufficientPrivilege)
             #expect(error?.message.hasPrefix("the audit log is append-only") == true)
         }
-        let audit = try AuditLog(pool: registry.pool).entries(entity: "vendor", id: "acme")
+        let audit = try AuditLog(pool: registry.pool).entries(entity: "vendor", id: "acme").items
         #expect(audit.map(\.actor) == ["alice"])
     }
 
@@ -109,7 +109,7 @@ import Testing
         try registry.vendors.add(Registry.draft("d", models: ["Anthropic"]), actor: "t")
         try registry.vendors.add(Registry.draft("e"), actor: "t")
         try registry.vendors.update("d", actor: "t") { $0.status = .offboarded }
-        let rows = try FourthPartyStore(pool: registry.pool).concentration()
+        let rows = try FourthPartyStore(pool: registry.pool).concentration().items
         #expect(rows.map(\.name) == ["OpenAI", "Anthropic", "AWS"], "names match without case or spaces")
         #expect(rows.map(\.vendors) == [3, 1, 1], "offboarded vendors do not count")
         #expect(rows.map(\.criticalVendors) == [2, 1, 1])

@@ -94,7 +94,7 @@ import WebService
                 #expect(error(response.body)["code"] == "not_scored")
             }
         }
-        let audit = try AuditLog(pool: fixture.pool).entries(entity: "vendor", id: "acme-ai")
+        let audit = try AuditLog(pool: fixture.pool).entries(entity: "vendor", id: "acme-ai").items
         #expect(audit.map(\.actor) == ["procurement-bot"], "the token's name is the actor")
     }
 

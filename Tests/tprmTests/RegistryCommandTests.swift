@@ -62,6 +62,12 @@ import Testing
         #expect(list.standardOutput.contains("acme-ai  Acme AI  critical  active  Head of Claims"))
         let parties = try tprm(["fourth-party", "list"])
         #expect(parties.standardOutput.contains("OpenAI  foundation_model  1        1         100%"))
+        _ = try tprm(["vendor", "add", "Zeta AI", "--owner", "Legal", "--offering", "model_api", "--data", "internal", "--impact", "none",
+                      "--ai-act", "minimal", "--criticality", "low"])
+        let byTier = try tprm(["vendor", "list", "--sort=-tier"]).standardOutput.split(separator: "\n").dropFirst().map { $0.prefix(while: { $0 != " " }) }
+        #expect(byTier == ["acme-ai", "zeta-ai"], "critical before low")
+        let byName = try tprm(["vendor", "list", "--sort=-name"]).standardOutput.split(separator: "\n").dropFirst().map { $0.prefix(while: { $0 != " " }) }
+        #expect(byName == ["zeta-ai", "acme-ai"])
     }
 
     @Test(arguments: [
@@ -80,6 +86,8 @@ import Testing
          "tprm: status: unknown value \"signed\" (expected present, missing, deviation, negotiating, not_applicable) (see tprm contract clause set --help)\n"),
         (["incident", "add", "nobody", "--title", "t", "--category", "bias", "--severity", "low", "--occurred", "yesterday"],
          "tprm: --occurred: \"yesterday\" is not a date (use 2026-11-29, or 2026-11-29T14:30Z for a time) (see tprm incident add --help)\n"),
+        (["vendor", "list", "--sort=risk"],
+         "tprm: --sort: unknown order \"risk\" (expected name, -name, score, -score, tier, -tier, updated, -updated) (see tprm vendor list --help)\n"),
         (["incident", "update", "1"],
          "tprm: nothing to change: give --status, --severity, --notified, --resolution or --resolved (see tprm incident update --help)\n"),
     ])

@@ -41,7 +41,7 @@ struct CertCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let certificates = try CertificationStore(pool: try registry.pool()).list(vendor: vendor)
+            let certificates = try CertificationStore(pool: try registry.pool()).list(vendor: vendor).items
             if json { return try Output.json(certificates) }
             if certificates.isEmpty { return print("no certificates recorded for \(vendor)") }
             let now = Date()
@@ -230,7 +230,7 @@ struct IncidentCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let incidents = try IncidentStore(pool: try registry.pool()).list(vendor: vendor, openOnly: open)
+            let incidents = try IncidentStore(pool: try registry.pool()).list(vendor: vendor, openOnly: open).items
             if json { return try Output.json(incidents) }
             if incidents.isEmpty { return print("no incidents") }
             print(Output.table(["ID", "VENDOR", "OCCURRED", "SEVERITY", "CATEGORY", "STATUS", "TITLE"], incidents.map {
@@ -251,7 +251,7 @@ struct FourthPartyCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let rows = try FourthPartyStore(pool: try registry.pool()).concentration()
+            let rows = try FourthPartyStore(pool: try registry.pool()).concentration().items
             if json { return try Output.json(rows) }
             if rows.isEmpty { return print("no fourth parties recorded") }
             print(Output.table(["NAME", "ROLE", "VENDORS", "CRITICAL", "SHARE"], rows.map {

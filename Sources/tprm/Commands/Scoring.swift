@@ -178,7 +178,7 @@ struct ScoreCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let history = try ScoringStore(pool: try registry.pool()).history(vendor)
+            let history = try ScoringStore(pool: try registry.pool()).history(vendor).items
             if json { return try Output.json(history) }
             if history.isEmpty { return print("no score history for \(vendor)") }
             print(Output.table(["WHEN", "SCORE", "RATING", "BEFORE", "MODEL"], history.map {

@@ -109,12 +109,22 @@ extension VendorCommand {
         @Option(help: ArgumentHelp("Only this tier: critical, high, medium, low.", valueName: "tier")) var tier: String?
         @Option(help: ArgumentHelp("Only this status.", valueName: "status")) var status: String?
         @Option(help: ArgumentHelp("Only names or slugs containing this text.", valueName: "text")) var search: String?
+        @Option(help: ArgumentHelp("Order by name, score, tier or updated; a leading - reverses it (--sort=-score: riskiest first).", valueName: "order"))
+        var sort = "name"
         @OptionGroup var registry: RegistryOptions
         @Flag(help: "Print JSON.") var json = false
 
         func validate() throws {
             if let tier { _ = try Arguments.value(tier, Tier.self, option: "--tier") }
             if let status { _ = try Arguments.value(status, Vendor.Status.self, option: "--status") }
+            _ = try order()
+        }
+
+        func order() throws -> VendorSort {
+            guard let order = VendorSort(sort) else {
+                throw ValidationError("--sort: unknown order \"\(sort)\" (expected \(VendorSort.expected))")
+            }
+            return order
         }
 
         func run() async throws {
@@ -122,7 +132,7 @@ extension VendorCommand {
             let vendors = try store.list(
                 tier: try tier.map { try Arguments.value($0, Tier.self, option: "--tier") },
                 status: try status.map { try Arguments.value($0, Vendor.Status.self, option: "--status") },
-                search: search)
+                search: search, sort: try order())
             if json { return try Output.json(vendors) }
             if vendors.isEmpty { return print("no vendors") }
             print(Output.table(["SLUG", "NAME", "TIER", "STATUS", "OWNER"], vendors.map { [$0.slug, $0.name, $0.tier.rawValue, $0.status.rawValue, $0.businessOwner] }))

@@ -1,0 +1,110 @@
+public import Postgres
+
+/// Where a page of a list ends: the sort-key values of its last row, as text.
+///
+/// Opaque to callers; they hand back the mark a page gave them to read the next one.
+public struct PageMark: Sendable, Hashable, Codable {
+    public let keys: [String]
+
+    public init(keys: [String]) { self.keys = keys }
+
+    /// A mark that no page of this list gave out: another list's, or edited.
+    public struct Invalid: Error, CustomStringConvertible {
+        public var description: String { "cursor is not one this list gave out; start again without it" }
+    }
+}
+
+/// A page of a list, and the mark of the next page if there is one.
+public struct Page<Item: Sendable>: Sendable {
+    public let items: [Item]
+    public let next: PageMark?
+}
+
+/// Keyset pagination over SQL sort keys that are never NULL and end with a unique one (an id).
+///
+/// A page starts strictly after the keys of the previous page's last row, so pages never repeat or skip a row
+/// that existed when the first page was read, whatever is inserted or deleted meanwhile.
+struct Keyset {
+    /// SQL expressions and their types, such as `("lower(v.name)", "text")`, `("v.id", "bigint")`.
+    let keys: [(expression: String, type: String)]
+    let descending: Bool
+
+    /// A timestamp as whole microseconds since 1970, a key that reads back exactly whatever the session's settings.
+    static func microseconds(_ timestamp: String) -> String {
+        "(extract(epoch FROM \(timestamp)) * 1000000)::bigint"
+    }
+
+    /// Whether `text` is a date as PostgreSQL writes one in ISO style, YYYY-MM-DD.
+    static func isISODate(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        return parts.count == 3 && parts.map(\.count) == [4, 2, 2] && parts.allSatisfy { $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }
+    }
+
+    /// `ORDER BY` terms.
+    var order: String {
+        keys.map { "\($0.expression) \(descending ? "DESC" : "ASC")" }.joined(separator: ", ")
+    }
+
+    /// Select-list items naming the keys `page_key_0`, `page_key_1`, …, as text.
+    var selection: String {
+        keys.indices.map { "(\(keys[$0].expression))::text AS page_key_\($0)" }.joined(separator: ", ")
+    }
+
+    /// The condition of rows after `mark`, binding its values; `TRUE` without a mark.
+    ///
+    /// - Throws: ``PageMark/Invalid`` when the mark has another shape or a value of the wrong type.
+    func condition(after mark: PageMark?, bindings: inout PostgresBindings) throws -> String {
+        guard let mark else { return "TRUE" }
+        guard mark.keys.count == keys.count else {
+            throw PageMark.Invalid()
+        }
+        var values: [String] = []
+        for (key, value) in zip(keys, mark.keys) {
+            switch key.type {
+            case "bigint" where Int64(value) == nil: throw PageMark.Invalid()
+            case "date" where !Self.isISODate(value): throw PageMark.Invalid()
+            default: break
+            }
+            bindings.append(value)
+            values.append("$\(bindings.count)::text::\(key.type)")
+        }
+        let columns = keys.map(\.expression).joined(separator: ", ")
+        return "(\(columns)) \(descending ? "<" : ">") (\(values.joined(separator: ", ")))"
+    }
+
+    /// The first `limit` of `rows` (read with `LIMIT limit + 1`), and the mark after them when more follow.
+    func page<Item>(_ rows: PostgresRows, limit: Int, _ item: (PostgresRow) throws -> Item) throws -> Page<Item> {
+        var items: [Item] = []
+        var last: PostgresRow?
+        for row in rows {
+            guard items.count < limit else { break }
+            items.append(try item(row))
+            last = row
+        }
+        guard rows.count > limit, let last else { return Page(items: items, next: nil) }
+        return Page(items: items, next: PageMark(keys: try keys.indices.map { try last.decode(String.self, "page_key_\($0)") }))
+    }
+}
+
+extension Keyset {
+    /// Reads a page: `SELECT columns FROM source WHERE condition` after `mark`, in this keyset's order,
+    /// `limit` rows at most (all without a limit).
+    ///
+    /// `condition` refers to `bindings` as `$1`, `$2`, …; the mark's values are bound after them.
+    func read<Item>(
+        _ connection: Connection, columns: String, from source: String, where condition: String = "TRUE",
+        bindings: PostgresBindings = PostgresBindings(), after mark: PageMark?, limit: Int?,
+        _ item: (PostgresRow) throws -> Item
+    ) throws -> Page<Item> {
+        var bindings = bindings
+        let after = try self.condition(after: mark, bindings: &bindings)
+        let rows = try connection.query(PostgresQuery(
+            unsafeSQL: """
+                SELECT \(columns), \(selection) FROM \(source)
+                WHERE (\(condition)) AND \(after)
+                ORDER BY \(order)\(limit.map { " LIMIT \($0 + 1)" } ?? "")
+                """,
+            bindings: bindings))
+        return try page(rows, limit: limit ?? Int.max, item)
+    }
+}
