@@ -1,4 +1,4 @@
-public import Postgres
+import Postgres
 
 /// Where a page of a list ends: the sort-key values of its last row, as text.
 ///

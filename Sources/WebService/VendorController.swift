@@ -16,10 +16,30 @@ struct VendorController {
         group.get("vendors/:slug/score", use: score)
     }
 
-    /// A vendor and its tier's reasons.
-    struct VendorResponse: ResponseEncodable {
+    /// A vendor and its tier's reasons, `{"tier": …, "vendor": …}`.
+    ///
+    /// Written directly rather than through `JSONEncoder`, which took a fifth of the CPU of
+    /// `GET /api/v1/vendors/{slug}` under load; a test holds the bytes equal to `JSONEncoder`'s.
+    struct VendorResponse: ResponseGenerator {
         let vendor: Vendor
         let tier: TierAssessment
+
+        var json: JSONWriter {
+            var json = JSONWriter(capacity: 1024)
+            json.object { json in
+                json.key("tier")
+                tier.write(to: &json)
+                json.key("vendor")
+                vendor.write(to: &json)
+            }
+            return json
+        }
+
+        func response(from request: Request, context: some RequestContext) throws -> Response {
+            Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: json.bytes)))
+        }
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> VendorsResponse {

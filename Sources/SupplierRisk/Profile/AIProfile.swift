@@ -114,3 +114,21 @@ extension ProfileValue {
     /// All values, for messages: `none, advisory, significant, automated`.
     public static var expected: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }
+
+extension AIProfile {
+    private enum CodingKeys: String, CodingKey {
+        case offering, description, dataCategories, decisionImpact, aiActClass, businessCriticality, hostingRegions
+    }
+
+    /// Encodes the data categories sorted, so equal profiles give equal JSON.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(offering, forKey: .offering)
+        try container.encode(description, forKey: .description)
+        try container.encode(dataCategories.map(\.rawValue).sorted(), forKey: .dataCategories)
+        try container.encode(decisionImpact, forKey: .decisionImpact)
+        try container.encode(aiActClass, forKey: .aiActClass)
+        try container.encode(businessCriticality, forKey: .businessCriticality)
+        try container.encode(hostingRegions, forKey: .hostingRegions)
+    }
+}

@@ -54,45 +54,14 @@ extension Score {
         for (index, line) in lines.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             raw("{\"component\":\"\(line.component.rawValue)\",\"explanation\":")
-            Self.appendQuoted(line.explanation, to: &out)
+            JSONWriter.appendQuoted(line.explanation, to: &out)
             raw(",\"hundredths\":\(line.hundredths),\"source\":{\"id\":")
-            Self.appendQuoted(line.source.id, to: &out)
+            JSONWriter.appendQuoted(line.source.id, to: &out)
             raw(",\"kind\":")
-            Self.appendQuoted(line.source.kind, to: &out)
+            JSONWriter.appendQuoted(line.source.kind, to: &out)
             raw("}}")
         }
         raw("],\"rating\":\"\(rating.rawValue)\"}")
         return String(decoding: out, as: UTF8.self)
-    }
-
-    /// Appends a JSON string literal, copying the runs between characters that need escaping.
-    static func appendQuoted(_ text: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        var text = text
-        text.withUTF8 { bytes in
-            var runStart = 0
-            for index in 0..<bytes.count {
-                let byte = bytes[index]
-                let escape: [UInt8]
-                switch byte {
-                case UInt8(ascii: "\""): escape = Array("\\\"".utf8)
-                case UInt8(ascii: "\\"): escape = Array("\\\\".utf8)
-                case UInt8(ascii: "\n"): escape = Array("\\n".utf8)
-                case UInt8(ascii: "\r"): escape = Array("\\r".utf8)
-                case UInt8(ascii: "\t"): escape = Array("\\t".utf8)
-                case 0..<0x20: escape = Array("\\u00".utf8) + [hex(byte >> 4), hex(byte & 0xf)]
-                default: continue
-                }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-                out.append(contentsOf: escape)
-                runStart = index + 1
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
-        }
-        out.append(UInt8(ascii: "\""))
-    }
-
-    private static func hex(_ nibble: UInt8) -> UInt8 {
-        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 }
