@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -47,6 +49,7 @@ let package = Package(
             dependencies: [
                 "Postgres",
                 "SupplierRisk",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -63,12 +66,27 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Outreach",
+            dependencies: [
+                "Postgres",
+                "Storage",
+                "SupplierRisk",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "WebService",
             dependencies: [
                 "Postgres",
                 "Storage",
                 "ScoringPipeline",
+                "Outreach",
                 "SupplierRisk",
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -84,6 +102,7 @@ let package = Package(
                 "Postgres",
                 "Storage",
                 "ScoringPipeline",
+                "Outreach",
                 "WebService",
                 "SupplierRisk",
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -133,9 +152,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "OutreachTests",
+            dependencies: ["Outreach", "Storage", "Postgres", "SupplierRisk", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "WebServiceTests",
             dependencies: [
-                "WebService", "Storage", "Postgres", "SupplierRisk", "TestSupport",
+                "WebService", "Outreach", "Storage", "Postgres", "SupplierRisk", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -32,10 +32,10 @@ public struct DemoLoader: Sendable {
                 guard let questionnaire = catalog.questionnaire(key) else { continue }
                 hashes[key] = try AssessmentStore.snapshot(connection, questionnaire: questionnaire, content: try AssessmentStore.snapshotText(questionnaire))
             }
-            summary.assessments = try connection.copyFrom("COPY assessments (vendor_id, content_hash, reason, status, sent_at, due_at, submitted_at) FROM STDIN") { copy in
+            summary.assessments = try connection.copyFrom("COPY assessments (vendor_id, content_hash, reason, status, sent_at, due_at, submitted_at, completed_at) FROM STDIN") { copy in
                 for plan in plans {
                     guard let assessment = plan.assessment, let id = ids[plan.vendor.draft.slug], let hash = hashes[assessment.questionnaire] else { continue }
-                    try copy.row(id, hash, "onboarding", "submitted", assessment.sentAt, assessment.sentAt.addingTimeInterval(30 * 86_400), assessment.submittedAt)
+                    try copy.row(id, hash, "onboarding", "completed", assessment.sentAt, assessment.sentAt.addingTimeInterval(30 * 86_400), assessment.submittedAt, assessment.submittedAt)
                 }
             }
             let assessmentIDs = Dictionary(uniqueKeysWithValues: try connection.query("""

@@ -1,6 +1,7 @@
 import Foundation
 public import Hummingbird
 import Postgres
+import Outreach
 import Storage
 import SupplierRisk
 
@@ -45,6 +46,8 @@ public struct ApiError: HTTPResponseError, Sendable {
             return error
         case is PageMark.Invalid:
             return ApiError.badCursor
+        case OutreachError.refused(let message):
+            return ApiError(.unprocessableContent, code: "refused", message: message)
         case let error as StorageError:
             switch error {
             case .duplicate(let message): return ApiError(.conflict, code: "conflict", message: message)

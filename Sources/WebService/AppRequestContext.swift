@@ -7,10 +7,13 @@ public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The API token's identity, once the auth middleware has checked it.
     public var identity: ApiIdentity?
+    /// The peer's IP address as text, for per-client rate limits ("unknown" in router tests).
+    let clientKey: String
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
         self.identity = nil
+        self.clientKey = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 
     /// JSON bodies over 1 MiB are refused with 413.

@@ -5,6 +5,7 @@ public import Postgres
 public import ServiceLifecycle
 public import Prometheus
 import HTTPTypes
+public import Outreach
 import Storage
 public import SupplierRisk
 
@@ -22,12 +23,19 @@ public struct WebConfiguration: Sendable {
     public var metrics: PrometheusCollectorRegistry
     /// Token identities seen recently; give one only with a ``TokenRevocationListener`` running.
     public var tokenCache: TokenCache?
+    /// Links, mail sender and transport for questionnaires sent over the API.
+    public var outreach: OutreachConfiguration
+    /// Limits portal link lookups per client.
+    public var portalLimiter: RateLimiter
     public var logger: Logger
 
     public init(
         host: String, port: Int, pool: PostgresPool, catalog: Catalog, migrations: URL, openAPIDocument: String? = nil,
-        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), tokenCache: TokenCache? = nil, logger: Logger
+        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), tokenCache: TokenCache? = nil,
+        outreach: OutreachConfiguration = OutreachConfiguration(), portalLimiter: RateLimiter = RateLimiter(), logger: Logger
     ) {
+        self.outreach = outreach
+        self.portalLimiter = portalLimiter
         self.metrics = metrics
         self.tokenCache = tokenCache
         self.host = host
@@ -96,6 +104,11 @@ public func buildRouter(_ configuration: WebConfiguration) -> Router<AppRequestC
         scores: ScoringStore(pool: configuration.pool), blocking: blocking
     ).addRoutes(to: api)
     RegistryController(pool: configuration.pool, catalog: configuration.catalog, blocking: blocking).addRoutes(to: api)
+    AssessmentController(pool: configuration.pool, catalog: configuration.catalog, outreach: configuration.outreach, blocking: blocking).addRoutes(to: api)
+    PortalController(
+        pool: configuration.pool, blocking: blocking, limiter: configuration.portalLimiter,
+        secureCookies: configuration.outreach.publicURL.hasPrefix("https:")
+    ).addRoutes(to: router)
     return router
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// Reading JSON request bodies the same way on every route.
@@ -41,9 +42,13 @@ enum JSONBody {
     }
 
     /// A raw value of an enum, or 422 naming the field and what it accepts.
-    static func value<Value: RawRepresentable<String> & CaseIterable>(_ text: String, _ type: Value.Type, _ field: String) throws -> Value {
+    /// The enum value `text` names; an unknown one is a 422 naming the field (400 for a query parameter).
+    static func value<Value: RawRepresentable<String> & CaseIterable>(
+        _ text: String, _ type: Value.Type, _ field: String, status: HTTPResponse.Status = .unprocessableContent
+    ) throws -> Value {
         guard let value = Value(rawValue: text) else {
-            throw ApiError.invalid(field, "\(field): unknown value \"\(text)\" (expected \(Value.allCases.map(\.rawValue).joined(separator: ", ")))")
+            let message = "\(field): unknown value \"\(text)\" (expected \(Value.allCases.map(\.rawValue).joined(separator: ", ")))"
+            throw status == .unprocessableContent ? ApiError.invalid(field, message) : ApiError(status, code: "invalid_query", message: message, field: field)
         }
         return value
     }

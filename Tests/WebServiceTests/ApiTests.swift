@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Outreach
 import Postgres
 import Storage
 import SupplierRisk
@@ -17,7 +18,7 @@ import WebService
         let app: Application<RouterResponder<AppRequestContext>>
         let admin: String, analyst: String, committee: String, revoked: String
 
-        init(_ label: String, openAPI: String? = nil) throws {
+        init(_ label: String, openAPI: String? = nil, outreach: OutreachConfiguration = OutreachConfiguration(), limiter: RateLimiter = RateLimiter()) throws {
             pool = PostgresPool(configuration: try TestDatabase.migrated(label), maximumConnections: 4)
             let tokens = TokenStore(pool: pool)
             admin = try tokens.create(name: "admin", role: .admin, actor: "test")
@@ -27,7 +28,8 @@ import WebService
             try tokens.revoke(name: "old", actor: "test")
             app = Application(router: buildRouter(WebConfiguration(
                 host: "127.0.0.1", port: 0, pool: pool, catalog: ApiTests.catalog,
-                migrations: TestDatabase.repositoryRoot.appendingPathComponent("sql"), openAPIDocument: openAPI, logger: .init(label: "test"))))
+                migrations: TestDatabase.repositoryRoot.appendingPathComponent("sql"), openAPIDocument: openAPI, outreach: outreach,
+                portalLimiter: limiter, logger: .init(label: "test"))))
         }
 
         func execute(_ sql: String) throws {

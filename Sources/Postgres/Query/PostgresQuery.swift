@@ -49,6 +49,12 @@ public struct PostgresQuery: Sendable, Hashable, ExpressibleByStringInterpolatio
             sql += "$\(bindings.count)"
         }
 
+        /// Appends SQL text as it is: for column lists and other fragments the program itself wrote,
+        /// never for values.
+        public mutating func appendInterpolation(unsafeRaw sql: String) {
+            self.sql += sql
+        }
+
         /// Binds an optional value (NULL for `nil`) and appends its placeholder.
         public mutating func appendInterpolation<Value: PostgresEncodable>(_ value: Value?) {
             bindings.append(value)

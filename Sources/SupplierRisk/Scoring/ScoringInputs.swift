@@ -85,7 +85,7 @@ public struct Answer: Sendable, Hashable, Codable {
     }
 
     /// What a reviewer decided.
-    public enum Verdict: String, Sendable, Hashable, Codable {
+    public enum Verdict: String, Sendable, Hashable, Codable, CaseIterable {
         /// The answer and its evidence were checked and accepted.
         case accepted
         /// The answer was flagged as wrong or unsupported: it counts as failed.

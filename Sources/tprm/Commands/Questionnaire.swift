@@ -6,7 +6,7 @@ import SupplierRisk
 struct QuestionnaireCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "questionnaire", abstract: "Check, list and read the questionnaire catalog.",
-        subcommands: [Lint.self, List.self, Show.self])
+        subcommands: [Lint.self, List.self, Show.self, Send.self])
 
     struct Lint: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Logging
+import Outreach
 import Postgres
 import ScoringPipeline
 import Storage
@@ -9,7 +11,7 @@ import SupplierRisk
 struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker",
-        abstract: "Turn queued vendors into stored scores; several workers may share one database.",
+        abstract: "Turn queued vendors into stored scores and deliver the outbox; several workers may share one database.",
         discussion: """
             At start, vendors with no score or a score from another version of scoring.yaml \
             are queued. Stops on SIGTERM or SIGINT after storing the batches in flight; \
@@ -19,7 +21,9 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(name: .customLong("batch-size"), help: "Vendors claimed per transaction.") var batchSize: Int = 500
     @Option(help: "Batches in flight at once.") var lanes: Int = 2
     @Flag(help: "Score what is queued now, then exit.") var once = false
+    @Flag(name: .customLong("no-outreach"), help: "Do not deliver the outbox in this process.") var noOutreach = false
     @OptionGroup var registry: RegistryOptions
+    @OptionGroup var outreach: OutreachOptions
 
     func validate() throws {
         guard (1...10_000).contains(batchSize) else { throw ValidationError("--batch-size must be 1 to 10000") }
@@ -29,27 +33,46 @@ struct WorkerCommand: AsyncParsableCommand {
     func run() async throws {
         let catalog = try registry.catalog.load()
         let configuration = try registry.database.configuration()
-        let pool = PostgresPool(configuration: configuration, maximumConnections: lanes + 1)
+        let pool = PostgresPool(configuration: configuration, maximumConnections: lanes + 2)
         var settings = RescoreWorker.Configuration()
         settings.batchSize = batchSize
         settings.lanes = lanes
         let version = try ModelVersion.compute(catalogDirectory: registry.catalog.directory, on: pool)
         let worker = RescoreWorker(pool: pool, catalog: catalog, modelVersion: version, configuration: settings)
+        let outreachConfiguration = try outreach.configuration()
+        let delivery = noOutreach ? nil : DeliveryLoop(
+            pool: pool, transport: outreachConfiguration.transport.transport(from: outreachConfiguration.from),
+            configuration: outreachConfiguration, logger: Logger(label: "tprm.outbox"))
         if once {
             let (queued, retiered) = try worker.prepare()
             let scored = try worker.drain()
             print("scored \(scored) vendors (\(queued) queued for model \(version)\(retiered > 0 ? ", \(retiered) changed tier" : ""))")
+            if let delivery {
+                let pass = try delivery.deliverDue()
+                if pass.sent + pass.failed + pass.dead > 0 { print("delivered \(pass.sent) emails; \(pass.failed) will be retried; \(pass.dead) dead") }
+            }
             return
         }
         signal(SIGTERM, SIG_IGN)
         signal(SIGINT, SIG_IGN)
         let sources = [SIGTERM, SIGINT].map { number in
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { worker.stop() }
+            source.setEventHandler {
+                worker.stop()
+                delivery?.stop()
+            }
             source.resume()
             return source
         }
         FileHandle.standardError.write(Data("tprm worker: model \(version), \(lanes) lanes of \(batchSize); stop with Ctrl-C or SIGTERM\n".utf8))
+        let delivering = DispatchGroup()
+        if let delivery {
+            delivering.enter()
+            Thread.detachNewThread {
+                delivery.run(listenerConfiguration: configuration)
+                delivering.leave()
+            }
+        }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             Thread.detachNewThread {
                 do {
@@ -60,6 +83,8 @@ struct WorkerCommand: AsyncParsableCommand {
                 }
             }
         }
+        delivery?.stop()
+        delivering.wait()
         sources.forEach { $0.cancel() }
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Metrics
+import Outreach
 import Prometheus
 import Postgres
 import ScoringPipeline
@@ -18,7 +19,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("host:port to listen on (default: $TPRM_LISTEN, else 127.0.0.1:8080).", valueName: "address")) var listen: String?
     @Flag(name: .customLong("no-worker"), help: "Do not run the rescoring worker in this process.") var noWorker = false
+    @Flag(name: .customLong("no-outreach"), help: "Do not deliver the outbox or run the hourly reminder job in this process.") var noOutreach = false
     @OptionGroup var registry: RegistryOptions
+    @OptionGroup var outreach: OutreachOptions
     @OptionGroup var migrationOptions: MigrationOptions
 
     /// `127.0.0.1:8080` → ("127.0.0.1", 8080).
@@ -37,6 +40,14 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "tprm")
         logger.logLevel = .info
         var services: [any Service] = []
+        let outreachConfiguration = try outreach.configuration()
+        if !noOutreach {
+            let loop = DeliveryLoop(pool: pool, transport: outreachConfiguration.transport.transport(from: outreachConfiguration.from),
+                                    configuration: outreachConfiguration, logger: logger)
+            services.append(OutreachService(
+                loop: loop, listener: database, reminders: Reminders(pool: pool, catalog: catalog, configuration: outreachConfiguration), logger: logger))
+            logger.info("outreach: links under \(outreachConfiguration.publicURL)/portal, mail through \(outreachConfiguration.transport)")
+        }
         if !noWorker {
             let version = try ModelVersion.compute(catalogDirectory: registry.catalog.directory, on: pool)
             services.append(WorkerService(worker: RescoreWorker(pool: pool, catalog: catalog, modelVersion: version), listener: database))
@@ -50,7 +61,7 @@ struct ServeCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let app = buildApplication(
             WebConfiguration(host: host, port: port, pool: pool, catalog: catalog, migrations: migrationOptions.migrator().directory,
-                             openAPIDocument: document, metrics: registry, tokenCache: tokenCache, logger: logger),
+                             openAPIDocument: document, metrics: registry, tokenCache: tokenCache, outreach: outreachConfiguration, logger: logger),
             services: services)
         try await app.runService()
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Outreach
 import Postgres
 import Storage
 import SupplierRisk
@@ -44,6 +45,8 @@ struct CLIError: Error, CustomStringConvertible {
                 self = .failure("\(error)")
             }
         case let error as StorageError:
+            self = .usage(error.description)
+        case let error as OutreachError:
             self = .usage(error.description)
         case let error as VendorCSV.ProblemList:
             self = .usage("nothing was imported:\n" + error.problems.map { "  \($0)" }.joined(separator: "\n"))

@@ -1,0 +1,172 @@
+import Foundation
+import Hummingbird
+import Outreach
+import Postgres
+import Storage
+import SupplierRisk
+
+/// `/api/v1/assessments`: sending questionnaires, reviewing answers, the outbox.
+struct AssessmentController {
+    let pool: PostgresPool
+    let catalog: Catalog
+    let outreach: OutreachConfiguration
+    let blocking: BlockingWork
+
+    var invitations: Invitations { Invitations(pool: pool, catalog: catalog, configuration: outreach) }
+    var store: AssessmentOutreachStore { AssessmentOutreachStore(pool: pool) }
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("vendors/:slug/assessments", use: send)
+        group.get("assessments", use: list)
+        group.get("assessments/:id", use: show)
+        group.put("assessments/:id/answers/:question/verdict", use: verdict)
+        group.post("assessments/:id/request-changes", use: requestChanges)
+        group.post("assessments/:id/complete", use: complete)
+        group.post("assessments/:id/cancel", use: cancel)
+        group.post("assessments/:id/relink", use: relink)
+        group.get("assessments/:id/evidence/:file", use: evidence)
+        group.get("outbox", use: outbox)
+        group.post("outbox/:id/retry", use: retry)
+    }
+
+    struct SendBody: Decodable {
+        let template: String?, dueDays: Int?, reason: String?, to: String?, force: Bool?
+    }
+
+    /// A sent assessment and its private link, shown this once.
+    struct SentResponse: ResponseEncodable {
+        let assessment: AssessmentSummary
+        let link: String
+    }
+
+    struct Item<Value: Encodable & Sendable>: ResponseEncodable {
+        let value: Value
+        func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
+    }
+
+    struct Listing<Value: Encodable & Sendable>: ResponseEncodable {
+        let assessments: [Value]
+    }
+
+    struct Messages: ResponseEncodable {
+        let messages: [OutboxMessage]
+    }
+
+    @Sendable func send(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<SentResponse> {
+        let identity = try context.require(.analyst)
+        let slug = try context.parameters.require("slug")
+        let body = try await JSONBody.decode(SendBody.self, from: request, context: context)
+        let reason = try body.reason.map { try JSONBody.value($0, AssessmentReason.self, "reason") } ?? .onboarding
+        if let days = body.dueDays, !(1...365).contains(days) { throw ApiError.invalid("dueDays", "dueDays: give 1 to 365 days, not \(days)") }
+        if let template = body.template, catalog.questionnaire(template) == nil {
+            throw ApiError.invalid("template", "template: no questionnaire \"\(template)\" (expected \(catalog.questionnaires.map(\.key).joined(separator: ", ")))")
+        }
+        if let to = body.to, !MailFormat.isAddress(to) { throw ApiError.invalid("to", "to: \"\(to)\" is not an email address") }
+        let invitations = self.invitations
+        let sent = try await blocking.run {
+            try invitations.send(vendor: slug, template: body.template, dueDays: body.dueDays ?? 30, reason: reason, recipient: body.to,
+                                 force: body.force ?? false, actor: identity.name)
+        }
+        return EditedResponse(status: .created, response: SentResponse(assessment: sent.assessment, link: sent.link))
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Listing<AssessmentSummary> {
+        _ = try context.require(.committee)
+        let query = request.uri.queryParameters
+        let vendor = query.get("vendor").map { String($0) }
+        let statuses = try query.getAll("status").map { try JSONBody.value(String($0), AssessmentStatus.self, "status", status: .badRequest) }
+        let store = self.store
+        return Listing(assessments: try await blocking.run { try store.list(vendor: vendor, statuses: statuses) })
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Item<AssessmentDetail> {
+        _ = try context.require(.committee)
+        let id = try id(context, "id")
+        let store = self.store
+        return Item(value: try await blocking.run { try store.detail(id) })
+    }
+
+    struct VerdictBody: Decodable {
+        let verdict: String, note: String?
+    }
+
+    @Sendable func verdict(_ request: Request, context: AppRequestContext) async throws -> Item<StoredAnswer> {
+        let identity = try context.require(.analyst)
+        let id = try id(context, "id")
+        let question = try context.parameters.require("question")
+        let body = try await JSONBody.decode(VerdictBody.self, from: request, context: context)
+        let verdict = try JSONBody.value(body.verdict, Answer.Verdict.self, "verdict")
+        let store = self.store
+        return Item(value: try await blocking.run { try store.review(id, question: question, verdict: verdict, note: body.note, actor: identity.name) })
+    }
+
+    struct NoteBody: Decodable {
+        let note: String
+    }
+
+    @Sendable func requestChanges(_ request: Request, context: AppRequestContext) async throws -> Item<AssessmentSummary> {
+        let identity = try context.require(.analyst)
+        let id = try id(context, "id")
+        let body = try await JSONBody.decode(NoteBody.self, from: request, context: context)
+        guard !body.note.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw ApiError.invalid("note", "note: say what should change; the note is sent to the supplier")
+        }
+        let invitations = self.invitations
+        return Item(value: try await blocking.run { try invitations.requestChanges(id, note: body.note, actor: identity.name) })
+    }
+
+    @Sendable func complete(_ request: Request, context: AppRequestContext) async throws -> Item<AssessmentSummary> {
+        let identity = try context.require(.analyst)
+        let id = try id(context, "id")
+        let store = self.store
+        return Item(value: try await blocking.run { try store.complete(id, actor: identity.name) })
+    }
+
+    @Sendable func cancel(_ request: Request, context: AppRequestContext) async throws -> Item<AssessmentSummary> {
+        let identity = try context.require(.analyst)
+        let id = try id(context, "id")
+        let store = self.store
+        return Item(value: try await blocking.run { try store.cancel(id, actor: identity.name) })
+    }
+
+    @Sendable func relink(_ request: Request, context: AppRequestContext) async throws -> SentResponse {
+        let identity = try context.require(.analyst)
+        let id = try id(context, "id")
+        let invitations = self.invitations
+        let sent = try await blocking.run { try invitations.relink(id, actor: identity.name) }
+        return SentResponse(assessment: sent.assessment, link: sent.link)
+    }
+
+    /// An evidence file, as an attachment: never shown inline, whatever its type.
+    @Sendable func evidence(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.require(.committee)
+        let id = try id(context, "id"), file = try self.id(context, "file")
+        let store = self.store
+        let (record, content) = try await blocking.run { try store.evidenceContent(assessment: id, file: file) }
+        return Response(
+            status: .ok,
+            headers: [.contentType: record.contentType, .contentDisposition: "attachment; filename=\"\(record.filename)\"",
+                      .contentSecurityPolicy: "default-src 'none'; sandbox"],
+            body: .init(byteBuffer: ByteBuffer(bytes: content)))
+    }
+
+    @Sendable func outbox(_ request: Request, context: AppRequestContext) async throws -> Messages {
+        _ = try context.require(.analyst)
+        let status = try request.uri.queryParameters.get("status").map { try JSONBody.value(String($0), OutboxMessage.Status.self, "status", status: .badRequest) }
+        let store = OutboxStore(pool: pool)
+        return Messages(messages: try await blocking.run { try store.list(status: status) })
+    }
+
+    @Sendable func retry(_ request: Request, context: AppRequestContext) async throws -> Item<[String: Int]> {
+        _ = try context.require(.analyst)
+        let id = try id(context, "id")
+        let store = OutboxStore(pool: pool)
+        return Item(value: ["queued": try await blocking.run { try store.retry(id) }])
+    }
+
+    func id(_ context: AppRequestContext, _ name: String) throws -> Int {
+        let text = try context.parameters.require(name)
+        guard let id = Int(text), id > 0 else { throw ApiError(.badRequest, code: "invalid_path", message: "\(name) must be a positive number, not \"\(text)\"", field: name) }
+        return id
+    }
+}

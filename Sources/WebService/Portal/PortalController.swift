@@ -1,0 +1,181 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Postgres
+import Storage
+import SupplierRisk
+
+/// The supplier portal at /portal: a private link opens a session; the supplier answers, attaches
+/// documents and submits, with no account and no script.
+struct PortalController {
+    let pool: PostgresPool
+    let blocking: BlockingWork
+    let limiter: RateLimiter
+    /// Whether cookies are marked Secure: the portal is reached over https.
+    let secureCookies: Bool
+    let pages = PortalPages()
+
+    static let cookieName = "tprm_portal"
+    static let contentSecurityPolicy =
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/portal/static/portal.css") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: PortalPages.stylesheet)))
+        }
+        router.get("/portal/assessment", use: show)
+        router.post("/portal/assessment", use: save)
+        router.post("/portal/assessment/evidence", use: upload)
+        router.get("/portal/:token", use: open)
+    }
+
+    // MARK: Routes
+
+    /// Exchanges a link's token for a session cookie, then moves to the address without the token.
+    @Sendable func open(_ request: Request, context: AppRequestContext) async throws -> Response {
+        if let wait = limiter.take(context.clientKey) {
+            var response = html(.tooManyRequests, pages.message(title: "Too many attempts", text: "Please wait \(wait) seconds and open the link again."))
+            response.headers[.retryAfter] = String(wait)
+            return response
+        }
+        let token = context.parameters.get("token") ?? ""
+        let session = PortalSecret.generate(), csrf = PortalSecret.generate()
+        let store = PortalStore(pool: pool)
+        guard let expiry = try await blocking.run({ try store.open(token: token, session: session, csrfToken: csrf) }) else {
+            return html(.notFound, pages.notFound())
+        }
+        var response = html(.ok, pages.continuePage())
+        let maxAge = max(1, Int(expiry.timeIntervalSinceNow))
+        response.headers[.setCookie] =
+            "\(Self.cookieName)=\(session); Path=/portal; Max-Age=\(maxAge); HttpOnly; SameSite=Strict\(secureCookies ? "; Secure" : "")"
+        return response
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let view = try await view(request) else { return html(.notFound, pages.notFound()) }
+        let notice: String? = switch request.uri.queryParameters.get("done") {
+        case "saved": "Your draft is saved. You can come back with the same link until it expires."
+        case "uploaded": "The document is attached."
+        case "submitted": nil
+        default: nil
+        }
+        return html(.ok, pages.assessment(view, notice: notice))
+    }
+
+    /// Saves the answers as a draft, or submits them: all or nothing.
+    @Sendable func save(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let view = try await view(request) else { return html(.notFound, pages.notFound()) }
+        guard request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true else {
+            return html(.unsupportedMediaType, pages.message(title: "The form could not be read", text: "Please use the questionnaire page to send your answers."))
+        }
+        let body = try await request.body.collect(upTo: context.maxUploadSize)
+        let fields = FormBody.parse(String(decoding: body.readableBytesView, as: UTF8.self))
+        guard let csrf = fields.first(where: { $0.0 == "csrf" })?.1, PortalSecret.constantTimeEqual(Array(csrf.utf8), Array(view.csrfToken.utf8)) else {
+            return forged()
+        }
+        guard view.assessment.status.isEditable else {
+            return html(.ok, pages.assessment(view, notice: "These answers were submitted already; nothing was changed."))
+        }
+        let submitting = fields.first(where: { $0.0 == "action" })?.1 == "submit"
+        var answers: [String: [String]] = [:]
+        for (name, value) in fields where name.hasPrefix("q.") {
+            answers[String(name.dropFirst(2)), default: []].append(value)
+        }
+        let files = Set(view.evidence.map(\.questionID))
+        switch AnswerForm.read(view.questionnaire, fields: answers, files: files, submitting: submitting) {
+        case .failure(let refused):
+            return html(.unprocessableContent, pages.assessment(view, posted: answers, problems: refused.problems))
+        case .success(let values):
+            let store = PortalStore(pool: pool)
+            let assessment = view.assessment
+            let outcome = try await blocking.run {
+                try store.save(assessment: assessment.id, answers: values, submit: submitting, actor: "supplier \(assessment.vendor) (portal)")
+            }
+            return redirect(outcome == .saved ? "/portal/assessment?done=saved" : "/portal/assessment?done=submitted")
+        }
+    }
+
+    /// Attaches a document to one question.
+    @Sendable func upload(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let view = try await view(request) else { return html(.notFound, pages.notFound()) }
+        guard let boundary = MultipartForm.boundary(of: request.headers[.contentType]) else {
+            return html(.unsupportedMediaType, pages.message(title: "The upload could not be read", text: "Please use the Upload button beside the question."))
+        }
+        let bytes: ByteBuffer
+        do {
+            bytes = try await request.body.collect(upTo: EvidenceType.maximumSize + 64 * 1024)
+        } catch {
+            return html(.contentTooLarge, pages.message(title: "The file is too large", text: "Documents may be up to 20 MB. Nothing was saved."))
+        }
+        let form: MultipartForm
+        do {
+            form = try MultipartForm(body: Array(bytes.readableBytesView), boundary: boundary)
+        } catch {
+            return html(.badRequest, pages.message(title: "The upload could not be read", text: "Please try again with the Upload button beside the question."))
+        }
+        guard let csrf = form.value("csrf"), PortalSecret.constantTimeEqual(Array(csrf.utf8), Array(view.csrfToken.utf8)) else { return forged() }
+        guard view.assessment.status.isEditable else {
+            return html(.conflict, pages.assessment(view, notice: "These answers were submitted already; the document was not added."))
+        }
+        let questionID = form.value("question") ?? ""
+        func refuse(_ status: HTTPResponse.Status, _ message: String) -> Response {
+            html(status, pages.assessment(view, problems: [AnswerForm.Problem(questionID, message)]))
+        }
+        guard let question = view.questionnaire.question(questionID), question.evidence != .none || question.type == .file,
+              AnswerForm.visible(view.questionnaire, answers: view.answers.mapValues(\.value)).contains(questionID) else {
+            return html(.unprocessableContent, pages.message(title: "The upload could not be saved", text: "That question does not take documents. Nothing was saved."))
+        }
+        guard let file = form.file("file"), !file.data.isEmpty else { return refuse(.unprocessableContent, "choose a file to upload first") }
+        guard file.data.count <= EvidenceType.maximumSize else { return refuse(.contentTooLarge, "the file is larger than 20 MB; nothing was saved") }
+        let filename = EvidenceType.sanitize(file.filename ?? "")
+        guard let type = EvidenceType.detect(file.data, filename: filename) else {
+            return refuse(.unprocessableContent, "\(filename) is not a PDF, PNG, JPEG, DOCX, XLSX, TXT or CSV file (judged from its content); nothing was saved")
+        }
+        let store = PortalStore(pool: pool)
+        let assessment = view.assessment
+        let content = Data(file.data)
+        _ = try await blocking.run {
+            try store.addEvidence(assessment: assessment.id, question: questionID, filename: filename, contentType: type, content: content,
+                                  actor: "supplier \(assessment.vendor) (portal)")
+        }
+        return redirect("/portal/assessment?done=uploaded#q-\(questionID)")
+    }
+
+    // MARK: Helpers
+
+    func view(_ request: Request) async throws -> PortalView? {
+        guard let session = request.cookies[Self.cookieName]?.value else { return nil }
+        let store = PortalStore(pool: pool)
+        return try await blocking.run { try store.view(session: session) }
+    }
+
+    func forged() -> Response {
+        html(.forbidden, pages.message(
+            title: "This form cannot be accepted",
+            text: "It was not sent from your questionnaire page, or the page is out of date. Open the questionnaire again and retry; nothing was saved."))
+    }
+
+    func html(_ status: HTTPResponse.Status, _ body: String) -> Response {
+        Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .contentSecurityPolicy: Self.contentSecurityPolicy],
+                 body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    func redirect(_ location: String) -> Response {
+        Response(status: .seeOther, headers: [.location: location, .contentSecurityPolicy: Self.contentSecurityPolicy])
+    }
+}
+
+/// An application/x-www-form-urlencoded body.
+enum FormBody {
+    static func parse(_ text: String) -> [(String, String)] {
+        text.split(separator: "&").compactMap { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = decode(parts[0]) else { return nil }
+            return (name, parts.count > 1 ? decode(parts[1]) ?? "" : "")
+        }
+    }
+
+    static func decode(_ text: Substring) -> String? {
+        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+    }
+}
