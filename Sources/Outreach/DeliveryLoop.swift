@@ -34,6 +34,12 @@ public final class DeliveryLoop: @unchecked Sendable {
         public var sent = 0
         public var failed = 0
         public var dead = 0
+
+        public init(sent: Int = 0, failed: Int = 0, dead: Int = 0) {
+            self.sent = sent
+            self.failed = failed
+            self.dead = dead
+        }
     }
 
     /// Delivers every message due now, batch after batch, then returns.
@@ -42,7 +48,8 @@ public final class DeliveryLoop: @unchecked Sendable {
         let store = OutboxStore(pool: pool)
         var pass = Pass()
         while !isStopped {
-            let batch = try store.claim(limit: batchSize, now: now())
+            let time = now()
+            let batch = try store.claim(limit: batchSize, now: time)
             if batch.isEmpty { break }
             for message in batch {
                 do {
@@ -51,7 +58,7 @@ public final class DeliveryLoop: @unchecked Sendable {
                     pass.sent += 1
                     logger.info("delivered", metadata: ["outbox": "\(message.id)", "kind": "\(message.message.kind.rawValue)"])
                 } catch {
-                    let dead = try store.markFailed(message.id, error: "\(error)", maxAttempts: configuration.maxAttempts, backoff: configuration.backoff)
+                    let dead = try store.markFailed(message.id, error: "\(error)", maxAttempts: configuration.maxAttempts, backoff: configuration.backoff, now: time)
                     if dead { pass.dead += 1 } else { pass.failed += 1 }
                     logger.warning(dead ? "delivery failed for the last time; the message is dead" : "delivery failed; it will be retried",
                                    metadata: ["outbox": "\(message.id)", "attempt": "\(message.attempts)", "error": "\(error)"])

@@ -55,7 +55,7 @@ public struct Invitations: Sendable {
         let link = configuration.link(token)
         let summary = try AssessmentOutreachStore(pool: pool).send(
             NewAssessment(
-                vendor: slug, questionnaire: questionnaire, reason: reason, triggerReason: trigger, dueAt: due,
+                vendor: slug, questionnaire: questionnaire, reason: reason, triggerReason: trigger, sentAt: now, dueAt: due,
                 linkExpiresAt: due.addingTimeInterval(configuration.grace), tokenHash: PortalSecret.hash(token), recipient: address,
                 force: force, actor: actor)
         ) { id in

@@ -22,6 +22,12 @@ public struct Reminders: Sendable {
         public var reminded: [Int] = []
         public var overdue: [Int] = []
         public var expired: [Int] = []
+
+        public init(reminded: [Int] = [], overdue: [Int] = [], expired: [Int] = []) {
+            self.reminded = reminded
+            self.overdue = overdue
+            self.expired = expired
+        }
     }
 
     /// Runs the job as of `asOf`; with `dryRun`, only reports what it would do.

@@ -37,8 +37,8 @@ public struct AssessmentOutreachStore: Sendable {
                 }
                 let hash = try AssessmentStore.snapshot(connection, questionnaire: new.questionnaire, content: content)
                 let id = try connection.query("""
-                    INSERT INTO assessments (vendor_id, content_hash, reason, trigger_reason, status, due_at, recipient, sent_by)
-                    VALUES (\(vendorID), \(hash), \(new.reason.rawValue), \(new.triggerReason), 'sent', \(new.dueAt), \(new.recipient), \(new.actor))
+                    INSERT INTO assessments (vendor_id, content_hash, reason, trigger_reason, status, sent_at, due_at, recipient, sent_by)
+                    VALUES (\(vendorID), \(hash), \(new.reason.rawValue), \(new.triggerReason), 'sent', \(new.sentAt), \(new.dueAt), \(new.recipient), \(new.actor))
                     RETURNING id
                     """)[0].decode(Int.self, at: 0)
                 try connection.execute("""

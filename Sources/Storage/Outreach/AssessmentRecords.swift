@@ -134,6 +134,7 @@ public struct NewAssessment: Sendable {
     public var questionnaire: Questionnaire
     public var reason: AssessmentReason
     public var triggerReason: String?
+    public var sentAt: Date
     public var dueAt: Date
     public var linkExpiresAt: Date
     public var tokenHash: Data
@@ -143,13 +144,15 @@ public struct NewAssessment: Sendable {
     public var actor: String
 
     public init(
-        vendor: String, questionnaire: Questionnaire, reason: AssessmentReason, triggerReason: String? = nil, dueAt: Date, linkExpiresAt: Date,
+        vendor: String, questionnaire: Questionnaire, reason: AssessmentReason, triggerReason: String? = nil, sentAt: Date = Date(), dueAt: Date,
+        linkExpiresAt: Date,
         tokenHash: Data, recipient: String, force: Bool = false, actor: String
     ) {
         self.vendor = vendor
         self.questionnaire = questionnaire
         self.reason = reason
         self.triggerReason = triggerReason
+        self.sentAt = sentAt
         self.dueAt = dueAt
         self.linkExpiresAt = linkExpiresAt
         self.tokenHash = tokenHash

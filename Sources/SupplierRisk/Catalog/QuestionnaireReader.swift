@@ -155,7 +155,7 @@ struct QuestionnaireReader {
                 return []
             }
             return pairs.compactMap { pair in
-                score(pair.value, "\(what).scores.\(pair.key)").map { .init(value: pair.key, label: pair.key, score: $0) }
+                score(pair.value, "\(what).scores.\(pair.key)").map { .init(value: pair.key, label: pair.key == "yes" ? "Yes" : "No", score: $0) }
             }
         case .single, .multi:
             if field["scores"] != nil { reader.problem(field["scores"], "\(what): scores is for yes_no questions; give each option its score") }

@@ -68,6 +68,7 @@ struct PortalPages: Sendable {
             "due": AnswerForm.dayText(summary.dueAt), "csrf": view.csrfToken, "domains": domains, "editable": editable,
             "answered": answeredCount, "total": shown.count, "percent": shown.isEmpty ? 0 : answeredCount * 100 / shown.count,
             "problemCount": problems.count, "hasProblems": !problems.isEmpty,
+            "formProblems": problems.filter { !shown.contains($0.questionID) }.map { ["message": $0.message] },
         ]
         if let notice { context["notice"] = notice }
         if let note = summary.changesRequested, editable { context["changesRequested"] = note }
@@ -144,7 +145,7 @@ struct PortalPages: Sendable {
             <section class="changes" aria-labelledby="changes-title"><h2 id="changes-title">Our reviewer asked for changes</h2>
             <p class="note">{{changesRequested}}</p><p>Notes on single answers are shown beside them. Submit again when you are done.</p></section>
             {{/changesRequested}}
-            {{#hasProblems}}<div class="problems" role="alert"><h2>{{problemCount}} answer(s) need attention</h2><p>Nothing was saved. Each problem is shown beside its question.</p></div>{{/hasProblems}}
+            {{#hasProblems}}<div class="problems" role="alert"><h2>{{problemCount}} answer(s) need attention</h2><p>Nothing was saved. Each problem is shown beside its question.</p>{{#formProblems}}<p class="error">{{message}}</p>{{/formProblems}}</div>{{/hasProblems}}
             {{#editable}}
             <p>{{description}}</p>
             <p class="progress"><label for="progress">{{answered}} of {{total}} questions answered</label>
