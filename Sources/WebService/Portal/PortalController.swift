@@ -23,6 +23,9 @@ struct PortalController {
         router.get("/portal/static/portal.css") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: PortalPages.stylesheet)))
         }
+        router.get("/portal/static/icon.svg") { _, _ in
+            Response(status: .ok, headers: [.contentType: "image/svg+xml"], body: .init(byteBuffer: ByteBuffer(string: PortalPages.icon)))
+        }
         router.get("/portal/assessment", use: show)
         router.post("/portal/assessment", use: save)
         router.post("/portal/assessment/evidence", use: upload)

@@ -124,6 +124,7 @@ struct PortalPages: Sendable {
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <meta name="referrer" content="no-referrer">
         <link rel="stylesheet" href="/portal/static/portal.css">
+        <link rel="icon" href="/portal/static/icon.svg" type="image/svg+xml">
         """
 
     static let templates: [String: String] = [
@@ -225,6 +226,10 @@ struct PortalPages: Sendable {
             <body><main><h1>Opening the questionnaire…</h1><p><a href="/portal/assessment">Continue to the questionnaire</a></p></main></body></html>
             """,
     ]
+
+    static let icon = """
+        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#1f3b57"/>        <path d="M4 8.5l2.5 2.5L12 5.5" stroke="#fff" stroke-width="2" fill="none"/></svg>
+        """
 
     static let stylesheet = """
         :root { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; color: #1b1b1b; line-height: 1.5; }

@@ -1,0 +1,104 @@
+import Foundation
+import Postgres
+import TestSupport
+import Testing
+
+/// Sending and reviewing questionnaires from the command line.
+@Suite struct OutreachCommandTests {
+    let database: String
+    let mail: URL
+
+    init() throws {
+        database = try TestDatabase.migrated("clioutreach").connectionString
+        mail = FileManager.default.temporaryDirectory.appendingPathComponent("tprm-cli-mail-\(UUID().uuidString)")
+    }
+
+    func tprm(_ arguments: [String]) throws -> Subprocess.Result {
+        try Subprocess.run(
+            Subprocess.tprmExecutable, arguments + ["--actor", "analyst"],
+            environment: [
+                "DATABASE_URL": database, "TPRM_CATALOG": TestDatabase.repositoryRoot.appendingPathComponent("questionnaires").path,
+                "TPRM_MAIL": "file:\(mail.path)", "TPRM_PUBLIC_URL": "https://tprm.example.com", "TPRM_MAIL_FROM": "tprm@bank.example",
+            ],
+            currentDirectory: TestDatabase.repositoryRoot)
+    }
+
+    func count(_ table: String) throws -> Int {
+        let connection = try Connection(configuration: try PostgresConfiguration(database))
+        return try connection.query(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table)"))[0].decode(Int.self, at: 0)
+    }
+
+    @Test func anAnalystSendsReviewsAndCompletesFromTheCommandLine() throws {
+        #expect(try tprm(RegistryCommandTests.acme).status == 0)
+        let sent = try tprm(["questionnaire", "send", "acme-ai", "--due", "14"])
+        #expect(sent.status == 0, "\(sent.standardError)")
+        #expect(sent.standardOutput.hasPrefix("sent assessment #1 to security@acme.example: ai-supplier-due-diligence v1, due "), "the high tier's questionnaire")
+        let link = try #require(sent.standardOutput.split(separator: "\n").last?.replacingOccurrences(of: "private link (shown once): ", with: ""))
+        #expect(link.hasPrefix("https://tprm.example.com/portal/") && link.count == "https://tprm.example.com/portal/".count + 43)
+
+        let again = try tprm(["questionnaire", "send", "acme-ai"])
+        #expect(again.status == 2)
+        #expect(again.standardError.hasPrefix("tprm: acme-ai has an open assessment (#1, sent "))
+        #expect(again.standardError.hasSuffix("send with --force to cancel it and send a new one\n"))
+        #expect(try count("assessments") == 1 && count("outbox") == 1, "nothing sent twice")
+
+        #expect(try tprm(["outbox", "list"]).standardOutput.contains("invitation  security@acme.example  pending"))
+        let delivered = try tprm(["outbox", "deliver"])
+        #expect(delivered.standardOutput == "delivered 1 through file:\(mail.path); 0 failed and will be retried; 0 dead\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: mail.path) == ["00000001-invitation.eml"])
+
+        let list = try tprm(["assessment", "list"])
+        #expect(list.standardOutput.contains("1   acme-ai  ai-supplier-due-diligence  sent"))
+        let review = try tprm(["assessment", "review", "1", "--complete"])
+        #expect(review.status == 2)
+        #expect(review.standardError == "tprm: assessment: #1 is sent; only a submitted assessment can be completed\n")
+
+        let relinked = try tprm(["assessment", "relink", "1"])
+        #expect(relinked.status == 0)
+        #expect(!relinked.standardOutput.contains(link), "a new link")
+        #expect(try count("assessment_links WHERE revoked_at IS NOT NULL") == 1)
+
+        let forced = try tprm(["questionnaire", "send", "acme-ai", "--force", "--template", "ai-supplier-essentials", "--to", "risk-team@acme.example"])
+        #expect(forced.status == 0, "\(forced.standardError)")
+        #expect(try tprm(["assessment", "list", "--status", "cancelled"]).standardOutput.contains("1   acme-ai"))
+        #expect(try tprm(["assessment", "show", "2"]).standardOutput.contains("status sent; sent "))
+    }
+
+    @Test(arguments: [
+        (["questionnaire", "send", "nobody"], "tprm: no vendor with slug nobody\n"),
+        (["questionnaire", "send", "acme-ai", "--template", "iso"],
+         "tprm: no questionnaire \"iso\" (expected ai-supplier-due-diligence, ai-supplier-essentials)\n"),
+        (["questionnaire", "send", "acme-ai", "--reason", "annual"],
+         "tprm: --reason: unknown value \"annual\" (expected onboarding, periodic, triggered) (see tprm questionnaire send --help)\n"),
+        (["questionnaire", "send", "acme-ai", "--due", "0"], "tprm: --due: give 1 to 365 days, not 0 (see tprm questionnaire send --help)\n"),
+        (["questionnaire", "send", "acme-ai", "--to", "not an address"], "tprm: --to: \"not an address\" is not an email address\n"),
+        (["questionnaire", "send", "acme-ai", "--mail", "smtp:x"],
+         "tprm: TPRM_MAIL: unknown transport \"smtp\"; expected file:DIR, sendmail:COMMAND (such as sendmail:/usr/sbin/sendmail -t -i) or webhook:URL\n"),
+        (["assessment", "show", "9"], "tprm: no assessment with id 9\n"),
+        (["assessment", "review", "9"], "tprm: give one of --accept/--flag, --request-changes or --complete (see tprm assessment review --help)\n"),
+        (["outbox", "retry"], "tprm: give a message id or --all (see tprm outbox retry --help)\n"),
+        (["outreach", "remind", "--as-of", "tomorrow"],
+         "tprm: --as-of: \"tomorrow\" is not a date (use 2026-11-29, or 2026-11-29T14:30Z for a time) (see tprm outreach remind --help)\n"),
+    ])
+    func badInputIsRefusedWithItsReasonAndSendsNothing(arguments: [String], message: String) throws {
+        #expect(try tprm(RegistryCommandTests.acme).status == 0)
+        let result = try tprm(arguments)
+        #expect(result.status == 2)
+        #expect(result.standardError == message)
+        #expect(try count("assessments") == 0)
+        #expect(try count("outbox") == 0)
+    }
+
+    @Test func theReminderJobReportsWhatItDid() throws {
+        #expect(try tprm(RegistryCommandTests.acme).status == 0)
+        #expect(try tprm(["questionnaire", "send", "acme-ai", "--due", "5"]).status == 0)
+        let dry = try tprm(["outreach", "remind", "--dry-run"])
+        #expect(dry.standardOutput == "would remind 1, would mark overdue and escalate 0, would expire 0 (assessments #1)\n")
+        #expect(try count("outbox") == 1)
+        #expect(try tprm(["outreach", "remind"]).standardOutput == "remind 1, mark overdue and escalate 0, expire 0 (assessments #1)\n")
+        #expect(try tprm(["outreach", "remind"]).standardOutput == "remind 0, mark overdue and escalate 0, expire 0\n")
+        let json = try tprm(["outreach", "remind", "--json", "--as-of", "2099-01-01"])
+        #expect(json.standardOutput.contains(#""overdue" : ["#))
+        #expect(try count("outbox WHERE kind = 'escalation'") == 1)
+    }
+}
