@@ -164,3 +164,66 @@ extension OutboxMessage {
         }
     }
 }
+
+@Suite struct WebhookTests {
+    @Test func aWebhookGetsTheMessageAsJSONAndAFailureNamesTheStatus() throws {
+        let pool = try DeliveryTests.pool("deliverywebhook")
+        let outbox = OutboxStore(pool: pool)
+        try outbox.enqueue(DeliveryTests.message(1))
+        let message = try outbox.list()[0]
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tprm-webhook-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let port = Int.random(in: 20_000..<40_000)
+        let script = """
+            import http.server, sys
+            class Handler(http.server.BaseHTTPRequestHandler):
+                def do_POST(self):
+                    body = self.rfile.read(int(self.headers['Content-Length']))
+                    open(sys.argv[2] + '/body.json', 'wb').write(body)
+                    open(sys.argv[2] + '/key', 'w').write(self.headers.get('Idempotency-Key', ''))
+                    self.send_response(200 if self.path == '/ok' else 503)
+                    self.end_headers()
+                def log_message(self, *args):
+                    pass
+            server = http.server.HTTPServer(('127.0.0.1', int(sys.argv[1])), Handler)
+            open(sys.argv[2] + '/ready', 'w').write('')
+            server.serve_forever()
+            """
+        let pid = try Subprocess.start("/usr/bin/python3", ["-c", script, String(port), directory.path])
+        defer {
+            // SIGKILL: a child inherits an ignored SIGTERM from a test process that ignores it.
+            kill(pid, SIGKILL)
+            _ = try? Subprocess.wait(pid)
+        }
+        for _ in 0..<200 where !FileManager.default.fileExists(atPath: directory.appendingPathComponent("ready").path) { usleep(25_000) }
+
+        // On a thread of its own, as the delivery loop runs.
+        func deliver(_ path: String) -> String? {
+            let done = DispatchSemaphore(value: 0)
+            let box = ErrorBox()
+            Thread.detachNewThread {
+                do { try WebhookTransport(url: URL(string: "http://127.0.0.1:\(port)\(path)")!, from: "tprm@bank.example").deliver(message) } catch { box.set("\(error)") }
+                done.signal()
+            }
+            #expect(done.wait(timeout: .now() + 30) == .success, "the webhook call returns")
+            return box.get()
+        }
+        #expect(deliver("/ok") == nil)
+        let body = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("body.json"))) as? [String: Any]
+        #expect(body?["id"] as? Int == message.id)
+        #expect(body?["kind"] as? String == "invitation")
+        #expect(body?["to"] as? [String] == ["a@b.example"])
+        #expect(body?["from"] as? String == "tprm@bank.example")
+        #expect(body?["html"] as? String == "<p>Text</p>")
+        #expect(try String(contentsOf: directory.appendingPathComponent("key"), encoding: .utf8) == "tprm-outbox-\(message.id)")
+
+        #expect(deliver("/fail") == "POST http://127.0.0.1:\(port)/fail answered 503")
+    }
+}
+
+final class ErrorBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: String?
+    func set(_ text: String) { lock.withLock { value = text } }
+    func get() -> String? { lock.withLock { value } }
+}

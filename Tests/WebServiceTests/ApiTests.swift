@@ -112,16 +112,38 @@ import WebService
         }
     }
 
-    @Test func theCommitteeCannotChangeAnything() async throws {
+    @Test func theCommitteeCannotChangeAnythingAndNoRouteAnswersWithoutAToken() async throws {
         let fixture = try Fixture("apiroles")
+        let router = buildRouter(WebConfiguration(
+            host: "127.0.0.1", port: 0, pool: fixture.pool, catalog: ApiTests.catalog,
+            migrations: TestDatabase.repositoryRoot.appendingPathComponent("sql"), logger: .init(label: "test")))
+        let routes = router.routes.map { (method: $0.method, path: "\($0.path)".hasPrefix("/") ? "\($0.path)" : "/\($0.path)") }
+            .filter { $0.path.hasPrefix("/api/v1/") && $0.path != "/api/v1/openapi.yaml" }
+        let mutating = routes.filter { $0.method != .get }
+        #expect(mutating.count >= 17, "every mutating route of the API: \(mutating.count)")
+        // Path parameters filled with values that exist or not: the role is checked before anything is looked up.
+        @Sendable func uri(_ path: String) -> String {
+            path.split(separator: "/").map { $0.hasPrefix(":") ? ($0 == ":slug" ? "acme-ai" : $0 == ":key" || $0 == ":question" ? "GOV-01" : "1") : String($0) }
+                .joined(separator: "/").replacingOccurrences(of: "api/", with: "/api/")
+        }
         try await fixture.app.test(.router) { client in
-            try await client.execute(uri: "/api/v1/vendors", method: .post, headers: headers(fixture.committee, json: true), body: ByteBuffer(string: Self.acme)) { response in
-                #expect(response.status == .forbidden)
-                #expect(error(response.body)["message"] == "token committee has role committee; this needs analyst")
+            for route in mutating {
+                try await client.execute(uri: uri(route.path), method: route.method, headers: headers(fixture.committee, json: true), body: ByteBuffer(string: Self.acme)) { response in
+                    #expect(response.status == .forbidden, "\(route.method) \(route.path)")
+                    #expect(error(response.body)["message"]?.hasPrefix("token committee has role committee; this needs ") == true)
+                }
+            }
+            for route in routes {
+                try await client.execute(uri: uri(route.path), method: route.method, headers: headers(nil, json: true), body: ByteBuffer(string: Self.acme)) { response in
+                    #expect(response.status == .unauthorized, "\(route.method) \(route.path)")
+                }
             }
         }
         #expect(try fixture.count("vendors") == 0)
+        #expect(try fixture.count("audit_log WHERE entity <> 'api_token'") == 0)
+        #expect(try fixture.count("outbox") == 0)
     }
+
 
     @Test func badBodiesGetClearErrorsAndChangeNothing() async throws {
         let fixture = try Fixture("apibad")
