@@ -1,5 +1,6 @@
 public import Foundation
 public import Logging
+import Metrics
 public import Postgres
 public import ServiceLifecycle
 public import Storage
@@ -56,10 +57,12 @@ public final class DeliveryLoop: @unchecked Sendable {
                     try transport.deliver(message)
                     try store.markSent(message.id)
                     pass.sent += 1
+                    Counter(label: "tprm_outbox_delivered_total", dimensions: [("kind", message.message.kind.rawValue)]).increment()
                     logger.info("delivered", metadata: ["outbox": "\(message.id)", "kind": "\(message.message.kind.rawValue)"])
                 } catch {
                     let dead = try store.markFailed(message.id, error: "\(error)", maxAttempts: configuration.maxAttempts, backoff: configuration.backoff, now: time)
                     if dead { pass.dead += 1 } else { pass.failed += 1 }
+                    Counter(label: "tprm_outbox_failures_total", dimensions: [("outcome", dead ? "dead" : "retry")]).increment()
                     logger.warning(dead ? "delivery failed for the last time; the message is dead" : "delivery failed; it will be retried",
                                    metadata: ["outbox": "\(message.id)", "attempt": "\(message.attempts)", "error": "\(error)"])
                 }

@@ -83,6 +83,11 @@ public func buildRouter(_ configuration: WebConfiguration) -> Router<AppRequestC
         registry.makeGauge(descriptor: connections, labels: [("state", "open")]).set(Double(statistics.open))
         registry.makeGauge(descriptor: connections, labels: [("state", "in_use")]).set(Double(statistics.inUse))
         registry.makeGauge(descriptor: waiting, labels: []).set(Double(statistics.waiting))
+        let outbox = MetricNameDescriptor(namespace: "tprm", metricName: "outbox", unitName: "messages", helpText: "Emails in the outbox, by state.")
+        if let depth = try? await blocking.run({ try OutboxStore(pool: pool).depth() }) {
+            registry.makeGauge(descriptor: outbox, labels: [("state", "pending")]).set(Double(depth.pending))
+            registry.makeGauge(descriptor: outbox, labels: [("state", "dead")]).set(Double(depth.dead))
+        }
         if let depth = try? await blocking.run({ try ScoringStore(pool: pool).queueDepth() }) {
             registry.makeGauge(descriptor: queue, labels: [("state", "due")]).set(Double(depth.due))
             registry.makeGauge(descriptor: queue, labels: [("state", "retrying")]).set(Double(depth.retrying))

@@ -102,6 +102,15 @@ public struct OutboxStore: Sendable {
         }
     }
 
+    /// How many messages are pending (due now or later) and dead.
+    public func depth() throws -> (pending: Int, dead: Int) {
+        try pool.withConnection { connection in
+            try connection.query("""
+                SELECT count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'dead') FROM outbox
+                """)[0].decode((Int, Int).self)
+        }
+    }
+
     /// Messages, newest first, of one status or all.
     public func list(status: OutboxMessage.Status? = nil, limit: Int = 100) throws -> [OutboxMessage] {
         try pool.withConnection { connection in
