@@ -41,3 +41,18 @@ public struct AppRequestContext: RequestContext {
         return identity
     }
 }
+
+extension AppRequestContext {
+    /// A positive number from the path, such as the `id` of `/assessments/:id`; else a 400 naming it.
+    func pathID(_ name: String) throws -> Int {
+        let text = try parameters.require(name)
+        guard let id = Int(text), id > 0 else { throw ApiError(.badRequest, code: "invalid_path", message: "\(name) must be a positive number, not \"\(text)\"", field: name) }
+        return id
+    }
+}
+
+/// Any one value as the response, encoded as it is.
+struct Item<Value: Encodable & Sendable>: ResponseEncodable {
+    let value: Value
+    func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
+}

@@ -39,11 +39,6 @@ struct AssessmentController {
         let link: String
     }
 
-    struct Item<Value: Encodable & Sendable>: ResponseEncodable {
-        let value: Value
-        func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
-    }
-
     struct Listing<Value: Encodable & Sendable>: ResponseEncodable {
         let assessments: [Value]
     }
@@ -81,7 +76,7 @@ struct AssessmentController {
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Item<AssessmentDetail> {
         _ = try context.require(.committee)
-        let id = try id(context, "id")
+        let id = try context.pathID("id")
         let store = self.store
         return Item(value: try await blocking.run { try store.detail(id) })
     }
@@ -92,7 +87,7 @@ struct AssessmentController {
 
     @Sendable func verdict(_ request: Request, context: AppRequestContext) async throws -> Item<StoredAnswer> {
         let identity = try context.require(.analyst)
-        let id = try id(context, "id")
+        let id = try context.pathID("id")
         let question = try context.parameters.require("question")
         let body = try await JSONBody.decode(VerdictBody.self, from: request, context: context)
         let verdict = try JSONBody.value(body.verdict, Answer.Verdict.self, "verdict")
@@ -106,7 +101,7 @@ struct AssessmentController {
 
     @Sendable func requestChanges(_ request: Request, context: AppRequestContext) async throws -> Item<AssessmentSummary> {
         let identity = try context.require(.analyst)
-        let id = try id(context, "id")
+        let id = try context.pathID("id")
         let body = try await JSONBody.decode(NoteBody.self, from: request, context: context)
         guard !body.note.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw ApiError.invalid("note", "note: say what should change; the note is sent to the supplier")
@@ -117,21 +112,21 @@ struct AssessmentController {
 
     @Sendable func complete(_ request: Request, context: AppRequestContext) async throws -> Item<AssessmentSummary> {
         let identity = try context.require(.analyst)
-        let id = try id(context, "id")
+        let id = try context.pathID("id")
         let store = self.store
         return Item(value: try await blocking.run { try store.complete(id, actor: identity.name) })
     }
 
     @Sendable func cancel(_ request: Request, context: AppRequestContext) async throws -> Item<AssessmentSummary> {
         let identity = try context.require(.analyst)
-        let id = try id(context, "id")
+        let id = try context.pathID("id")
         let store = self.store
         return Item(value: try await blocking.run { try store.cancel(id, actor: identity.name) })
     }
 
     @Sendable func relink(_ request: Request, context: AppRequestContext) async throws -> SentResponse {
         let identity = try context.require(.analyst)
-        let id = try id(context, "id")
+        let id = try context.pathID("id")
         let invitations = self.invitations
         let sent = try await blocking.run { try invitations.relink(id, actor: identity.name) }
         return SentResponse(assessment: sent.assessment, link: sent.link)
@@ -140,7 +135,7 @@ struct AssessmentController {
     /// An evidence file, as an attachment: never shown inline, whatever its type.
     @Sendable func evidence(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.require(.committee)
-        let id = try id(context, "id"), file = try self.id(context, "file")
+        let id = try context.pathID("id"), file = try context.pathID("file")
         let store = self.store
         let (record, content) = try await blocking.run { try store.evidenceContent(assessment: id, file: file) }
         return Response(
@@ -159,14 +154,9 @@ struct AssessmentController {
 
     @Sendable func retry(_ request: Request, context: AppRequestContext) async throws -> Item<[String: Int]> {
         _ = try context.require(.analyst)
-        let id = try id(context, "id")
+        let id = try context.pathID("id")
         let store = OutboxStore(pool: pool)
         return Item(value: ["queued": try await blocking.run { try store.retry(id) }])
     }
 
-    func id(_ context: AppRequestContext, _ name: String) throws -> Int {
-        let text = try context.parameters.require(name)
-        guard let id = Int(text), id > 0 else { throw ApiError(.badRequest, code: "invalid_path", message: "\(name) must be a positive number, not \"\(text)\"", field: name) }
-        return id
-    }
 }

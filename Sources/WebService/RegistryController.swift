@@ -104,12 +104,6 @@ struct RegistryController {
         }
     }
 
-    /// Any one value, encoded as it is.
-    struct Item<Value: Encodable & Sendable>: ResponseEncodable {
-        let value: Value
-        func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
-    }
-
     struct AnyKey: CodingKey {
         var stringValue: String
         var intValue: Int? { nil }
@@ -127,11 +121,7 @@ struct RegistryController {
         }
     }
 
-    func id(_ context: AppRequestContext, _ name: String) throws -> Int {
-        let text = try context.parameters.require(name)
-        guard let id = Int(text), id > 0 else { throw ApiError(.badRequest, code: "invalid_path", message: "\(name) must be a positive number, not \"\(text)\"", field: name) }
-        return id
-    }
+
 
     // MARK: Vendors
 
@@ -245,7 +235,7 @@ struct RegistryController {
 
     @Sendable func setClause(_ request: Request, context: AppRequestContext) async throws -> Item<Contract> {
         let identity = try context.require(.analyst)
-        let contract = try id(context, "id")
+        let contract = try context.pathID("id")
         let key = try context.parameters.require("key")
         let body = try await JSONBody.decode(ClauseStatusBody.self, from: request, context: context)
         let status = try JSONBody.value(body.status, ClauseStatus.self, "status")
@@ -293,7 +283,7 @@ struct RegistryController {
 
     @Sendable func updateIncident(_ request: Request, context: AppRequestContext) async throws -> Item<Incident> {
         let identity = try context.require(.analyst)
-        let incident = try id(context, "id")
+        let incident = try context.pathID("id")
         let body = try await JSONBody.decode(IncidentUpdate.self, from: request, context: context)
         let change = IncidentChange(
             status: try body.status.map { try JSONBody.value($0, Incident.Status.self, "status") },
