@@ -147,7 +147,7 @@ public struct VendorStore: Sendable {
     /// Reads vendors with a condition on `v` and its parameters.
     func read(_ connection: Connection, where condition: String, _ parameters: (any PostgresEncodable)?..., locking: Bool = false, limit: Int? = nil) throws -> [Vendor] {
         let bindings = Self.bindings(parameters)
-        let lock = locking ? " FOR UPDATE OF v" : ""
+        let lock = locking ? " FOR NO KEY UPDATE OF v" : ""
         let limitClause = limit.map { " LIMIT \($0)" } ?? ""
         let rows = try connection.query(PostgresQuery(
             unsafeSQL: "SELECT \(Self.columns) FROM vendors v WHERE \(condition) ORDER BY lower(v.name), v.id\(limitClause)\(lock)", bindings: bindings))

@@ -1,3 +1,4 @@
+import Foundation
 import Postgres
 import TestSupport
 import Testing
@@ -75,5 +76,54 @@ import Testing
             }
         }
         #expect(try count(connection) == 0)
+    }
+}
+
+@Suite struct TransactionRetryTests {
+    /// Counts the runs of a transaction body across threads.
+    final class Runs: @unchecked Sendable {
+        private let lock = NSLock()
+        private var count = 0
+        func add() { lock.withLock { count += 1 } }
+        var total: Int { lock.withLock { count } }
+    }
+
+    @Test func aDeadlockedTransactionIsRunAgainAndBothCommit() throws {
+        let configuration = try TestDatabase.create("deadlock")
+        let pool = PostgresPool(configuration: configuration, maximumConnections: 4)
+        try pool.withConnection { try $0.executeScript("CREATE TABLE accounts (id int PRIMARY KEY, balance int NOT NULL); INSERT INTO accounts VALUES (1, 0), (2, 0)") }
+        let runs = Runs()
+        let bothLocked = DispatchGroup()
+        bothLocked.enter()
+        bothLocked.enter()
+        let done = DispatchGroup()
+        let failures = Runs()
+        // Each takes its first row, waits until the other has taken its own, then wants the other's.
+        for (first, second) in [(1, 2), (2, 1)] {
+            done.enter()
+            Thread.detachNewThread {
+                var waited = false
+                do {
+                    try pool.transaction { connection in
+                        runs.add()
+                        try connection.execute("UPDATE accounts SET balance = balance + 1 WHERE id = \(first)")
+                        if !waited {
+                            waited = true
+                            bothLocked.leave()
+                            bothLocked.wait()
+                        }
+                        try connection.execute("UPDATE accounts SET balance = balance + 10 WHERE id = \(second)")
+                    }
+                } catch {
+                    failures.add()
+                }
+                done.leave()
+            }
+        }
+        done.wait()
+        #expect(failures.total == 0, "the deadlock's victim was tried again")
+        #expect(runs.total == 3, "one body ran twice")
+        let balances = try pool.withConnection { try $0.query("SELECT balance FROM accounts ORDER BY id").map { try $0.decode(Int.self, at: 0) } }
+        #expect(balances == [11, 11], "both transfers applied once")
     }
 }

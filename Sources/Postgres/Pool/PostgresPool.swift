@@ -91,15 +91,36 @@ public final class PostgresPool: @unchecked Sendable {
         }
     }
 
+    /// How many times a transaction is tried when PostgreSQL aborts it for a deadlock or a
+    /// serialization failure, errors that mean "try again", not "this is wrong".
+    public static let transactionAttempts = 3
+
     /// Runs `body` in a transaction on a pooled connection; see ``Connection/transaction(_:)``.
+    ///
+    /// A transaction PostgreSQL aborts for a deadlock (40P01) or a serialization failure (40001) is
+    /// rolled back and run again, up to ``transactionAttempts`` times: `body` must do nothing but
+    /// database work (or work it is harmless to repeat).
     @discardableResult
     public func transaction<Result>(_ body: (Connection) throws -> Result) throws -> Result {
-        try withConnection { try $0.transaction(body) }
+        var attempt = 1
+        while true {
+            do {
+                return try withConnection { try $0.transaction(body) }
+            } catch let error as PostgresError where attempt < Self.transactionAttempts
+                && (error.code == .deadlockDetected || error.code == .serializationFailure) {
+                logger.info("transaction aborted by the server; trying again", metadata: ["sqlstate": "\(error.code)", "attempt": "\(attempt)"])
+                attempt += 1
+            }
+        }
     }
 
-    /// Runs `body` in a transaction on a pooled connection, from `async` code.
+    /// Runs `body` in a transaction on a pooled connection, from `async` code; retried as the blocking one is.
     public func transaction<Result: Sendable>(_ body: @escaping @Sendable (Connection) throws -> Result) async throws -> Result {
-        try await withConnection { try $0.transaction(body) }
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async {
+                continuation.resume(with: Swift.Result { try self.transaction(body) })
+            }
+        }
     }
 
     /// Closes idle connections and refuses new borrowers; lent ones close when returned.
