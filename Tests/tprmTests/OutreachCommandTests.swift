@@ -102,3 +102,54 @@ import Testing
         #expect(try count("outbox WHERE kind = 'escalation'") == 1)
     }
 }
+
+@Suite struct ReassessCommandTests {
+    @Test func twoRunsStartedTogetherSendOneAssessmentAndOneEmailPerDueVendor() throws {
+        let database = try TestDatabase.migrated("clireassess").connectionString
+        let mail = FileManager.default.temporaryDirectory.appendingPathComponent("tprm-cli-reassess-\(UUID().uuidString)")
+        let environment: [String: String?] = [
+            "DATABASE_URL": database, "TPRM_CATALOG": TestDatabase.repositoryRoot.appendingPathComponent("questionnaires").path,
+            "TPRM_MAIL": "file:\(mail.path)", "TPRM_PUBLIC_URL": "https://tprm.example.com",
+        ]
+        @Sendable func tprm(_ arguments: [String]) throws -> Subprocess.Result {
+            try Subprocess.run(Subprocess.tprmExecutable, arguments, environment: environment, currentDirectory: TestDatabase.repositoryRoot)
+        }
+        #expect(try tprm(["demo", "seed", "--vendors", "40", "--seed", "3"]).status == 0)
+        let plan = try tprm(["reassess", "--dry-run", "--json", "--as-of", "2027-12-01"])
+        let planned = try JSONSerialization.jsonObject(with: Data(plan.standardOutput.utf8)) as? [String: Any]
+        let entries = planned?["entries"] as? [[String: Any]] ?? []
+        let toSend = entries.filter { $0["action"] as? String == "sent" }.count
+        #expect(toSend > 5, "the demo portfolio has vendors due by then: \(plan.standardOutput.prefix(300))")
+
+        let results = Results()
+        let group = DispatchGroup()
+        for _ in 0..<2 {
+            group.enter()
+            Thread.detachNewThread {
+                results.add(try? tprm(["reassess", "--as-of", "2027-12-01"]))
+                group.leave()
+            }
+        }
+        group.wait()
+        #expect(results.all.map(\.status) == [0, 0], "both runs end well: \(results.all.map(\.standardError))")
+        let connection = try Connection(configuration: try PostgresConfiguration(database))
+        func count(_ sql: String) throws -> Int { try connection.query(PostgresQuery(unsafeSQL: sql))[0].decode(Int.self, at: 0) }
+        #expect(try count("SELECT count(*) FROM assessments WHERE sent_by = 'tprm reassess' OR reason IN ('periodic', 'triggered') AND status = 'sent'") == toSend)
+        #expect(try count("SELECT count(*) FROM outbox WHERE kind = 'invitation'") == toSend, "one email per due vendor")
+        #expect(try count("SELECT count(*) FROM (SELECT vendor_id FROM assessments WHERE status = 'sent' GROUP BY vendor_id HAVING count(*) > 1) x") == 0)
+        let summaries = results.all.map(\.standardOutput)
+        #expect(summaries.contains { $0.contains("due: sent \(toSend), skipped") }, "one run sent them")
+        #expect(summaries.contains { $0.contains("due: sent 0, skipped") }, "the other found them open")
+
+        let bad = try tprm(["reassess", "--as-of", "soon"])
+        #expect(bad.status == 2)
+        #expect(bad.standardError == "tprm: --as-of: \"soon\" is not a date (use 2026-11-29, or 2026-11-29T14:30Z for a time) (see tprm reassess --help)\n")
+    }
+
+    final class Results: @unchecked Sendable {
+        private let lock = NSLock()
+        private var results: [Subprocess.Result] = []
+        func add(_ result: Subprocess.Result?) { lock.withLock { if let result { results.append(result) } } }
+        var all: [Subprocess.Result] { lock.withLock { results } }
+    }
+}

@@ -286,3 +286,45 @@ struct AnyEncodable: Encodable {
     init(_ value: any Encodable) { self.value = value }
     func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
 }
+
+/// `tprm reassess`: the periodic re-assessment job.
+struct ReassessCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reassess",
+        abstract: "Send every due vendor a new questionnaire, then remind, mark overdue and escalate.",
+        discussion: """
+            Due: the tier's cadence (questionnaires/scoring.yaml) has passed since the last completed assessment, \
+            or an active vendor was never assessed; or, since then, a certificate expired or expires within 30 days, \
+            a contract entered its renewal notice period, a high or critical incident occurred, the tier changed, \
+            the rating worsened, or its foundation-model providers or sub-processors changed. A vendor with an open \
+            assessment is skipped. Safe to run concurrently and repeatedly: nothing is sent twice. \
+            Exit 0 when the run went well, whatever was due; 1 when it failed; 2 for bad options.
+            """)
+
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("Run as if on this date (YYYY-MM-DD or an ISO 8601 time).", valueName: "date")) var asOf: String?
+    @Flag(name: .customLong("dry-run"), help: "Change nothing; print what would be done.") var dryRun = false
+    @Option(help: ArgumentHelp("Days until the new assessments are due.", valueName: "days")) var due: Int = 30
+    @OptionGroup var registry: RegistryOptions
+    @OptionGroup var outreach: OutreachOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func validate() throws {
+        if let asOf { _ = try Arguments.date(asOf, option: "--as-of") }
+        guard (1...365).contains(due) else { throw ValidationError("--due: give 1 to 365 days, not \(due)") }
+    }
+
+    func run() async throws {
+        let job = Reassessment(pool: try registry.pool(), catalog: try registry.catalog.load(), configuration: try outreach.configuration())
+        guard let summary = try job.run(asOf: try asOf.map { try Arguments.date($0, option: "--as-of") } ?? Date(), dryRun: dryRun, dueDays: due, actor: registry.actorName)
+        else { throw CLIError.failure("another run holds the lock") }
+        if json { return try Output.json(summary) }
+        let verb = dryRun ? "would send" : "sent"
+        print("\(dryRun ? "dry run: " : "")\(summary.vendors) active vendors, \(summary.due) due: \(verb) \(summary.sent), skipped \(summary.skipped); "
+              + "\(dryRun ? "would remind" : "reminded") \(summary.reminders.reminded.count), \(dryRun ? "would escalate" : "escalated") \(summary.reminders.overdue.count) overdue, "
+              + "\(dryRun ? "would expire" : "expired") \(summary.reminders.expired.count)")
+        guard !summary.entries.isEmpty else { return }
+        print(Output.table(["VENDOR", "TIER", "ACTION", "REASON", "WHY", "DETAIL"], summary.entries.map {
+            [$0.vendor, $0.tier.rawValue, $0.action.rawValue, $0.reason.rawValue, $0.why, $0.detail]
+        }))
+    }
+}

@@ -20,6 +20,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("host:port to listen on (default: $TPRM_LISTEN, else 127.0.0.1:8080).", valueName: "address")) var listen: String?
     @Flag(name: .customLong("no-worker"), help: "Do not run the rescoring worker in this process.") var noWorker = false
     @Flag(name: .customLong("no-outreach"), help: "Do not deliver the outbox or run the hourly reminder job in this process.") var noOutreach = false
+    @Flag(name: .customLong("no-scheduler"), help: "Do not run the daily re-assessment job in this process.") var noScheduler = false
     @OptionGroup var registry: RegistryOptions
     @OptionGroup var outreach: OutreachOptions
     @OptionGroup var migrationOptions: MigrationOptions
@@ -47,6 +48,10 @@ struct ServeCommand: AsyncParsableCommand {
             services.append(OutreachService(
                 loop: loop, listener: database, reminders: Reminders(pool: pool, catalog: catalog, configuration: outreachConfiguration), logger: logger))
             logger.info("outreach: links under \(outreachConfiguration.publicURL)/portal, mail through \(outreachConfiguration.transport)")
+        }
+        if !noScheduler {
+            let at = try ReassessScheduler.TimeOfDay(ProcessInfo.processInfo.environment["TPRM_REASSESS_AT"].flatMap { $0.isEmpty ? nil : $0 } ?? "06:00")
+            services.append(ReassessScheduler(job: Reassessment(pool: pool, catalog: catalog, configuration: outreachConfiguration), at: at, logger: logger))
         }
         if !noWorker {
             let version = try ModelVersion.compute(catalogDirectory: registry.catalog.directory, on: pool)

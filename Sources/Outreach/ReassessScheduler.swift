@@ -1,0 +1,79 @@
+public import Foundation
+public import Logging
+public import ServiceLifecycle
+
+/// Runs the re-assessment job every day at a time of day (UTC) inside `tprm serve`. Of several instances,
+/// the one that takes the advisory lock runs it; the others find it taken and wait for the next day.
+public struct ReassessScheduler: Service {
+    /// A time of day in UTC.
+    public struct TimeOfDay: Sendable, Hashable, CustomStringConvertible {
+        public let hour: Int
+        public let minute: Int
+
+        /// Parses `HH:MM` (24-hour, UTC).
+        /// - Throws: ``OutreachError/configuration(_:)`` naming `TPRM_REASSESS_AT`.
+        public init(_ text: String) throws {
+            let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 2, parts.allSatisfy({ $0.count == 2 }), let hour = Int(parts[0]), let minute = Int(parts[1]),
+                  (0..<24).contains(hour), (0..<60).contains(minute) else {
+                throw OutreachError.configuration("TPRM_REASSESS_AT: \"\(text)\" is not a time of day as HH:MM in UTC, such as 06:00")
+            }
+            self.hour = hour
+            self.minute = minute
+        }
+
+        public var description: String { String(format: "%02d:%02d UTC", hour, minute) }
+
+        /// The first moment at this time of day strictly after `date`.
+        public func next(after date: Date) -> Date {
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "UTC")!
+            var components = calendar.dateComponents([.year, .month, .day], from: date)
+            components.hour = hour
+            components.minute = minute
+            let today = calendar.date(from: components)!
+            return today > date ? today : calendar.date(byAdding: .day, value: 1, to: today)!
+        }
+    }
+
+    let job: Reassessment
+    let at: TimeOfDay
+    let logger: Logger
+
+    public init(job: Reassessment, at: TimeOfDay, logger: Logger) {
+        self.job = job
+        self.at = at
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        logger.info("re-assessment scheduled daily", metadata: ["at": "\(at)"])
+        while !Task.isCancelled {
+            let next = at.next(after: Date())
+            do {
+                try await cancelWhenGracefulShutdown {
+                    try await Task.sleep(for: .seconds(max(1, next.timeIntervalSinceNow)))
+                }
+            } catch {
+                return
+            }
+            let job = self.job, logger = self.logger
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                Thread.detachNewThread {
+                    do {
+                        if let summary = try job.run(asOf: Date(), wait: false) {
+                            logger.info("re-assessment", metadata: [
+                                "vendors": "\(summary.vendors)", "due": "\(summary.due)", "sent": "\(summary.sent)", "skipped": "\(summary.skipped)",
+                                "reminded": "\(summary.reminders.reminded.count)", "escalated": "\(summary.reminders.overdue.count)"])
+                        } else {
+                            logger.info("re-assessment left to the instance that holds its lock")
+                        }
+                    } catch {
+                        logger.error("the re-assessment job failed; it runs again tomorrow, or run tprm reassess", metadata: ["error": "\(error)"])
+                    }
+                    continuation.resume()
+                }
+            }
+        }
+    }
+}
