@@ -62,28 +62,53 @@ public struct Reassessment: Sendable {
 
     func runLocked(asOf: Date, dryRun: Bool, dueDays: Int, actor: String) throws -> Summary {
         let candidates = try ReassessmentStore(pool: pool).plan(asOf: asOf, cadence: catalog.scoring.cadence)
-        let invitations = Invitations(pool: pool, catalog: catalog, configuration: configuration)
+        let messages = Messages(configuration: configuration)
         var entries: [Entry] = []
+        var batch: [(item: AssessmentOutreachStore.BatchItem, link: String, entry: Int)] = []
         for candidate in candidates where candidate.isDue {
             let reason: AssessmentReason = candidate.triggers.isEmpty ? .periodic : .triggered
             let why = ([candidate.cadence].compactMap { $0 } + candidate.triggers).joined(separator: "; ")
             func entry(_ action: Entry.Action, _ detail: String) -> Entry {
                 Entry(vendor: candidate.vendor, tier: candidate.tier, action: action, reason: reason, why: why, detail: detail)
             }
+            guard let questionnaire = catalog.questionnaire(for: candidate.tier) else {
+                entries.append(entry(.skipped, "no questionnaire of the catalog is for the \(candidate.tier.rawValue) tier"))
+                continue
+            }
             if let open = candidate.openAssessment {
                 entries.append(entry(.skipped, "assessment #\(open) is still open"))
-            } else if candidate.contactEmail == nil {
-                entries.append(entry(.skipped, "no contact email (tprm vendor update \(candidate.vendor) --email ADDRESS)"))
-            } else if dryRun {
-                entries.append(entry(.sent, "would send \(catalog.questionnaire(for: candidate.tier)?.key ?? "?")"))
+            } else if let email = candidate.contactEmail, MailFormat.isAddress(email) {
+                let due = asOf.addingTimeInterval(Double(dueDays) * 86_400)
+                entries.append(entry(.sent, dryRun ? "would send \(questionnaire.key), due \(AnswerForm.dayText(due))" : ""))
+                let token = PortalSecret.generate()
+                let new = NewAssessment(
+                    vendor: candidate.vendor, questionnaire: questionnaire, reason: reason,
+                    triggerReason: candidate.triggers.isEmpty ? nil : candidate.triggers.joined(separator: "; "), sentAt: asOf, dueAt: due,
+                    linkExpiresAt: due.addingTimeInterval(configuration.grace), tokenHash: PortalSecret.hash(token), recipient: email, actor: actor)
+                batch.append((AssessmentOutreachStore.BatchItem(vendorID: candidate.vendorID, assessment: new), configuration.link(token), entries.count - 1))
             } else {
-                do {
-                    let sent = try invitations.send(
-                        vendor: candidate.vendor, dueDays: dueDays, reason: reason, trigger: candidate.triggers.isEmpty ? nil : candidate.triggers.joined(separator: "; "),
-                        actor: actor, now: asOf)
-                    entries.append(entry(.sent, "assessment #\(sent.assessment.id), \(sent.assessment.questionnaire), due \(AnswerForm.dayText(sent.assessment.dueAt))"))
-                } catch StorageError.duplicate {
-                    entries.append(entry(.skipped, "an assessment was sent meanwhile"))
+                entries.append(entry(.skipped, "no contact email (tprm vendor update \(candidate.vendor) --email ADDRESS)"))
+            }
+        }
+        if !dryRun {
+            let store = AssessmentOutreachStore(pool: pool)
+            let names = Dictionary(candidates.map { ($0.vendorID, $0.name) }, uniquingKeysWith: { first, _ in first })
+            for chunk in stride(from: 0, to: batch.count, by: 1000).map({ Array(batch[$0..<min($0 + 1000, batch.count)]) }) {
+                let links = Dictionary(chunk.map { ($0.item.vendorID, $0.link) }, uniquingKeysWith: { first, _ in first })
+                let sent = try store.sendBatch(chunk.map(\.item)) { item, id in
+                    let new = item.assessment
+                    let summary = AssessmentSummary(
+                        id: id, vendor: new.vendor, vendorName: names[item.vendorID] ?? new.vendor, questionnaire: new.questionnaire.key,
+                        questionnaireVersion: new.questionnaire.version, reason: new.reason, triggerReason: new.triggerReason, status: .sent,
+                        recipient: new.recipient, sentAt: new.sentAt, dueAt: new.dueAt, submittedAt: nil, completedAt: nil, overdueAt: nil,
+                        changesRequested: nil, answered: 0, accepted: 0, flagged: 0, evidenceFiles: 0)
+                    return messages.invitation(summary, link: links[item.vendorID]!, questions: new.questionnaire.questions.count)
+                }
+                for (item, _, index) in chunk {
+                    let old = entries[index]
+                    let detail = sent[item.vendorID].map { "assessment #\($0), \(item.assessment.questionnaire.key), due \(AnswerForm.dayText(item.assessment.dueAt))" }
+                    entries[index] = Entry(vendor: old.vendor, tier: old.tier, action: detail == nil ? .skipped : .sent, reason: old.reason, why: old.why,
+                                           detail: detail ?? "an assessment was sent meanwhile")
                 }
             }
         }

@@ -4,6 +4,7 @@ public import SupplierRisk
 
 /// A vendor the re-assessment job looked at: whether it is due, and why.
 public struct ReassessmentCandidate: Sendable, Hashable, Codable {
+    public let vendorID: Int
     public let vendor: String
     public let name: String
     public let tier: Tier
@@ -49,7 +50,7 @@ public struct ReassessmentStore: Sendable {
                     FROM vendors v
                     WHERE v.status = 'active' AND v.created_at <= \(asOf)
                 )
-                SELECT c.slug, c.name, c.tier, c.contact_email, c.last_completed, c.open_id,
+                SELECT c.id, c.slug, c.name, c.tier, c.contact_email, c.last_completed, c.open_id,
                     CASE WHEN c.last_completed IS NULL THEN 'never assessed'
                          WHEN c.last_completed + make_interval(months => c.months::int) <= \(asOf)
                          THEN 'last completed ' || to_char(c.last_completed AT TIME ZONE 'UTC', 'YYYY-MM-DD') || '; the ' || c.tier
@@ -96,7 +97,7 @@ public struct ReassessmentStore: Sendable {
                 ORDER BY c.slug
                 """).map { row in
                 ReassessmentCandidate(
-                    vendor: try row.decode(String.self, "slug"), name: try row.decode(String.self, "name"), tier: try RawColumn.decode(Tier.self, row, "tier"),
+                    vendorID: try row.decode(Int.self, "id"), vendor: try row.decode(String.self, "slug"), name: try row.decode(String.self, "name"), tier: try RawColumn.decode(Tier.self, row, "tier"),
                     contactEmail: try row.decode(String?.self, "contact_email"), lastCompleted: try row.decode(Date?.self, "last_completed"),
                     openAssessment: try row.decode(Int?.self, "open_id"), cadence: try row.decode(String?.self, "cadence"),
                     triggers: try row.decode([String].self, "triggers"))
