@@ -231,6 +231,15 @@ public struct AssessmentOutreachStore: Sendable {
         return try connection.query(PostgresQuery(unsafeSQL: "SELECT \(summaryColumns) \(summarySource) WHERE \(condition)", bindings: bindings)).map(summary)
     }
 
+    /// The summaries of some assessments, by id.
+    static func summaries(_ connection: Connection, ids: [Int]) throws -> [AssessmentSummary] {
+        guard !ids.isEmpty else { return [] }
+        var bindings = PostgresBindings()
+        bindings.append(ids.map(String.init))
+        return try connection.query(PostgresQuery(
+            unsafeSQL: "SELECT \(summaryColumns) \(summarySource) WHERE a.id = ANY($1::text[]::bigint[]) ORDER BY a.id", bindings: bindings)).map(summary)
+    }
+
     static func summary(_ row: PostgresRow) throws -> AssessmentSummary {
         AssessmentSummary(
             id: try row.decode(Int.self, "id"), vendor: try row.decode(String.self, "slug"), vendorName: try row.decode(String.self, "name"),

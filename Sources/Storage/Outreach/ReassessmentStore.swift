@@ -40,15 +40,53 @@ public struct ReassessmentStore: Sendable {
         let months = Tier.allCases.map { cadence[$0]?.months ?? 12 }  // low, medium, high, critical
         return try pool.withConnection { connection in
             try connection.query("""
-                WITH candidates AS (
-                    SELECT v.id, v.slug, v.name, v.tier, v.contact_email,
-                           (SELECT max(a.completed_at) FROM assessments a
-                            WHERE a.vendor_id = v.id AND a.status = 'completed' AND a.completed_at <= \(asOf)) AS last_completed,
-                           (SELECT min(a.id) FROM assessments a
-                            WHERE a.vendor_id = v.id AND a.status IN ('sent', 'in_progress', 'submitted', 'under_review')) AS open_id,
+                WITH completed AS (
+                    SELECT vendor_id, max(completed_at) AS last_completed FROM assessments
+                    WHERE status = 'completed' AND completed_at <= \(asOf) GROUP BY vendor_id
+                ), open AS (
+                    SELECT vendor_id, min(id) AS open_id FROM assessments
+                    WHERE status IN ('sent', 'in_progress', 'submitted', 'under_review') GROUP BY vendor_id
+                ), candidates AS (
+                    SELECT v.id, v.slug, v.name, v.tier, v.contact_email, c.last_completed, o.open_id,
                            (ARRAY[\(months[0]), \(months[1]), \(months[2]), \(months[3])])[array_position(ARRAY['low', 'medium', 'high', 'critical'], v.tier)] AS months
-                    FROM vendors v
+                    FROM vendors v LEFT JOIN completed c ON c.vendor_id = v.id LEFT JOIN open o ON o.vendor_id = v.id
                     WHERE v.status = 'active' AND v.created_at <= \(asOf)
+                ), assessed AS (
+                    SELECT id, slug, last_completed FROM candidates WHERE last_completed IS NOT NULL
+                ), events AS (
+                    SELECT c.id AS vendor_id, 1 AS kind, k.expires_on AS at,
+                           'certificate ' || k.standard || CASE WHEN k.expires_on < \(asOf)::date THEN ' expired on ' ELSE ' expires on ' END
+                           || to_char(k.expires_on, 'YYYY-MM-DD') AS reason
+                    FROM certifications k JOIN assessed c ON c.id = k.vendor_id
+                    WHERE k.expires_on <= (\(asOf) + make_interval(days => \(Self.certificateWindowDays)::int))::date
+                      AND k.expires_on - \(Self.certificateWindowDays)::int > c.last_completed::date
+                      AND NOT EXISTS (SELECT 1 FROM certifications r WHERE r.vendor_id = c.id AND r.standard = k.standard
+                                      AND r.expires_on > (\(asOf) + make_interval(days => \(Self.certificateWindowDays)::int))::date)
+                    UNION ALL
+                    SELECT c.id, 2, k.expires_on, 'contract ' || k.reference || ' is in its renewal notice period (expires ' || to_char(k.expires_on, 'YYYY-MM-DD') || ')'
+                    FROM contracts k JOIN assessed c ON c.id = k.vendor_id
+                    WHERE k.expires_on IS NOT NULL AND k.renewal_notice_days IS NOT NULL
+                      AND k.expires_on - k.renewal_notice_days <= \(asOf)::date AND k.expires_on > \(asOf)::date
+                      AND k.expires_on - k.renewal_notice_days > c.last_completed::date
+                    UNION ALL
+                    SELECT c.id, 3, i.occurred_at::date, i.severity || ' incident on ' || to_char(i.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') || ': ' || i.title
+                    FROM incidents i JOIN assessed c ON c.id = i.vendor_id
+                    WHERE i.severity IN ('high', 'critical') AND i.occurred_at > c.last_completed AND i.occurred_at <= \(asOf)
+                    UNION ALL
+                    SELECT c.id, 4, l.at::date, 'tier changed from ' || (l.before->>'tier') || ' to ' || (l.after->>'tier') || ' on ' || to_char(l.at AT TIME ZONE 'UTC', 'YYYY-MM-DD')
+                    FROM audit_log l JOIN assessed c ON l.entity = 'vendor' AND l.entity_id = c.slug
+                    WHERE l.at > c.last_completed AND l.at <= \(asOf) AND l.before IS NOT NULL AND (l.before->>'tier') IS DISTINCT FROM (l.after->>'tier')
+                    UNION ALL
+                    SELECT c.id, 5, h.computed_at::date, 'rating worsened from ' || h.previous_rating || ' to ' || h.rating || ' on ' || to_char(h.computed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')
+                    FROM score_history h JOIN assessed c ON c.id = h.vendor_id
+                    WHERE h.computed_at > c.last_completed AND h.computed_at <= \(asOf) AND h.previous_rating IS NOT NULL
+                      AND array_position(ARRAY['low', 'medium', 'high', 'critical'], h.rating) > array_position(ARRAY['low', 'medium', 'high', 'critical'], h.previous_rating)
+                    UNION ALL
+                    SELECT c.id, 6, l.at::date, 'foundation-model providers or sub-processors changed on ' || to_char(l.at AT TIME ZONE 'UTC', 'YYYY-MM-DD')
+                    FROM audit_log l JOIN assessed c ON l.entity = 'vendor' AND l.entity_id = c.slug
+                    WHERE l.at > c.last_completed AND l.at <= \(asOf) AND l.before IS NOT NULL AND (l.before->'fourth_parties') IS DISTINCT FROM (l.after->'fourth_parties')
+                ), triggered AS (
+                    SELECT vendor_id, array_agg(reason ORDER BY kind, at, reason) AS triggers FROM events GROUP BY vendor_id
                 )
                 SELECT c.id, c.slug, c.name, c.tier, c.contact_email, c.last_completed, c.open_id,
                     CASE WHEN c.last_completed IS NULL THEN 'never assessed'
@@ -56,44 +94,8 @@ public struct ReassessmentStore: Sendable {
                          THEN 'last completed ' || to_char(c.last_completed AT TIME ZONE 'UTC', 'YYYY-MM-DD') || '; the ' || c.tier
                               || ' tier is re-assessed every ' || c.months || ' months'
                     END AS cadence,
-                    CASE WHEN c.last_completed IS NULL THEN '{}'::text[] ELSE ARRAY(
-                        SELECT reason FROM (
-                            SELECT 1 AS kind, k.expires_on AS at,
-                                   'certificate ' || k.standard || CASE WHEN k.expires_on < \(asOf)::date THEN ' expired on ' ELSE ' expires on ' END
-                                   || to_char(k.expires_on, 'YYYY-MM-DD') AS reason
-                            FROM certifications k
-                            WHERE k.vendor_id = c.id AND k.expires_on <= (\(asOf) + make_interval(days => \(Self.certificateWindowDays)::int))::date
-                              AND k.expires_on - \(Self.certificateWindowDays)::int > c.last_completed::date
-                              AND NOT EXISTS (SELECT 1 FROM certifications r WHERE r.vendor_id = c.id AND r.standard = k.standard
-                                              AND r.expires_on > (\(asOf) + make_interval(days => \(Self.certificateWindowDays)::int))::date)
-                            UNION ALL
-                            SELECT 2, k.expires_on, 'contract ' || k.reference || ' is in its renewal notice period (expires ' || to_char(k.expires_on, 'YYYY-MM-DD') || ')'
-                            FROM contracts k
-                            WHERE k.vendor_id = c.id AND k.expires_on IS NOT NULL AND k.renewal_notice_days IS NOT NULL
-                              AND k.expires_on - k.renewal_notice_days <= \(asOf)::date AND k.expires_on > \(asOf)::date
-                              AND k.expires_on - k.renewal_notice_days > c.last_completed::date
-                            UNION ALL
-                            SELECT 3, i.occurred_at::date, i.severity || ' incident on ' || to_char(i.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') || ': ' || i.title
-                            FROM incidents i
-                            WHERE i.vendor_id = c.id AND i.severity IN ('high', 'critical') AND i.occurred_at > c.last_completed AND i.occurred_at <= \(asOf)
-                            UNION ALL
-                            SELECT 4, l.at::date, 'tier changed from ' || (l.before->>'tier') || ' to ' || (l.after->>'tier') || ' on ' || to_char(l.at AT TIME ZONE 'UTC', 'YYYY-MM-DD')
-                            FROM audit_log l
-                            WHERE l.entity = 'vendor' AND l.entity_id = c.slug AND l.at > c.last_completed AND l.at <= \(asOf)
-                              AND l.before IS NOT NULL AND (l.before->>'tier') IS DISTINCT FROM (l.after->>'tier')
-                            UNION ALL
-                            SELECT 5, h.computed_at::date, 'rating worsened from ' || h.previous_rating || ' to ' || h.rating || ' on ' || to_char(h.computed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')
-                            FROM score_history h
-                            WHERE h.vendor_id = c.id AND h.computed_at > c.last_completed AND h.computed_at <= \(asOf) AND h.previous_rating IS NOT NULL
-                              AND array_position(ARRAY['low', 'medium', 'high', 'critical'], h.rating) > array_position(ARRAY['low', 'medium', 'high', 'critical'], h.previous_rating)
-                            UNION ALL
-                            SELECT 6, l.at::date, 'foundation-model providers or sub-processors changed on ' || to_char(l.at AT TIME ZONE 'UTC', 'YYYY-MM-DD')
-                            FROM audit_log l
-                            WHERE l.entity = 'vendor' AND l.entity_id = c.slug AND l.at > c.last_completed AND l.at <= \(asOf)
-                              AND l.before IS NOT NULL AND (l.before->'fourth_parties') IS DISTINCT FROM (l.after->'fourth_parties')
-                        ) t ORDER BY kind, at, reason
-                    ) END AS triggers
-                FROM candidates c
+                    COALESCE(t.triggers, '{}') AS triggers
+                FROM candidates c LEFT JOIN triggered t ON t.vendor_id = c.id
                 ORDER BY c.slug
                 """).map { row in
                 ReassessmentCandidate(

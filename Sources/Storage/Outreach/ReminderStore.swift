@@ -31,31 +31,32 @@ public struct ReminderStore: Sendable {
     /// for a week does not send three at once.
     public func plan(asOf: Date) throws -> ReminderPlan {
         try pool.withConnection { connection in
-            var reminders: [ReminderPlan.Reminder] = []
-            let open = try connection.query(PostgresQuery(unsafeSQL: """
-                SELECT \(AssessmentOutreachStore.summaryColumns) \(AssessmentOutreachStore.summarySource)
-                WHERE a.status IN ('sent', 'in_progress') AND a.due_at > $1 AND a.due_at <= $1 + interval '7 days'
-                ORDER BY a.id
-                """, bindings: { var b = PostgresBindings(); b.append(asOf); return b }())).map(AssessmentOutreachStore.summary)
+            // The ids first, by cheap queries; then the summaries of those alone. (Asked for in one query, the
+            // summaries' per-row counts made the planner start parallel workers for what is usually nothing.)
+            func ids(_ condition: String) throws -> [Int] {
+                var bindings = PostgresBindings()
+                bindings.append(asOf)
+                return try connection.query(PostgresQuery(unsafeSQL: "SELECT a.id FROM assessments a WHERE \(condition) ORDER BY a.id", bindings: bindings))
+                    .map { try $0.decode(Int.self, at: 0) }
+            }
+            let open = try AssessmentOutreachStore.summaries(connection, ids: try ids(
+                "a.status IN ('sent', 'in_progress') AND a.due_at > $1 AND a.due_at <= $1 + interval '7 days'"))
             let sent = Set(try connection.query("""
                 SELECT dedupe_key FROM outbox WHERE kind = 'reminder' AND assessment_id = ANY(\(open.map { String($0.id) })::text[]::bigint[])
                 """).map { try $0.decode(String.self, at: 0) })
+            var reminders: [ReminderPlan.Reminder] = []
             for assessment in open {
                 let daysLeft = assessment.dueAt.timeIntervalSince(asOf) / 86_400
                 guard let days = Self.reminderDays.sorted().first(where: { daysLeft <= Double($0) }) else { continue }
                 let reminder = ReminderPlan.Reminder(assessment: assessment, days: days)
                 if !sent.contains(reminder.dedupeKey) { reminders.append(reminder) }
             }
-            let overdue = try connection.query(PostgresQuery(unsafeSQL: """
-                SELECT \(AssessmentOutreachStore.summaryColumns) \(AssessmentOutreachStore.summarySource)
-                WHERE a.status IN ('sent', 'in_progress') AND a.due_at <= $1 AND a.overdue_at IS NULL ORDER BY a.id
-                """, bindings: { var b = PostgresBindings(); b.append(asOf); return b }())).map(AssessmentOutreachStore.summary)
-            let expired = try connection.query(PostgresQuery(unsafeSQL: """
-                SELECT \(AssessmentOutreachStore.summaryColumns) \(AssessmentOutreachStore.summarySource)
-                WHERE a.status IN ('sent', 'in_progress')
-                  AND NOT EXISTS (SELECT 1 FROM assessment_links l WHERE l.assessment_id = a.id AND l.revoked_at IS NULL AND l.expires_at > $1)
-                ORDER BY a.id
-                """, bindings: { var b = PostgresBindings(); b.append(asOf); return b }())).map(AssessmentOutreachStore.summary)
+            let overdue = try AssessmentOutreachStore.summaries(connection, ids: try ids(
+                "a.status IN ('sent', 'in_progress') AND a.due_at <= $1 AND a.overdue_at IS NULL"))
+            let expired = try AssessmentOutreachStore.summaries(connection, ids: try ids("""
+                a.status IN ('sent', 'in_progress')
+                AND NOT EXISTS (SELECT 1 FROM assessment_links l WHERE l.assessment_id = a.id AND l.revoked_at IS NULL AND l.expires_at > $1)
+                """))
             return ReminderPlan(reminders: reminders, overdue: overdue, expired: expired)
         }
     }
