@@ -79,12 +79,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Reports",
+            dependencies: ["Storage", "SupplierRisk"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "WebService",
             dependencies: [
                 "Postgres",
                 "Storage",
                 "ScoringPipeline",
                 "Outreach",
+                "Reports",
                 "SupplierRisk",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -103,6 +109,7 @@ let package = Package(
                 "Storage",
                 "ScoringPipeline",
                 "Outreach",
+                "Reports",
                 "WebService",
                 "SupplierRisk",
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -154,6 +161,11 @@ let package = Package(
         .testTarget(
             name: "OutreachTests",
             dependencies: ["Outreach", "Storage", "Postgres", "SupplierRisk", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ReportsTests",
+            dependencies: ["Reports", "ScoringPipeline", "Storage", "Postgres", "SupplierRisk", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

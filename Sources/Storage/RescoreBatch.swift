@@ -146,8 +146,8 @@ public enum RescoreBatch {
                     SELECT * FROM unnest(\(ids)::bigint[], \(hundredths)::int[], \(ratings)::text[], \(breakdowns)::json[])
                         AS n (vendor_id, hundredths, rating, breakdown)
                 ), history AS (
-                    INSERT INTO score_history (vendor_id, hundredths, rating, previous_hundredths, previous_rating, model_version)
-                    SELECT new.vendor_id, new.hundredths, new.rating, old.hundredths, old.rating, \(modelVersion)
+                    INSERT INTO score_history (vendor_id, hundredths, rating, previous_hundredths, previous_rating, model_version, breakdown)
+                    SELECT new.vendor_id, new.hundredths, new.rating, old.hundredths, old.rating, \(modelVersion), new.breakdown
                     FROM new LEFT JOIN scores old ON old.vendor_id = new.vendor_id
                     WHERE old.vendor_id IS NULL OR old.hundredths <> new.hundredths OR old.rating <> new.rating
                 )

@@ -109,6 +109,7 @@ public func buildRouter(_ configuration: WebConfiguration) -> Router<AppRequestC
         scores: ScoringStore(pool: configuration.pool), blocking: blocking
     ).addRoutes(to: api)
     RegistryController(pool: configuration.pool, catalog: configuration.catalog, blocking: blocking).addRoutes(to: api)
+    ReportController(pool: configuration.pool, catalog: configuration.catalog, blocking: blocking).addRoutes(to: api)
     AssessmentController(pool: configuration.pool, catalog: configuration.catalog, outreach: configuration.outreach, blocking: blocking).addRoutes(to: api)
     PortalController(
         pool: configuration.pool, blocking: blocking, limiter: configuration.portalLimiter,

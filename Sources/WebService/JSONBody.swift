@@ -14,8 +14,7 @@ enum JSONBody {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
             let text = try decoder.singleValueContainer().decode(String.self)
-            if let date = try? Date(text, strategy: .iso8601) { return date }
-            if text.count == 10, let date = try? Date(text + "T00:00:00Z", strategy: .iso8601) { return date }
+            if let date = date(text) { return date }
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\"\(text)\" is not a date (use 2026-11-29 or 2026-11-29T14:30:00Z)"))
         }
         do {
@@ -23,6 +22,13 @@ enum JSONBody {
         } catch let error as DecodingError {
             throw ApiError(.badRequest, code: "invalid_json", message: describe(error))
         }
+    }
+
+    /// A date as the API takes it: 2026-11-29 (midnight UTC) or 2026-11-29T14:30:00Z.
+    static func date(_ text: String) -> Date? {
+        if let date = try? Date(text, strategy: .iso8601) { return date }
+        if text.count == 10, let date = try? Date(text + "T00:00:00Z", strategy: .iso8601) { return date }
+        return nil
     }
 
     static func describe(_ error: DecodingError) -> String {

@@ -153,3 +153,33 @@ import Testing
         var all: [Subprocess.Result] { lock.withLock { results } }
     }
 }
+
+@Suite struct ReportCommandTests {
+    @Test func thePackIsWrittenToAFileAndBadOptionsAreRefused() throws {
+        let database = try TestDatabase.migrated("clireport").connectionString
+        func tprm(_ arguments: [String]) throws -> Subprocess.Result {
+            try Subprocess.run(Subprocess.tprmExecutable, arguments, environment: [
+                "DATABASE_URL": database, "TPRM_CATALOG": TestDatabase.repositoryRoot.appendingPathComponent("questionnaires").path,
+            ], currentDirectory: TestDatabase.repositoryRoot)
+        }
+        #expect(try tprm(["demo", "seed", "--vendors", "8", "--seed", "2"]).status == 0)
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("tprm-pack-\(UUID().uuidString).html")
+        let written = try tprm(["report", "committee", "--format", "html", "--out", out.path])
+        #expect(written.status == 0, "\(written.standardError)")
+        #expect(written.standardOutput.hasPrefix("wrote \(out.path): 8 vendors as of "))
+        #expect(try String(contentsOf: out, encoding: .utf8).hasPrefix("<!doctype html>"))
+        let markdown = try tprm(["report", "committee", "--format", "md"])
+        #expect(markdown.standardOutput.contains("## What changed since "))
+
+        for (arguments, message) in [
+            (["report", "committee", "--format", "pdf"], "tprm: --format: unknown value \"pdf\" (expected html, csv, json, md) (see tprm report committee --help)\n"),
+            (["report", "committee", "--format", "md", "--since", "2026-12-01", "--as-of", "2026-11-01"],
+             "tprm: since: 2026-12-01 is not before the as-of date 2026-11-01\n"),
+            (["report", "committee", "--format", "csv", "--out", "/nonexistent/dir/pack.csv"], nil),
+        ] as [([String], String?)] {
+            let result = try tprm(arguments)
+            #expect(result.status == 2, "\(arguments)")
+            if let message { #expect(result.standardError == message) } else { #expect(result.standardError.hasPrefix("tprm: --out: cannot write /nonexistent/dir/pack.csv")) }
+        }
+    }
+}

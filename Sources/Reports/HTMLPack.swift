@@ -1,0 +1,178 @@
+import Foundation
+import SupplierRisk
+
+/// The pack as one self-contained HTML file: inline CSS, charts drawn as inline SVG, no script and no
+/// external request; printable on A4 with a page per section; each chart has a title and a table behind it.
+struct HTMLPack {
+    let pack: CommitteePack
+
+    /// Escapes text for HTML content and attribute values.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.count)
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    func e(_ text: String) -> String { Self.escape(text) }
+    func day(_ date: Date) -> String { PackWriter.day(date) }
+    func score(_ value: Decimal?) -> String { PackWriter.score(value) }
+
+    static let colors: [String: String] = ["critical": "#b3261e", "high": "#e8710a", "medium": "#f2c94c", "low": "#2e7d32", "not scored": "#9e9e9e"]
+
+    /// A horizontal bar chart with a title, and the same figures as a table for screen readers.
+    func barChart(id: String, title: String, _ counts: [CommitteePack.Count], unit: String = "vendors") -> String {
+        let maximum = max(counts.map(\.count).max() ?? 0, 1)
+        let rowHeight = 26, labelWidth = 110, barWidth = 420
+        var svg = "<svg role=\"img\" aria-labelledby=\"\(id)-title\" viewBox=\"0 0 \(labelWidth + barWidth + 60) \(counts.count * rowHeight + 10)\" class=\"chart\">"
+        svg += "<title id=\"\(id)-title\">\(e(title))</title>"
+        for (index, item) in counts.enumerated() {
+            let y = index * rowHeight + 5
+            let width = Int(Double(item.count) / Double(maximum) * Double(barWidth))
+            svg += "<text x=\"\(labelWidth - 8)\" y=\"\(y + 17)\" text-anchor=\"end\">\(e(item.key))</text>"
+            svg += "<rect x=\"\(labelWidth)\" y=\"\(y + 3)\" width=\"\(max(width, 1))\" height=\"\(rowHeight - 8)\" fill=\"\(Self.colors[item.key] ?? "#1f3b57")\"/>"
+            svg += "<text x=\"\(labelWidth + width + 6)\" y=\"\(y + 17)\">\(item.count)</text>"
+        }
+        svg += "</svg>"
+        let table = "<table class=\"behind\"><caption>\(e(title))</caption><thead><tr><th scope=\"col\"></th><th scope=\"col\">\(e(unit))</th></tr></thead><tbody>"
+            + counts.map { "<tr><th scope=\"row\">\(e($0.key))</th><td>\($0.count)</td></tr>" }.joined() + "</tbody></table>"
+        return "<figure>\(svg)<figcaption>\(e(title))</figcaption>\(table)</figure>"
+    }
+
+    /// The 12-month trend as a line, with its table.
+    func trendChart() -> String {
+        let points = pack.summary.trend
+        let width = 560, height = 200, left = 40, bottom = 30
+        let step = Double(width - left - 20) / Double(max(points.count - 1, 1))
+        var svg = "<svg role=\"img\" aria-labelledby=\"trend-title\" viewBox=\"0 0 \(width) \(height)\" class=\"chart\"><title id=\"trend-title\">Average residual risk, last 12 months</title>"
+        for value in stride(from: 0, through: 100, by: 25) {
+            let y = Double(height - bottom) - Double(value) / 100 * Double(height - bottom - 10)
+            svg += "<line x1=\"\(left)\" x2=\"\(width - 10)\" y1=\"\(y)\" y2=\"\(y)\" stroke=\"#ddd\"/><text x=\"\(left - 6)\" y=\"\(y + 4)\" text-anchor=\"end\">\(value)</text>"
+        }
+        var path: [String] = []
+        for (index, point) in points.enumerated() {
+            let x = Double(left) + Double(index) * step
+            if (points.count - 1 - index) % 2 == 0 {
+                svg += "<text x=\"\(x)\" y=\"\(height - 8)\" text-anchor=\"middle\">\(e(point.month))</text>"
+            }
+            guard let average = point.averageScore else { continue }
+            let y = Double(height - bottom) - NSDecimalNumber(decimal: average).doubleValue / 100 * Double(height - bottom - 10)
+            path.append("\(path.isEmpty ? "M" : "L")\(String(format: "%.1f", x)),\(String(format: "%.1f", y))")
+            svg += "<circle cx=\"\(String(format: "%.1f", x))\" cy=\"\(String(format: "%.1f", y))\" r=\"3\" fill=\"#1f3b57\"/>"
+        }
+        if !path.isEmpty { svg += "<path d=\"\(path.joined(separator: " "))\" fill=\"none\" stroke=\"#1f3b57\" stroke-width=\"2\"/>" }
+        svg += "</svg>"
+        let table = "<table class=\"behind\"><caption>Average residual risk by month</caption><thead><tr><th scope=\"col\">Month</th><th scope=\"col\">Average</th><th scope=\"col\">Vendors scored</th></tr></thead><tbody>"
+            + points.map { "<tr><th scope=\"row\">\(e($0.month))</th><td>\(score($0.averageScore))</td><td>\($0.scored)</td></tr>" }.joined() + "</tbody></table>"
+        return "<figure>\(svg)<figcaption>Average residual risk, last 12 months</figcaption>\(table)</figure>"
+    }
+
+    /// Tier × rating band, as a colour-graded table (a table is the chart here, read the same by everyone).
+    func heatMap() -> String {
+        let tiers = Tier.allCases.reversed()
+        let maximum = max(pack.heatMap.map(\.count).max() ?? 0, 1)
+        var html = "<table class=\"heat\"><caption>Vendors by tier (rows) and rating band (columns)</caption><thead><tr><th scope=\"col\">Tier \\ rating</th>"
+        html += tiers.map { "<th scope=\"col\">\($0.rawValue)</th>" }.joined() + "</tr></thead><tbody>"
+        for tier in tiers {
+            html += "<tr><th scope=\"row\">\(tier.rawValue)</th>"
+            for rating in tiers {
+                let count = pack.heatMap.first { $0.tier == tier && $0.rating == rating }?.count ?? 0
+                let alpha = count == 0 ? 0 : 0.15 + 0.85 * Double(count) / Double(maximum)
+                html += "<td style=\"background: rgba(179, 38, 30, \(String(format: "%.2f", alpha)))\">\(count)</td>"
+            }
+            html += "</tr>"
+        }
+        return html + "</tbody></table>"
+    }
+
+    func table(_ caption: String, _ header: [String], _ rows: [[String]], empty: String) -> String {
+        guard !rows.isEmpty else { return "<p class=\"empty\">\(e(empty))</p>" }
+        return "<table><caption>\(e(caption))</caption><thead><tr>" + header.map { "<th scope=\"col\">\(e($0))</th>" }.joined() + "</tr></thead><tbody>"
+            + rows.map { "<tr>" + $0.map { "<td>\(e($0))</td>" }.joined() + "</tr>" }.joined() + "</tbody></table>"
+    }
+
+    func render() -> String {
+        let summary = pack.summary, changes = pack.changes
+        var html = """
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>TPRM committee pack, \(day(pack.meta.asOf))</title>
+            <style>\(Self.css)</style></head><body>
+            <header><h1>TPRM committee pack</h1><p>As of \(day(pack.meta.asOf)); changes since \(day(pack.meta.since)).</p></header>
+            <section id="summary"><h2>Where the portfolio stands</h2>
+            <p>\(summary.vendors) vendors, \(summary.scored) scored. Average residual risk <strong>\(score(summary.averageScore))</strong> of 100.</p>
+            <div class="charts">
+            """
+        html += barChart(id: "tiers", title: "Vendors by tier", summary.byTier)
+        html += barChart(id: "ratings", title: "Vendors by rating band", summary.byRating)
+        html += barChart(id: "distribution", title: "Scored vendors by residual risk", summary.distribution)
+        html += trendChart()
+        html += "</div><h3>Heat map</h3>" + heatMap() + "</section>"
+        html += "<section id=\"top\"><h2>Top \(pack.topRisks.count) vendors by residual risk</h2>"
+        html += table("Top risks and their three largest drivers", ["Vendor", "Tier", "Score", "Rating", "Largest drivers"],
+                      pack.topRisks.map { [$0.name, $0.tier.rawValue, score($0.score), $0.rating.rawValue, $0.drivers.joined(separator: " · ")] }, empty: "No vendor is scored yet.")
+        html += "</section><section id=\"changes\"><h2>What changed since \(day(pack.meta.since))</h2>"
+        html += "<ul><li>New vendors: \(changes.newVendors.count)\(changes.newVendors.isEmpty ? "" : " (" + e(changes.newVendors.joined(separator: ", ")) + ")")</li>"
+        html += "<li>Offboarded: \(changes.offboarded.count)\(changes.offboarded.isEmpty ? "" : " (" + e(changes.offboarded.joined(separator: ", ")) + ")")</li>"
+        html += "<li>Assessments sent \(changes.assessmentsSent), completed \(changes.assessmentsCompleted), became overdue \(changes.assessmentsOverdue)</li></ul>"
+        html += table("Ratings that worsened", ["Vendor", "From", "To", "On", "Largest driver now"],
+                      changes.ratingsWorse.map { [$0.vendor, $0.from.rawValue, $0.to.rawValue, day($0.at), $0.reason] }, empty: "No rating worsened.")
+        html += table("Ratings that improved", ["Vendor", "From", "To", "On", "Largest driver now"],
+                      changes.ratingsBetter.map { [$0.vendor, $0.from.rawValue, $0.to.rawValue, day($0.at), $0.reason] }, empty: "No rating improved.")
+        html += table("Incidents opened", ["Vendor", "Incident", "Severity", "Occurred"],
+                      changes.incidentsOpened.map { [$0.vendor, $0.title, $0.severity, day($0.at)] }, empty: "No incident was opened.")
+        html += table("Incidents closed", ["Vendor", "Incident", "Severity", "Resolved"],
+                      changes.incidentsClosed.map { [$0.vendor, $0.title, $0.severity, day($0.at)] }, empty: "No incident was closed.")
+        html += "</section><section id=\"concentration\"><h2>Fourth-party concentration</h2>"
+        html += "<p>Herfindahl–Hirschman index of the portfolio's dependencies: <strong>\(pack.concentration.hhi)</strong> (above 2,500 is highly concentrated).</p>"
+        html += table("Providers by dependent vendors", ["Provider", "Vendors", "Critical vendors", "Share"],
+                      pack.concentration.providers.map { [$0.name, String($0.vendors), String($0.criticalVendors), String(format: "%.1f%%", NSDecimalNumber(decimal: $0.share).doubleValue * 100)] },
+                      empty: "No fourth party is recorded.")
+        html += "</section><section id=\"open\"><h2>Open incidents and expiring certificates</h2>"
+        html += table("Open incidents", ["Vendor", "Incident", "Severity", "Status", "Occurred"],
+                      pack.openIncidents.map { [$0.vendor, $0.title, $0.severity, $0.status ?? "", day($0.at)] }, empty: "No incident is open.")
+        html += table("Certificates expiring within 90 days", ["Vendor", "Standard", "Expires"],
+                      pack.expiringCertificates.map { [$0.vendor, $0.standard, day($0.expiresOn)] }, empty: "No certificate expires within 90 days.")
+        html += "</section><section id=\"appendix\"><h2>Appendix: critical and high vendors</h2>"
+        for profile in pack.appendix {
+            html += "<article><h3>\(e(profile.name)) <span class=\"tag \(profile.tier.rawValue)\">\(profile.tier.rawValue)</span></h3>"
+            html += "<p>Status \(e(profile.status)); score \(score(profile.score))\(profile.rating.map { " (\($0.rawValue))" } ?? ""); "
+                + "last assessed \(profile.lastAssessed.map(day) ?? "never"); next assessment \(profile.nextAssessment.map(day) ?? "due now"); "
+                + "\(profile.openIncidents) open incidents; \(profile.clauseGaps) clause gaps.</p>"
+            if !profile.drivers.isEmpty { html += "<ol>" + profile.drivers.map { "<li>\(e($0))</li>" }.joined() + "</ol>" }
+            html += "</article>"
+        }
+        html += "</section><footer><p>Scoring model \(e(pack.meta.modelVersions.joined(separator: ", "))). Content digest (SHA-256) <code>\(pack.meta.digest)</code>.</p></footer></body></html>\n"
+        return html
+    }
+
+    static let css = """
+        @page { size: A4; margin: 15mm; }
+        body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; color: #1b1b1b; margin: 0 auto; max-width: 900px; padding: 16px; line-height: 1.45; }
+        header { border-bottom: 3px solid #1f3b57; margin-bottom: 12px; }
+        h1 { margin: 0 0 4px; } h2 { color: #1f3b57; border-bottom: 1px solid #ccc; }
+        section { break-before: page; } section:first-of-type { break-before: auto; }
+        article { break-inside: avoid; border-top: 1px solid #eee; padding-top: 6px; }
+        table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; font-size: 13px; }
+        caption { text-align: left; font-weight: 600; padding: 4px 0; }
+        th, td { border: 1px solid #d5d9de; padding: 4px 6px; text-align: left; vertical-align: top; }
+        thead th { background: #eef1f5; }
+        .heat td { text-align: center; font-weight: 600; }
+        figure { margin: 8px 0 16px; break-inside: avoid; } figcaption { font-weight: 600; font-size: 13px; }
+        .chart { width: 100%; max-width: 620px; height: auto; font-size: 12px; }
+        .behind { position: absolute; left: -10000px; width: 1px; height: 1px; overflow: hidden; }
+        .tag { font-size: 12px; color: #fff; padding: 1px 6px; border-radius: 8px; background: #1f3b57; }
+        .tag.critical { background: #b3261e; } .tag.high { background: #e8710a; }
+        .empty { color: #555; font-style: italic; }
+        footer { margin-top: 24px; font-size: 12px; color: #555; }
+        """
+}

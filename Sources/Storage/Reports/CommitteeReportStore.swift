@@ -1,0 +1,182 @@
+public import Foundation
+public import Postgres
+public import SupplierRisk
+
+/// One vendor of the portfolio as it stood on a day: its registered state (from the audit log) and its
+/// score (from the score history), with its three largest drivers.
+public struct RegisterRow: Sendable, Hashable, Codable {
+    public let slug: String
+    public let name: String
+    public let tier: Tier
+    public let status: String
+    /// Residual risk in hundredths (0–10000); nil when not scored by then.
+    public let hundredths: Int?
+    public let rating: Tier?
+    public let modelVersion: String?
+    /// The three largest lines of the score's breakdown, largest first.
+    public let drivers: [String]
+    public let lastAssessed: Date?
+    public let openIncidents: Int
+    public let clauseGaps: Int
+}
+
+/// The facts of a committee pack, read as of one moment, every one from dated records.
+public struct CommitteeFacts: Sendable {
+    public let register: [RegisterRow]
+    /// Average residual risk (hundredths) of the scored portfolio at the end of each of the 12 months up to `asOf`.
+    public let trend: [(month: String, average: Int?, scored: Int)]
+    public let newVendors: [String]
+    public let offboarded: [String]
+    /// Rating changes in the window: vendor, from, to, when, and the largest driver after the change.
+    public let ratingChanges: [(vendor: String, from: Tier, to: Tier, at: Date, reason: String)]
+    public let incidentsOpened: [(vendor: String, title: String, severity: String, occurredAt: Date)]
+    public let incidentsClosed: [(vendor: String, title: String, severity: String, resolvedAt: Date)]
+    public let openIncidents: [(vendor: String, title: String, severity: String, status: String, occurredAt: Date)]
+    public let assessmentsSent: Int
+    public let assessmentsCompleted: Int
+    public let assessmentsOverdue: Int
+    /// Providers with how many portfolio vendors, and critical ones, depend on each.
+    public let fourthParties: [(name: String, vendors: Int, critical: Int)]
+    public let expiringCertificates: [(vendor: String, standard: String, expiresOn: Date)]
+}
+
+/// Reads the facts of a committee pack as of a moment, from the audit log, the score history and the dated
+/// records, so a pack for a past date can be rebuilt as it stood.
+public struct CommitteeReportStore: Sendable {
+    let pool: PostgresPool
+
+    public init(pool: PostgresPool) { self.pool = pool }
+
+    /// The as-of of the latest pack recorded before `date`, if any: "since the last meeting".
+    public func lastPack(before date: Date) throws -> Date? {
+        try pool.withConnection { try $0.query("SELECT max(as_of) FROM report_packs WHERE kind = 'committee' AND as_of < \(date)")[0].decode(Date?.self, at: 0) }
+    }
+
+    /// Records a generated pack with its parameters and digest.
+    public func record(since: Date, asOf: Date, format: String, digest: String, modelVersions: [String], actor: String) throws {
+        try pool.withConnection { connection in
+            try connection.execute("""
+                INSERT INTO report_packs (kind, since, as_of, format, digest, model_versions, generated_by)
+                VALUES ('committee', \(since), \(asOf), \(format), \(digest), \(modelVersions), \(actor))
+                """)
+        }
+    }
+
+    /// The vendors in the portfolio as of `asOf`: registered by then and not offboarded, by slug.
+    static let portfolio = """
+        WITH state AS (
+            SELECT DISTINCT ON ((l.after->>'id')::bigint) (l.after->>'id')::bigint AS id, l.after
+            FROM audit_log l WHERE l.entity = 'vendor' AND l.at <= $1 AND l.after IS NOT NULL
+            ORDER BY (l.after->>'id')::bigint, l.at DESC, l.id DESC
+        ), portfolio AS (
+            SELECT id, after->>'slug' AS slug, after->>'name' AS name, after->>'tier' AS tier, after->>'status' AS status,
+                   after->'fourth_parties' AS fourth_parties
+            FROM state WHERE after->>'status' <> 'offboarded'
+        ), scored AS (
+            -- History rows from before 005_reports.sql have no breakdown; the current score's stands in when it is the same score.
+            SELECT DISTINCT ON (h.vendor_id) h.vendor_id, h.hundredths, h.rating, h.model_version,
+                   COALESCE(h.breakdown, (SELECT c.breakdown FROM scores c WHERE c.vendor_id = h.vendor_id AND c.hundredths = h.hundredths
+                                          AND c.rating = h.rating AND c.computed_at <= $1)) AS breakdown
+            FROM score_history h WHERE h.computed_at <= $1 ORDER BY h.vendor_id, h.computed_at DESC, h.id DESC
+        )
+        """
+
+    /// Reads every fact of the pack.
+    public func facts(since: Date, asOf: Date) throws -> CommitteeFacts {
+        try pool.withConnection { connection in
+            var bindings = PostgresBindings()
+            bindings.append(asOf)
+            bindings.append(since)
+            func query(_ sql: String) throws -> PostgresRows {
+                try connection.query(PostgresQuery(unsafeSQL: Self.portfolio + sql, bindings: bindings))
+            }
+            let register = try query("""
+                SELECT p.slug, p.name, p.tier, p.status, s.hundredths, s.rating, s.model_version,
+                       ARRAY(SELECT line->>'explanation' FROM json_array_elements(s.breakdown->'lines') AS line
+                             ORDER BY (line->>'hundredths')::int DESC, line->>'explanation' LIMIT 3) AS drivers,
+                       (SELECT max(a.completed_at) FROM assessments a WHERE a.vendor_id = p.id AND a.status = 'completed' AND a.completed_at <= $1) AS last_assessed,
+                       (SELECT count(*) FROM incidents i WHERE i.vendor_id = p.id AND i.occurred_at <= $1
+                          AND (i.resolved_at IS NULL OR i.resolved_at > $1)) AS open_incidents,
+                       COALESCE((SELECT count(*) FROM json_array_elements(s.breakdown->'lines') AS line WHERE line->>'component' = 'contract'), 0) AS clause_gaps
+                FROM portfolio p LEFT JOIN scored s ON s.vendor_id = p.id
+                ORDER BY p.slug
+                """).map { row in
+                RegisterRow(
+                    slug: try row.decode(String.self, "slug"), name: try row.decode(String.self, "name"), tier: try RawColumn.decode(Tier.self, row, "tier"),
+                    status: try row.decode(String.self, "status"), hundredths: try row.decode(Int?.self, "hundredths"),
+                    rating: try row.decode(String?.self, "rating").flatMap(Tier.init(rawValue:)), modelVersion: try row.decode(String?.self, "model_version"),
+                    drivers: try row.decode([String].self, "drivers"), lastAssessed: try row.decode(Date?.self, "last_assessed"),
+                    openIncidents: try row.decode(Int.self, "open_incidents"), clauseGaps: try row.decode(Int.self, "clause_gaps"))
+            }
+            var trend: [(String, Int?, Int)] = []
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "UTC")!
+            for back in (0..<12).reversed() {
+                let month = calendar.date(byAdding: .month, value: -back, to: asOf)!
+                let start = calendar.date(from: calendar.dateComponents([.year, .month], from: month))!
+                let end = back == 0 ? asOf : calendar.date(byAdding: DateComponents(month: 1, second: -1), to: start)!
+                var monthBindings = PostgresBindings()
+                monthBindings.append(end)
+                let (average, scored) = try connection.query(PostgresQuery(unsafeSQL: Self.portfolio + """
+                    SELECT round(avg(s.hundredths))::int, count(s.hundredths)::int FROM portfolio p JOIN scored s ON s.vendor_id = p.id
+                    """, bindings: monthBindings))[0].decode((Int?, Int).self)
+                trend.append((String(AnswerForm.dayText(start).prefix(7)), average, scored))
+            }
+            let window = "AND l.at > $2 AND l.at <= $1"
+            let newVendors = try query("SELECT l.entity_id FROM audit_log l WHERE l.entity = 'vendor' AND l.action = 'create' \(window) ORDER BY l.entity_id")
+                .map { try $0.decode(String.self, at: 0) }
+            let offboarded = try query("""
+                SELECT DISTINCT l.after->>'slug' FROM audit_log l WHERE l.entity = 'vendor' AND l.after->>'status' = 'offboarded'
+                  AND l.before->>'status' IS DISTINCT FROM 'offboarded' \(window) ORDER BY 1
+                """).map { try $0.decode(String.self, at: 0) }
+            let ratingChanges = try query("""
+                SELECT v.slug, h.previous_rating, h.rating, h.computed_at,
+                       COALESCE((SELECT line->>'explanation' FROM json_array_elements(h.breakdown->'lines') AS line
+                                 ORDER BY (line->>'hundredths')::int DESC LIMIT 1), '') AS reason
+                FROM score_history h JOIN vendors v ON v.id = h.vendor_id
+                WHERE h.previous_rating IS NOT NULL AND h.previous_rating <> h.rating AND h.computed_at > $2 AND h.computed_at <= $1
+                ORDER BY h.computed_at, v.slug
+                """).map { row -> (String, Tier, Tier, Date, String) in
+                (try row.decode(String.self, at: 0), try RawColumn.decode(Tier.self, row, "previous_rating"), try RawColumn.decode(Tier.self, row, "rating"),
+                 try row.decode(Date.self, at: 3), try row.decode(String.self, at: 4))
+            }
+            let opened = try query("""
+                SELECT v.slug, i.title, i.severity, i.occurred_at FROM incidents i JOIN vendors v ON v.id = i.vendor_id
+                WHERE i.occurred_at > $2 AND i.occurred_at <= $1 ORDER BY i.occurred_at, i.id
+                """).map { try $0.decode((String, String, String, Date).self) }
+            let closed = try query("""
+                SELECT v.slug, i.title, i.severity, i.resolved_at FROM incidents i JOIN vendors v ON v.id = i.vendor_id
+                WHERE i.resolved_at > $2 AND i.resolved_at <= $1 ORDER BY i.resolved_at, i.id
+                """).map { try $0.decode((String, String, String, Date).self) }
+            let open = try query("""
+                SELECT v.slug, i.title, i.severity, i.status, i.occurred_at FROM incidents i JOIN vendors v ON v.id = i.vendor_id
+                WHERE i.occurred_at <= $1 AND (i.resolved_at IS NULL OR i.resolved_at > $1)
+                ORDER BY array_position(ARRAY['critical', 'high', 'medium', 'low'], i.severity), i.occurred_at, i.id
+                """).map { try $0.decode((String, String, String, String, Date).self) }
+            let (sent, completed, overdue) = try query("""
+                SELECT (SELECT count(*) FROM assessments WHERE sent_at > $2 AND sent_at <= $1)::int,
+                       (SELECT count(*) FROM assessments WHERE completed_at > $2 AND completed_at <= $1)::int,
+                       (SELECT count(*) FROM assessments WHERE overdue_at > $2 AND overdue_at <= $1)::int
+                """)[0].decode((Int, Int, Int).self)
+            let fourthParties = try query("""
+                SELECT f->>'name', count(DISTINCT p.id)::int, count(DISTINCT p.id) FILTER (WHERE p.tier = 'critical')::int
+                FROM portfolio p, jsonb_array_elements(p.fourth_parties) AS f
+                GROUP BY f->>'name' ORDER BY 2 DESC, 3 DESC, lower(f->>'name')
+                """).map { try $0.decode((String, Int, Int).self) }
+            let certificates = try query("""
+                SELECT p.slug, c.standard, c.expires_on FROM certifications c JOIN portfolio p ON p.id = c.vendor_id
+                WHERE c.expires_on >= $1::date AND c.expires_on <= ($1 + interval '90 days')::date
+                ORDER BY c.expires_on, p.slug
+                """).map { try $0.decode((String, String, Date).self) }
+            return CommitteeFacts(
+                register: register, trend: trend.map { (month: $0.0, average: $0.1, scored: $0.2) }, newVendors: newVendors, offboarded: offboarded,
+                ratingChanges: ratingChanges.map { (vendor: $0.0, from: $0.1, to: $0.2, at: $0.3, reason: $0.4) },
+                incidentsOpened: opened.map { (vendor: $0.0, title: $0.1, severity: $0.2, occurredAt: $0.3) },
+                incidentsClosed: closed.map { (vendor: $0.0, title: $0.1, severity: $0.2, resolvedAt: $0.3) },
+                openIncidents: open.map { (vendor: $0.0, title: $0.1, severity: $0.2, status: $0.3, occurredAt: $0.4) },
+                assessmentsSent: sent, assessmentsCompleted: completed, assessmentsOverdue: overdue,
+                fourthParties: fourthParties.map { (name: $0.0, vendors: $0.1, critical: $0.2) },
+                expiringCertificates: certificates.map { (vendor: $0.0, standard: $0.1, expiresOn: $0.2) })
+        }
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import Postgres
+import Reports
+import ScoringPipeline
+import Storage
+import SupplierRisk
+import TestSupport
+import Testing
+
+@Suite struct CommitteePackTests {
+    static let catalog = try! Catalog.load(TestDatabase.repositoryRoot.appendingPathComponent("questionnaires"))
+
+    struct Portfolio {
+        let pool: PostgresPool
+        let report: CommitteeReport
+
+        init(_ label: String, vendors: Int = 40) throws {
+            pool = PostgresPool(configuration: try TestDatabase.migrated(label), maximumConnections: 4)
+            report = CommitteeReport(pool: pool, catalog: CommitteePackTests.catalog)
+            _ = try DemoLoader(pool: pool, tiering: CommitteePackTests.catalog.scoring.tiering).load(
+                DemoPortfolio.generate(count: vendors, seed: 11, catalog: CommitteePackTests.catalog, asOf: Date()), catalog: CommitteePackTests.catalog, actor: "test")
+            try rescore()
+        }
+
+        func rescore() throws {
+            try RescoreWorker(pool: pool, catalog: CommitteePackTests.catalog, modelVersion: "test-model").drain()
+        }
+
+        func rows<T: PostgresDecodable>(_ sql: String, _ type: T.Type) throws -> [T] {
+            try pool.withConnection { try $0.query(PostgresQuery(unsafeSQL: sql)).map { try $0.decode(T.self, at: 0) } }
+        }
+
+        func scalar<T: PostgresDecodable>(_ sql: String, _ type: T.Type) throws -> T { try rows(sql, T.self)[0] }
+    }
+
+    @Test func everyFigureMatchesSQLOverThePortfolio() throws {
+        let portfolio = try Portfolio("packfigures")
+        let pack = try portfolio.report.generate(format: .json, actor: "test").pack
+        let summary = pack.summary
+        #expect(summary.vendors == (try portfolio.scalar("SELECT count(*)::int FROM vendors WHERE status <> 'offboarded'", Int.self)))
+        #expect(summary.scored == (try portfolio.scalar("SELECT count(*)::int FROM scores s JOIN vendors v ON v.id = s.vendor_id WHERE v.status <> 'offboarded'", Int.self)))
+        for count in summary.byTier {
+            #expect(count.count == (try portfolio.scalar("SELECT count(*)::int FROM vendors WHERE status <> 'offboarded' AND tier = '\(count.key)'", Int.self)), "tier \(count.key)")
+        }
+        for count in summary.byRating where count.key != "not scored" {
+            #expect(count.count == (try portfolio.scalar(
+                "SELECT count(*)::int FROM scores s JOIN vendors v ON v.id = s.vendor_id WHERE v.status <> 'offboarded' AND s.rating = '\(count.key)'", Int.self)),
+                    "rating \(count.key)")
+        }
+        let average = try portfolio.scalar(
+            "SELECT round(avg(s.hundredths) / 100, 2)::text FROM scores s JOIN vendors v ON v.id = s.vendor_id WHERE v.status <> 'offboarded'", String.self)
+        #expect(summary.averageScore.map { "\($0)" } == average.replacingOccurrences(of: #"\.?0+$"#, with: "", options: .regularExpression))
+        #expect(summary.distribution.reduce(0) { $0 + $1.count } == summary.scored)
+        for cell in pack.heatMap {
+            #expect(cell.count == (try portfolio.scalar("""
+                SELECT count(*)::int FROM scores s JOIN vendors v ON v.id = s.vendor_id
+                WHERE v.status <> 'offboarded' AND v.tier = '\(cell.tier.rawValue)' AND s.rating = '\(cell.rating.rawValue)'
+                """, Int.self)))
+        }
+        let top = try portfolio.rows("""
+            SELECT v.slug FROM scores s JOIN vendors v ON v.id = s.vendor_id WHERE v.status <> 'offboarded'
+            ORDER BY s.hundredths DESC, v.slug LIMIT 10
+            """, String.self)
+        #expect(pack.topRisks.map(\.vendor) == top)
+        #expect(pack.topRisks.allSatisfy { $0.drivers.count == 3 }, "three drivers each, from the breakdown")
+        let firstDriver = try portfolio.scalar("""
+            SELECT line->>'explanation' FROM scores s JOIN vendors v ON v.id = s.vendor_id, json_array_elements(s.breakdown->'lines') line
+            WHERE v.slug = '\(top[0])' ORDER BY (line->>'hundredths')::int DESC, line->>'explanation' LIMIT 1
+            """, String.self)
+        #expect(pack.topRisks[0].drivers.first == firstDriver)
+        let dependencies = try portfolio.rows("""
+            SELECT count(DISTINCT l.vendor_id)::int FROM vendor_fourth_parties l JOIN vendors v ON v.id = l.vendor_id
+            WHERE v.status <> 'offboarded' GROUP BY l.fourth_party_id
+            """, Int.self)
+        let total = Double(dependencies.reduce(0, +))
+        #expect(pack.concentration.hhi == Int(dependencies.reduce(0.0) { $0 + pow(Double($1) / total * 100, 2) }.rounded()))
+        #expect(pack.concentration.providers.count == dependencies.count)
+        #expect(pack.openIncidents.count == (try portfolio.scalar("SELECT count(*)::int FROM incidents WHERE resolved_at IS NULL", Int.self)))
+        #expect(pack.appendix.map(\.vendor).sorted() == (try portfolio.rows(
+            "SELECT slug FROM vendors WHERE status <> 'offboarded' AND tier IN ('critical', 'high') ORDER BY slug", String.self)))
+        #expect(pack.meta.modelVersions == ["test-model"])
+    }
+
+    @Test func changesSinceTheLastPackAndAPastPackRebuiltAlike() throws {
+        let portfolio = try Portfolio("packchanges", vendors: 12)
+        let store = VendorStore(pool: portfolio.pool, tiering: Self.catalog.scoring.tiering)
+        let before = Date()
+        let first = try portfolio.report.generate(asOf: before, format: .json, actor: "committee").pack
+        usleep(20_000)
+        // Between meetings: a vendor is added, one offboarded, one's rating worsens, an incident is opened.
+        let lowest = try #require(try portfolio.rows("SELECT v.slug FROM vendors v JOIN scores s ON s.vendor_id = v.id ORDER BY s.hundredths LIMIT 1", String.self).first)
+        _ = try store.update(lowest, actor: "test") { draft in
+            draft.profile.dataCategories = [.specialCategory, .personal]
+            draft.profile.decisionImpact = .automated
+            draft.profile.aiActClass = .highRisk
+        }
+        let other = try #require(try portfolio.rows("SELECT slug FROM vendors WHERE slug <> '\(lowest)' ORDER BY slug LIMIT 1", String.self).first)
+        _ = try store.update(other, actor: "test") { $0.status = .offboarded }
+        try store.add(VendorDraft(
+            slug: "newcomer", name: "Newcomer <b>AI</b>", status: .active, businessOwner: "Legal", contactEmail: nil,
+            profile: AIProfile(offering: .agent, description: "", dataCategories: [.internal], decisionImpact: .none, aiActClass: .minimal,
+                               businessCriticality: .low, hostingRegions: []),
+            foundationModels: [], subProcessors: []), actor: "test")
+        _ = try IncidentStore(pool: portfolio.pool).add(vendor: lowest, title: "Model leaked a prompt", category: .dataLeakageViaModel, severity: .high,
+                                                     occurredAt: Date(), detectedAt: Date(), vendorNotifiedAt: nil, actor: "test")
+        try portfolio.rescore()
+        let now = Date()
+        let second = try portfolio.report.generate(asOf: now, format: .json, actor: "committee").pack
+        #expect(abs(second.meta.since.timeIntervalSince(first.meta.asOf)) < 0.001, "since the previous pack")
+        #expect(second.changes.newVendors == ["newcomer"])
+        #expect(second.changes.offboarded == [other])
+        #expect(second.changes.ratingsWorse.contains { $0.vendor == lowest }, "\(second.changes)")
+        #expect(second.changes.incidentsOpened.map(\.title) == ["Model leaked a prompt"])
+        #expect(second.summary.vendors == first.summary.vendors, "one in, one out")
+
+        // The first pack, rebuilt as of its date, is the same, whatever happened since.
+        let rebuilt = try portfolio.report.generate(since: first.meta.since, asOf: before, format: .json, actor: "auditor").pack
+        #expect(rebuilt.meta.digest == first.meta.digest)
+        #expect(rebuilt == first)
+        let again = try portfolio.report.generate(since: first.meta.since, asOf: before, format: .json, actor: "auditor").pack
+        #expect(again.meta.digest == first.meta.digest)
+        #expect(try portfolio.scalar("SELECT count(*)::int FROM report_packs", Int.self) == 4, "each pack recorded")
+    }
+
+    @Test func namesAreEscapedInHTMLAndQuotedInCSV() throws {
+        let portfolio = try Portfolio("packescape", vendors: 3)
+        let name = "<script>alert('x')</script>, \"Quoted\"\nand =SUM(A1)"
+        let slug = try #require(try portfolio.rows("SELECT slug FROM vendors ORDER BY slug LIMIT 1", String.self).first)
+        _ = try VendorStore(pool: portfolio.pool, tiering: Self.catalog.scoring.tiering).update(slug, actor: "test") { draft in
+            draft.name = name
+            draft.profile.businessCriticality = .critical
+        }
+        try portfolio.rescore()
+        let html = try portfolio.report.generate(format: .html, actor: "test").content
+        #expect(!html.contains("<script>"))
+        #expect(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;, &quot;Quoted&quot;"))
+        #expect(!html.contains("http://") && !html.contains("https://") && !html.contains("src="), "no external request")
+        let csv = try portfolio.report.generate(format: .csv, actor: "test").content
+        #expect(csv.hasPrefix("\u{FEFF}vendor,name,tier,"), "a byte-order mark for Excel")
+        #expect(csv.contains("\r\n"))
+        #expect(csv.contains("\"<script>alert('x')</script>, \"\"Quoted\"\"\nand =SUM(A1)\""), "RFC 4180 quoting")
+        let markdown = try portfolio.report.generate(format: .md, actor: "test").content
+        #expect(markdown.hasPrefix("# TPRM committee pack, "))
+    }
+
+    @Test func aFormulaIsNotLeftForASpreadsheetToRun() throws {
+        let portfolio = try Portfolio("packformula", vendors: 2)
+        let slug = try #require(try portfolio.rows("SELECT slug FROM vendors ORDER BY slug LIMIT 1", String.self).first)
+        _ = try VendorStore(pool: portfolio.pool, tiering: Self.catalog.scoring.tiering).update(slug, actor: "test") { $0.name = "=HYPERLINK(\"http://x\")" }
+        let csv = try portfolio.report.generate(format: .csv, actor: "test").content
+        #expect(csv.contains("\"'=HYPERLINK(\"\"http://x\"\")\""))
+    }
+}
