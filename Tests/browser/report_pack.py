@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Renders a committee pack in headless Chromium: prints it to an A4 PDF and the PDF to PNG pages.
+
+Usage: report_pack.py PACK.html OUTPUT_DIR
+
+Fails when the page logs a console error, makes any network request (the pack must be
+self-contained), lacks a chart's title or its table, or prints to no pages.
+"""
+import base64
+import os
+import subprocess
+import sys
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.print_page_options import PrintOptions
+
+
+def fail(message):
+    sys.exit(f"report_pack: {message}")
+
+
+def main():
+    if len(sys.argv) != 3:
+        fail("usage: report_pack.py PACK.html OUTPUT_DIR")
+    pack, out = os.path.abspath(sys.argv[1]), sys.argv[2]
+    os.makedirs(out, exist_ok=True)
+    options = webdriver.ChromeOptions()
+    options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1100,1400", "--disable-gpu"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)
+    try:
+        driver.get("file://" + pack)
+        errors = [entry["message"] for entry in driver.get_log("browser") if entry.get("level") == "SEVERE"]
+        if errors:
+            fail("console errors:\n  " + "\n  ".join(errors))
+        requests = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+        if requests:
+            fail("the pack loads resources: " + ", ".join(requests))
+        charts = driver.find_elements(By.CSS_SELECTOR, "svg[role=img]")
+        if len(charts) < 4:
+            fail(f"{len(charts)} charts; expected at least 4")
+        for chart in charts:
+            if not chart.find_elements(By.TAG_NAME, "title"):
+                fail("a chart has no title")
+            if not chart.find_elements(By.XPATH, "following-sibling::table"):
+                fail("a chart has no table behind it")
+        height = driver.execute_script("return document.body.scrollHeight")
+        driver.set_window_size(1100, min(height + 100, 16000))
+        driver.save_screenshot(os.path.join(out, "pack-screen.png"))
+        settings = PrintOptions()
+        settings.page_width = 21.0
+        settings.page_height = 29.7
+        settings.background = True
+        pdf = os.path.join(out, "pack.pdf")
+        with open(pdf, "wb") as handle:
+            handle.write(base64.b64decode(driver.print_page(settings)))
+    finally:
+        driver.quit()
+    subprocess.run(["pdftoppm", "-png", "-r", "50", pdf, os.path.join(out, "pack-page")], check=True)
+    pages = sorted(name for name in os.listdir(out) if name.startswith("pack-page"))
+    if len(pages) < 2:
+        fail(f"the pack printed to {len(pages)} page(s); each section starts a page")
+    print(f"report_pack: {len(pages)} A4 pages, no request, no console error; PDF and PNG pages in {out}")
+
+
+if __name__ == "__main__":
+    main()
