@@ -70,6 +70,24 @@ public struct CommitteePack: Sendable, Codable, Hashable {
         public let at: Date
     }
 
+    public struct ClauseChange: Sendable, Codable, Hashable {
+        public let vendor: String
+        public let clause: String
+        public let status: String
+        public let at: Date
+    }
+
+    public struct Breach: Sendable, Codable, Hashable {
+        public let vendor: String
+        public let incident: String
+        public let detail: String
+    }
+
+    public struct ClauseGap: Sendable, Codable, Hashable {
+        public let clause: String
+        public let vendors: Int
+    }
+
     public struct Changes: Sendable, Codable, Hashable {
         public let newVendors: [String]
         public let offboarded: [String]
@@ -80,6 +98,9 @@ public struct CommitteePack: Sendable, Codable, Hashable {
         public let assessmentsSent: Int
         public let assessmentsCompleted: Int
         public let assessmentsOverdue: Int
+        public let clauseGapsOpened: [ClauseChange]
+        public let clauseGapsClosed: [ClauseChange]
+        public let notificationBreaches: [Breach]
     }
 
     public struct Provider: Sendable, Codable, Hashable {
@@ -125,6 +146,7 @@ public struct CommitteePack: Sendable, Codable, Hashable {
     public let concentration: Concentration
     public let openIncidents: [IncidentItem]
     public let expiringCertificates: [Certificate]
+    public let clauseGaps: [ClauseGap]
     public let appendix: [Profile]
 }
 
@@ -181,10 +203,14 @@ extension CommitteePack {
                 ratingsWorse: changes.filter { $0.to.rank > $0.from.rank }, ratingsBetter: changes.filter { $0.to.rank < $0.from.rank },
                 incidentsOpened: facts.incidentsOpened.map { IncidentItem(vendor: $0.vendor, title: $0.title, severity: $0.severity, status: nil, at: $0.occurredAt) },
                 incidentsClosed: facts.incidentsClosed.map { IncidentItem(vendor: $0.vendor, title: $0.title, severity: $0.severity, status: nil, at: $0.resolvedAt) },
-                assessmentsSent: facts.assessmentsSent, assessmentsCompleted: facts.assessmentsCompleted, assessmentsOverdue: facts.assessmentsOverdue),
+                assessmentsSent: facts.assessmentsSent, assessmentsCompleted: facts.assessmentsCompleted, assessmentsOverdue: facts.assessmentsOverdue,
+                clauseGapsOpened: facts.gapsOpened.map { ClauseChange(vendor: $0.vendor, clause: $0.clause, status: $0.status, at: $0.at) },
+                clauseGapsClosed: facts.gapsClosed.map { ClauseChange(vendor: $0.vendor, clause: $0.clause, status: $0.status, at: $0.at) },
+                notificationBreaches: facts.slaBreaches.map { Breach(vendor: $0.vendor, incident: $0.title, detail: $0.detail) }),
             concentration: Concentration(providers: providers, hhi: Int(hhi.rounded())),
             openIncidents: facts.openIncidents.map { IncidentItem(vendor: $0.vendor, title: $0.title, severity: $0.severity, status: $0.status, at: $0.occurredAt) },
             expiringCertificates: facts.expiringCertificates.map { Certificate(vendor: $0.vendor, standard: $0.standard, expiresOn: $0.expiresOn) },
+            clauseGaps: facts.clauseGaps.map { ClauseGap(clause: $0.clause, vendors: $0.vendors) },
             appendix: appendix)
         pack.meta.digest = PortalSecret.sha256Hex(Data(pack.canonicalJSON(includingDigest: false).utf8))
         return pack

@@ -132,14 +132,22 @@ struct HTMLPack {
                       changes.incidentsOpened.map { [$0.vendor, $0.title, $0.severity, day($0.at)] }, empty: "No incident was opened.")
         html += table("Incidents closed", ["Vendor", "Incident", "Severity", "Resolved"],
                       changes.incidentsClosed.map { [$0.vendor, $0.title, $0.severity, day($0.at)] }, empty: "No incident was closed.")
+        html += table("Clause gaps opened", ["Vendor", "Clause", "Status", "On"],
+                      changes.clauseGapsOpened.map { [$0.vendor, $0.clause, $0.status, day($0.at)] }, empty: "No clause gap was opened.")
+        html += table("Clause gaps closed", ["Vendor", "Clause", "Status", "On"],
+                      changes.clauseGapsClosed.map { [$0.vendor, $0.clause, $0.status, day($0.at)] }, empty: "No clause gap was closed.")
+        html += table("Incident notices later than the contract allows", ["Vendor", "Incident", "Notice"],
+                      changes.notificationBreaches.map { [$0.vendor, $0.incident, $0.detail] }, empty: "No notification breach.")
         html += "</section><section id=\"concentration\"><h2>Fourth-party concentration</h2>"
         html += "<p>Herfindahl–Hirschman index of the portfolio's dependencies: <strong>\(pack.concentration.hhi)</strong> (above 2,500 is highly concentrated).</p>"
         html += table("Providers by dependent vendors", ["Provider", "Vendors", "Critical vendors", "Share"],
                       pack.concentration.providers.map { [$0.name, String($0.vendors), String($0.criticalVendors), String(format: "%.1f%%", NSDecimalNumber(decimal: $0.share).doubleValue * 100)] },
                       empty: "No fourth party is recorded.")
-        html += "</section><section id=\"open\"><h2>Open incidents and expiring certificates</h2>"
+        html += "</section><section id=\"open\"><h2>Open incidents, contract gaps, expiring certificates</h2>"
         html += table("Open incidents", ["Vendor", "Incident", "Severity", "Status", "Occurred"],
                       pack.openIncidents.map { [$0.vendor, $0.title, $0.severity, $0.status ?? "", day($0.at)] }, empty: "No incident is open.")
+        html += table("Contract gaps by clause", ["Clause", "Vendors lacking it"],
+                      pack.clauseGaps.map { [$0.clause, String($0.vendors)] }, empty: "No required clause is missing.")
         html += table("Certificates expiring within 90 days", ["Vendor", "Standard", "Expires"],
                       pack.expiringCertificates.map { [$0.vendor, $0.standard, day($0.expiresOn)] }, empty: "No certificate expires within 90 days.")
         html += "</section><section id=\"appendix\"><h2>Appendix: critical and high vendors</h2>"

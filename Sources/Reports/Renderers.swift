@@ -71,6 +71,8 @@ public enum PackWriter {
         }
         lines.append("- Incidents opened: \(changes.incidentsOpened.count); closed: \(changes.incidentsClosed.count); open now: \(pack.openIncidents.count).")
         lines.append("- Assessments sent: \(changes.assessmentsSent); completed: \(changes.assessmentsCompleted); became overdue: \(changes.assessmentsOverdue).")
+        lines.append("- Clause gaps opened: \(changes.clauseGapsOpened.count); closed: \(changes.clauseGapsClosed.count).")
+        lines.append("- Incident notices later than the contract allows: \(changes.notificationBreaches.count).")
         lines.append("- Certificates expiring within 90 days: \(pack.expiringCertificates.count).")
         return lines.joined(separator: "\n") + "\n"
     }

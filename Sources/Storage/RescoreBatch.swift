@@ -125,7 +125,7 @@ public enum RescoreBatch {
     /// Stores the outcomes: scores and history for the scored (history only where score or rating changed),
     /// retry with backoff for the failed (given up after `maxAttempts`), and removes the scored jobs. Call in the claiming transaction.
     public static func finish(_ connection: Connection, jobs: [Job], outcomes: [Outcome], modelVersion: String, asOf: Date, maxAttempts: Int) throws {
-        var ids: [String] = [], hundredths: [String] = [], ratings: [String] = [], breakdowns: [String] = []
+        var ids: [String] = [], hundredths: [String] = [], ratings: [String] = [], breakdowns: [String] = [], summaries: [String] = []
         var failedIDs: [String] = [], errors: [String] = [], attempts: [String] = []
         for (job, outcome) in zip(jobs, outcomes) {
             switch outcome {
@@ -134,6 +134,7 @@ public enum RescoreBatch {
                 hundredths.append(String(score.hundredths))
                 ratings.append(score.rating.rawValue)
                 breakdowns.append(json)
+                summaries.append(score.summaryJSON)
             case .failed(let error):
                 failedIDs.append(String(job.vendorID))
                 errors.append(error)
@@ -143,11 +144,11 @@ public enum RescoreBatch {
         if !ids.isEmpty {
             try connection.execute("""
                 WITH new AS (
-                    SELECT * FROM unnest(\(ids)::bigint[], \(hundredths)::int[], \(ratings)::text[], \(breakdowns)::json[])
-                        AS n (vendor_id, hundredths, rating, breakdown)
+                    SELECT * FROM unnest(\(ids)::bigint[], \(hundredths)::int[], \(ratings)::text[], \(breakdowns)::json[], \(summaries)::jsonb[])
+                        AS n (vendor_id, hundredths, rating, breakdown, summary)
                 ), history AS (
-                    INSERT INTO score_history (vendor_id, hundredths, rating, previous_hundredths, previous_rating, model_version, breakdown)
-                    SELECT new.vendor_id, new.hundredths, new.rating, old.hundredths, old.rating, \(modelVersion), new.breakdown
+                    INSERT INTO score_history (vendor_id, hundredths, rating, previous_hundredths, previous_rating, model_version, breakdown, summary)
+                    SELECT new.vendor_id, new.hundredths, new.rating, old.hundredths, old.rating, \(modelVersion), new.breakdown, new.summary
                     FROM new LEFT JOIN scores old ON old.vendor_id = new.vendor_id
                     WHERE old.vendor_id IS NULL OR old.hundredths <> new.hundredths OR old.rating <> new.rating
                 )

@@ -79,6 +79,9 @@ import Testing
         #expect(pack.appendix.map(\.vendor).sorted() == (try portfolio.rows(
             "SELECT slug FROM vendors WHERE status <> 'offboarded' AND tier IN ('critical', 'high') ORDER BY slug", String.self)))
         #expect(pack.meta.modelVersions == ["test-model"])
+        #expect(try portfolio.scalar("SELECT count(*)::int FROM score_history WHERE summary IS DISTINCT FROM score_summary(breakdown)", Int.self) == 0,
+                "the worker's summaries agree with the SQL that derives them for older rows")
+        #expect(try portfolio.scalar("SELECT count(*)::int FROM score_history WHERE jsonb_array_length(summary->'drivers') = 3", Int.self) == summary.scored)
     }
 
     @Test func changesSinceTheLastPackAndAPastPackRebuiltAlike() throws {

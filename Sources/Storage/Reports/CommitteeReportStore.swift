@@ -38,6 +38,13 @@ public struct CommitteeFacts: Sendable {
     /// Providers with how many portfolio vendors, and critical ones, depend on each.
     public let fourthParties: [(name: String, vendors: Int, critical: Int)]
     public let expiringCertificates: [(vendor: String, standard: String, expiresOn: Date)]
+    /// Required clauses missing from contracts in force, with how many portfolio vendors lack each (from the scores' breakdowns).
+    public let clauseGaps: [(clause: String, vendors: Int)]
+    /// Clause statuses changed in the window: to missing, deviation or negotiating (opened), or to present or not applicable (closed).
+    public let gapsOpened: [(vendor: String, clause: String, status: String, at: Date)]
+    public let gapsClosed: [(vendor: String, clause: String, status: String, at: Date)]
+    /// Incidents of the window whose vendor notice came later than the contract allows (or has not come).
+    public let slaBreaches: [(vendor: String, title: String, detail: String)]
 }
 
 /// Reads the facts of a committee pack as of a moment, from the audit log, the score history and the dated
@@ -72,12 +79,18 @@ public struct CommitteeReportStore: Sendable {
             SELECT id, after->>'slug' AS slug, after->>'name' AS name, after->>'tier' AS tier, after->>'status' AS status,
                    after->'fourth_parties' AS fourth_parties
             FROM state WHERE after->>'status' <> 'offboarded'
+        ), latest_score AS (
+            -- Which history row is each vendor's latest, sorting ids alone; the breakdowns are read after.
+            SELECT DISTINCT ON (h.vendor_id) h.id FROM score_history h WHERE h.computed_at <= $1
+            ORDER BY h.vendor_id, h.computed_at DESC, h.id DESC
         ), scored AS (
-            -- History rows from before 005_reports.sql have no breakdown; the current score's stands in when it is the same score.
-            SELECT DISTINCT ON (h.vendor_id) h.vendor_id, h.hundredths, h.rating, h.model_version,
-                   COALESCE(h.breakdown, (SELECT c.breakdown FROM scores c WHERE c.vendor_id = h.vendor_id AND c.hundredths = h.hundredths
-                                          AND c.rating = h.rating AND c.computed_at <= $1)) AS breakdown
-            FROM score_history h WHERE h.computed_at <= $1 ORDER BY h.vendor_id, h.computed_at DESC, h.id DESC
+            -- History rows from before 005_reports.sql have no summary; one is derived from the current score's breakdown
+            -- when it is the same score.
+            SELECT h.vendor_id, h.hundredths, h.rating, h.model_version,
+                   COALESCE(h.summary, score_summary(COALESCE(h.breakdown, (
+                       SELECT c.breakdown FROM scores c WHERE c.vendor_id = h.vendor_id AND c.hundredths = h.hundredths
+                       AND c.rating = h.rating AND c.computed_at <= $1))), '{"drivers": [], "clauseGaps": [], "lateNotices": []}') AS summary
+            FROM score_history h JOIN latest_score USING (id)
         )
         """
 
@@ -92,12 +105,11 @@ public struct CommitteeReportStore: Sendable {
             }
             let register = try query("""
                 SELECT p.slug, p.name, p.tier, p.status, s.hundredths, s.rating, s.model_version,
-                       ARRAY(SELECT line->>'explanation' FROM json_array_elements(s.breakdown->'lines') AS line
-                             ORDER BY (line->>'hundredths')::int DESC, line->>'explanation' LIMIT 3) AS drivers,
+                       ARRAY(SELECT jsonb_array_elements_text(s.summary->'drivers')) AS drivers,
+                       COALESCE(jsonb_array_length(s.summary->'clauseGaps'), 0) AS clause_gaps,
                        (SELECT max(a.completed_at) FROM assessments a WHERE a.vendor_id = p.id AND a.status = 'completed' AND a.completed_at <= $1) AS last_assessed,
                        (SELECT count(*) FROM incidents i WHERE i.vendor_id = p.id AND i.occurred_at <= $1
-                          AND (i.resolved_at IS NULL OR i.resolved_at > $1)) AS open_incidents,
-                       COALESCE((SELECT count(*) FROM json_array_elements(s.breakdown->'lines') AS line WHERE line->>'component' = 'contract'), 0) AS clause_gaps
+                          AND (i.resolved_at IS NULL OR i.resolved_at > $1)) AS open_incidents
                 FROM portfolio p LEFT JOIN scored s ON s.vendor_id = p.id
                 ORDER BY p.slug
                 """).map { row in
@@ -131,8 +143,7 @@ public struct CommitteeReportStore: Sendable {
                 """).map { try $0.decode(String.self, at: 0) }
             let ratingChanges = try query("""
                 SELECT v.slug, h.previous_rating, h.rating, h.computed_at,
-                       COALESCE((SELECT line->>'explanation' FROM json_array_elements(h.breakdown->'lines') AS line
-                                 ORDER BY (line->>'hundredths')::int DESC LIMIT 1), '') AS reason
+                       COALESCE(h.summary->'drivers'->>0, score_summary(h.breakdown)->'drivers'->>0, '') AS reason
                 FROM score_history h JOIN vendors v ON v.id = h.vendor_id
                 WHERE h.previous_rating IS NOT NULL AND h.previous_rating <> h.rating AND h.computed_at > $2 AND h.computed_at <= $1
                 ORDER BY h.computed_at, v.slug
@@ -168,6 +179,28 @@ public struct CommitteeReportStore: Sendable {
                 WHERE c.expires_on >= $1::date AND c.expires_on <= ($1 + interval '90 days')::date
                 ORDER BY c.expires_on, p.slug
                 """).map { try $0.decode((String, String, Date).self) }
+            let clauseGaps = try query("""
+                SELECT clause, count(DISTINCT p.id)::int
+                FROM portfolio p JOIN scored s ON s.vendor_id = p.id, jsonb_array_elements_text(s.summary->'clauseGaps') AS clause
+                GROUP BY 1 ORDER BY 2 DESC, 1
+                """).map { try $0.decode((String, Int).self) }
+            let clauseChanges = try query("""
+                SELECT v.slug, l.after->>'clause_key', l.after->>'status', l.at,
+                       (l.after->>'status') IN ('present', 'not_applicable') AS closed
+                FROM audit_log l JOIN contracts k ON k.id = (l.after->>'contract_id')::bigint JOIN vendors v ON v.id = k.vendor_id
+                WHERE l.entity = 'contract_clause' \(window)
+                  AND ((l.after->>'status') IN ('present', 'not_applicable')) IS DISTINCT FROM ((l.before->>'status') IN ('present', 'not_applicable'))
+                ORDER BY l.at, l.id
+                """).map { try $0.decode((String, String, String, Date, Bool).self) }
+            let breaches = try query("""
+                SELECT p.slug, i.title,
+                       CASE WHEN i.vendor_notified_at IS NULL THEN 'no notice from the vendor yet'
+                            ELSE 'notified ' || round(extract(epoch FROM i.vendor_notified_at - i.occurred_at) / 3600) || ' h after it occurred' END
+                FROM portfolio p JOIN scored s ON s.vendor_id = p.id, jsonb_array_elements_text(s.summary->'lateNotices') AS late
+                JOIN incidents i ON i.id = late::bigint
+                WHERE i.occurred_at > $2 AND i.occurred_at <= $1
+                ORDER BY i.occurred_at, i.id
+                """).map { try $0.decode((String, String, String).self) }
             return CommitteeFacts(
                 register: register, trend: trend.map { (month: $0.0, average: $0.1, scored: $0.2) }, newVendors: newVendors, offboarded: offboarded,
                 ratingChanges: ratingChanges.map { (vendor: $0.0, from: $0.1, to: $0.2, at: $0.3, reason: $0.4) },
@@ -176,7 +209,11 @@ public struct CommitteeReportStore: Sendable {
                 openIncidents: open.map { (vendor: $0.0, title: $0.1, severity: $0.2, status: $0.3, occurredAt: $0.4) },
                 assessmentsSent: sent, assessmentsCompleted: completed, assessmentsOverdue: overdue,
                 fourthParties: fourthParties.map { (name: $0.0, vendors: $0.1, critical: $0.2) },
-                expiringCertificates: certificates.map { (vendor: $0.0, standard: $0.1, expiresOn: $0.2) })
+                expiringCertificates: certificates.map { (vendor: $0.0, standard: $0.1, expiresOn: $0.2) },
+                clauseGaps: clauseGaps.map { (clause: $0.0, vendors: $0.1) },
+                gapsOpened: clauseChanges.filter { !$0.4 }.map { (vendor: $0.0, clause: $0.1, status: $0.2, at: $0.3) },
+                gapsClosed: clauseChanges.filter { $0.4 }.map { (vendor: $0.0, clause: $0.1, status: $0.2, at: $0.3) },
+                slaBreaches: breaches.map { (vendor: $0.0, title: $0.1, detail: $0.2) })
         }
     }
 }

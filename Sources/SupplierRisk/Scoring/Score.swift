@@ -65,3 +65,20 @@ extension Score {
         return String(decoding: out, as: UTF8.self)
     }
 }
+
+extension Score {
+    /// The facts reports read, as JSON (see score_summary() in 005_reports.sql, which derives the same from a breakdown):
+    /// the explanations of the three largest lines, the missing clauses' keys and the incidents with a late notice.
+    public var summaryJSON: String {
+        let drivers = lines.sorted { ($0.hundredths, $1.explanation) > ($1.hundredths, $0.explanation) }.prefix(3).map(\.explanation)
+        let gaps = lines.filter { $0.source.kind == "clause" }.map(\.source.id).sorted()
+        let late = lines.filter { $0.source.kind == "incident" && $0.explanation.hasPrefix("vendor notice ") }.compactMap { Int($0.source.id) }.sorted()
+        var json = JSONWriter(capacity: 256)
+        json.object { json in
+            json.key("clauseGaps"); json.value(gaps)
+            json.key("drivers"); json.value(drivers)
+            json.key("lateNotices"); json.array(late) { $0.value($1) }
+        }
+        return json.string
+    }
+}
