@@ -104,6 +104,13 @@ import Testing
             profile: AIProfile(offering: .agent, description: "", dataCategories: [.internal], decisionImpact: .none, aiActClass: .minimal,
                                businessCriticality: .low, hostingRegions: []),
             foundationModels: [], subProcessors: []), actor: "test")
+        let contract = try ContractStore(pool: portfolio.pool).add(
+            vendor: lowest, reference: "MSA-77", effectiveOn: Date().addingTimeInterval(-86_400), expiresOn: nil, renewalNoticeDays: nil,
+            annualValue: nil, currency: nil, actor: "test")
+        _ = try ContractStore(pool: portfolio.pool).setClause(contract: contract.id, key: "incident-notification", status: .present, note: "",
+                                                             verifiedBy: "legal", library: Self.catalog.clauses, actor: "test")
+        _ = try ContractStore(pool: portfolio.pool).setClause(contract: contract.id, key: "no-training-on-customer-data", status: .missing, note: "",
+                                                             verifiedBy: nil, library: Self.catalog.clauses, actor: "test")
         _ = try IncidentStore(pool: portfolio.pool).add(vendor: lowest, title: "Model leaked a prompt", category: .dataLeakageViaModel, severity: .high,
                                                      occurredAt: Date(), detectedAt: Date(), vendorNotifiedAt: nil, actor: "test")
         try portfolio.rescore()
@@ -114,6 +121,9 @@ import Testing
         #expect(second.changes.offboarded == [other])
         #expect(second.changes.ratingsWorse.contains { $0.vendor == lowest }, "\(second.changes)")
         #expect(second.changes.incidentsOpened.map(\.title) == ["Model leaked a prompt"])
+        #expect(second.changes.clauseGapsClosed.map { "\($0.vendor) \($0.clause) \($0.status)" } == ["\(lowest) incident-notification present"])
+        #expect(second.changes.clauseGapsOpened.map { "\($0.vendor) \($0.clause) \($0.status)" } == ["\(lowest) no-training-on-customer-data missing"])
+        #expect(second.changes.notificationBreaches.isEmpty, "the vendor still has time to give notice")
         #expect(second.summary.vendors == first.summary.vendors, "one in, one out")
 
         // The first pack, rebuilt as of its date, is the same, whatever happened since.
