@@ -31,9 +31,9 @@ struct ReportController {
         let report = CommitteeReport(pool: pool, catalog: catalog)
         let generated = try await blocking.run { try report.generate(since: since, asOf: asOf, format: format, actor: identity.name) }
         var headers: HTTPFields = [.contentType: format.contentType]
-        headers[HTTPField.Name("X-Pack-Digest")!] = generated.pack.meta.digest
+        headers[HTTPField.Name("X-Pack-Digest")!] = generated.digest
         if format == .html || format == .csv {
-            headers[.contentDisposition] = "attachment; filename=\"tprm-committee-\(AnswerForm.dayText(generated.pack.meta.asOf)).\(format.rawValue)\""
+            headers[.contentDisposition] = "attachment; filename=\"tprm-committee-\(AnswerForm.dayText(generated.asOf)).\(format.rawValue)\""
         }
         if format == .html {
             headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"

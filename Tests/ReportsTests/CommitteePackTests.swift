@@ -35,7 +35,7 @@ import Testing
 
     @Test func everyFigureMatchesSQLOverThePortfolio() throws {
         let portfolio = try Portfolio("packfigures")
-        let pack = try portfolio.report.generate(format: .json, actor: "test").pack
+        let pack = try #require(try portfolio.report.generate(format: .json, actor: "test").pack)
         let summary = pack.summary
         #expect(summary.vendors == (try portfolio.scalar("SELECT count(*)::int FROM vendors WHERE status <> 'offboarded'", Int.self)))
         #expect(summary.scored == (try portfolio.scalar("SELECT count(*)::int FROM scores s JOIN vendors v ON v.id = s.vendor_id WHERE v.status <> 'offboarded'", Int.self)))
@@ -51,6 +51,8 @@ import Testing
             "SELECT round(avg(s.hundredths) / 100, 2)::text FROM scores s JOIN vendors v ON v.id = s.vendor_id WHERE v.status <> 'offboarded'", String.self)
         #expect(summary.averageScore.map { "\($0)" } == average.replacingOccurrences(of: #"\.?0+$"#, with: "", options: .regularExpression))
         #expect(summary.distribution.reduce(0) { $0 + $1.count } == summary.scored)
+        #expect(summary.trend.count == 12)
+        #expect(summary.trend.last?.averageScore == summary.averageScore && summary.trend.last?.scored == summary.scored, "the trend ends where the summary stands")
         for cell in pack.heatMap {
             #expect(cell.count == (try portfolio.scalar("""
                 SELECT count(*)::int FROM scores s JOIN vendors v ON v.id = s.vendor_id
@@ -88,7 +90,7 @@ import Testing
         let portfolio = try Portfolio("packchanges", vendors: 12)
         let store = VendorStore(pool: portfolio.pool, tiering: Self.catalog.scoring.tiering)
         let before = Date()
-        let first = try portfolio.report.generate(asOf: before, format: .json, actor: "committee").pack
+        let first = try #require(try portfolio.report.generate(asOf: before, format: .json, actor: "committee").pack)
         usleep(20_000)
         // Between meetings: a vendor is added, one offboarded, one's rating worsens, an incident is opened.
         let lowest = try #require(try portfolio.rows("SELECT v.slug FROM vendors v JOIN scores s ON s.vendor_id = v.id ORDER BY s.hundredths LIMIT 1", String.self).first)
@@ -115,7 +117,7 @@ import Testing
                                                      occurredAt: Date(), detectedAt: Date(), vendorNotifiedAt: nil, actor: "test")
         try portfolio.rescore()
         let now = Date()
-        let second = try portfolio.report.generate(asOf: now, format: .json, actor: "committee").pack
+        let second = try #require(try portfolio.report.generate(asOf: now, format: .json, actor: "committee").pack)
         #expect(abs(second.meta.since.timeIntervalSince(first.meta.asOf)) < 0.001, "since the previous pack")
         #expect(second.changes.newVendors == ["newcomer"])
         #expect(second.changes.offboarded == [other])
@@ -127,12 +129,15 @@ import Testing
         #expect(second.summary.vendors == first.summary.vendors, "one in, one out")
 
         // The first pack, rebuilt as of its date, is the same, whatever happened since.
-        let rebuilt = try portfolio.report.generate(since: first.meta.since, asOf: before, format: .json, actor: "auditor").pack
+        let rebuilt = try #require(try portfolio.report.generate(since: first.meta.since, asOf: before, format: .json, actor: "auditor").pack)
         #expect(rebuilt.meta.digest == first.meta.digest)
         #expect(rebuilt == first)
-        let again = try portfolio.report.generate(since: first.meta.since, asOf: before, format: .json, actor: "auditor").pack
+        let asOf = Date()
+        let csv = try portfolio.report.generate(since: first.meta.since, asOf: asOf, format: .csv, actor: "auditor")
+        #expect(try portfolio.report.generate(since: first.meta.since, asOf: asOf, format: .csv, actor: "auditor").digest == csv.digest)
+        let again = try #require(try portfolio.report.generate(since: first.meta.since, asOf: before, format: .json, actor: "auditor").pack)
         #expect(again.meta.digest == first.meta.digest)
-        #expect(try portfolio.scalar("SELECT count(*)::int FROM report_packs", Int.self) == 4, "each pack recorded")
+        #expect(try portfolio.scalar("SELECT count(*)::int FROM report_packs", Int.self) == 6, "each pack recorded")
     }
 
     @Test func namesAreEscapedInHTMLAndQuotedInCSV() throws {

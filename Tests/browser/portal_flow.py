@@ -12,11 +12,11 @@ import os
 import sys
 import tempfile
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
+
+import chrome
 
 
 def fail(message):
@@ -29,19 +29,11 @@ def main():
     link, shots = sys.argv[1], sys.argv[2]
     os.makedirs(shots, exist_ok=True)
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1600", "--disable-gpu"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)
-    driver.set_page_load_timeout(30)
+    driver = chrome.start(1280, 1600)
     problems = []
 
     def check_console(step):
-        for entry in driver.get_log("browser"):
-            if entry.get("level") == "SEVERE":
-                problems.append(f"{step}: {entry.get('message')}")
+        problems.extend(f"{step}: {message}" for message in chrome.console_errors(driver))
 
     def shot(name):
         height = driver.execute_script("return document.body.scrollHeight")

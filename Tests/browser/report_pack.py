@@ -11,10 +11,10 @@ import os
 import subprocess
 import sys
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.print_page_options import PrintOptions
+
+import chrome
 
 
 def fail(message):
@@ -26,15 +26,10 @@ def main():
         fail("usage: report_pack.py PACK.html OUTPUT_DIR")
     pack, out = os.path.abspath(sys.argv[1]), sys.argv[2]
     os.makedirs(out, exist_ok=True)
-    options = webdriver.ChromeOptions()
-    options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1100,1400", "--disable-gpu"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)
+    driver = chrome.start(1100, 1400)
     try:
         driver.get("file://" + pack)
-        errors = [entry["message"] for entry in driver.get_log("browser") if entry.get("level") == "SEVERE"]
+        errors = chrome.console_errors(driver)
         if errors:
             fail("console errors:\n  " + "\n  ".join(errors))
         requests = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")

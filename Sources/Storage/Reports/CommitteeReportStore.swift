@@ -94,6 +94,36 @@ public struct CommitteeReportStore: Sendable {
         )
         """
 
+    /// The register alone: every vendor of the portfolio as of `asOf`, by slug.
+    public func register(asOf: Date) throws -> [RegisterRow] {
+        try pool.withConnection { connection in
+            var bindings = PostgresBindings()
+            bindings.append(asOf)
+            bindings.append(asOf)
+            return try Self.register(connection, bindings: bindings)
+        }
+    }
+
+    static func register(_ connection: Connection, bindings: PostgresBindings) throws -> [RegisterRow] {
+            return try connection.query(PostgresQuery(unsafeSQL: portfolio + """
+                SELECT p.slug, p.name, p.tier, p.status, s.hundredths, s.rating, s.model_version,
+                       ARRAY(SELECT jsonb_array_elements_text(s.summary->'drivers')) AS drivers,
+                       COALESCE(jsonb_array_length(s.summary->'clauseGaps'), 0) AS clause_gaps,
+                       (SELECT max(a.completed_at) FROM assessments a WHERE a.vendor_id = p.id AND a.status = 'completed' AND a.completed_at <= $1) AS last_assessed,
+                       (SELECT count(*) FROM incidents i WHERE i.vendor_id = p.id AND i.occurred_at <= $1
+                          AND (i.resolved_at IS NULL OR i.resolved_at > $1)) AS open_incidents
+                FROM portfolio p LEFT JOIN scored s ON s.vendor_id = p.id
+                ORDER BY p.slug
+                """, bindings: bindings)).map { row in
+                RegisterRow(
+                    slug: try row.decode(String.self, "slug"), name: try row.decode(String.self, "name"), tier: try RawColumn.decode(Tier.self, row, "tier"),
+                    status: try row.decode(String.self, "status"), hundredths: try row.decode(Int?.self, "hundredths"),
+                    rating: try row.decode(String?.self, "rating").flatMap(Tier.init(rawValue:)), modelVersion: try row.decode(String?.self, "model_version"),
+                    drivers: try row.decode([String].self, "drivers"), lastAssessed: try row.decode(Date?.self, "last_assessed"),
+                    openIncidents: try row.decode(Int.self, "open_incidents"), clauseGaps: try row.decode(Int.self, "clause_gaps"))
+            }
+    }
+
     /// Reads every fact of the pack.
     public func facts(since: Date, asOf: Date) throws -> CommitteeFacts {
         try pool.withConnection { connection in
@@ -103,37 +133,39 @@ public struct CommitteeReportStore: Sendable {
             func query(_ sql: String) throws -> PostgresRows {
                 try connection.query(PostgresQuery(unsafeSQL: Self.portfolio + sql, bindings: bindings))
             }
-            let register = try query("""
-                SELECT p.slug, p.name, p.tier, p.status, s.hundredths, s.rating, s.model_version,
-                       ARRAY(SELECT jsonb_array_elements_text(s.summary->'drivers')) AS drivers,
-                       COALESCE(jsonb_array_length(s.summary->'clauseGaps'), 0) AS clause_gaps,
-                       (SELECT max(a.completed_at) FROM assessments a WHERE a.vendor_id = p.id AND a.status = 'completed' AND a.completed_at <= $1) AS last_assessed,
-                       (SELECT count(*) FROM incidents i WHERE i.vendor_id = p.id AND i.occurred_at <= $1
-                          AND (i.resolved_at IS NULL OR i.resolved_at > $1)) AS open_incidents
-                FROM portfolio p LEFT JOIN scored s ON s.vendor_id = p.id
-                ORDER BY p.slug
-                """).map { row in
-                RegisterRow(
-                    slug: try row.decode(String.self, "slug"), name: try row.decode(String.self, "name"), tier: try RawColumn.decode(Tier.self, row, "tier"),
-                    status: try row.decode(String.self, "status"), hundredths: try row.decode(Int?.self, "hundredths"),
-                    rating: try row.decode(String?.self, "rating").flatMap(Tier.init(rawValue:)), modelVersion: try row.decode(String?.self, "model_version"),
-                    drivers: try row.decode([String].self, "drivers"), lastAssessed: try row.decode(Date?.self, "last_assessed"),
-                    openIncidents: try row.decode(Int.self, "open_incidents"), clauseGaps: try row.decode(Int.self, "clause_gaps"))
-            }
-            var trend: [(String, Int?, Int)] = []
+            let register = try Self.register(connection, bindings: bindings)
+            // The month ends, then each vendor's latest score by each: one scan of the history per month over small rows,
+            // with each vendor's time in the portfolio (registered, until offboarded) from its audit rows.
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = TimeZone(identifier: "UTC")!
-            for back in (0..<12).reversed() {
+            let months: [(String, Date)] = (0..<12).reversed().map { back in
                 let month = calendar.date(byAdding: .month, value: -back, to: asOf)!
                 let start = calendar.date(from: calendar.dateComponents([.year, .month], from: month))!
                 let end = back == 0 ? asOf : calendar.date(byAdding: DateComponents(month: 1, second: -1), to: start)!
-                var monthBindings = PostgresBindings()
-                monthBindings.append(end)
-                let (average, scored) = try connection.query(PostgresQuery(unsafeSQL: Self.portfolio + """
-                    SELECT round(avg(s.hundredths))::int, count(s.hundredths)::int FROM portfolio p JOIN scored s ON s.vendor_id = p.id
-                    """, bindings: monthBindings))[0].decode((Int?, Int).self)
-                trend.append((String(AnswerForm.dayText(start).prefix(7)), average, scored))
+                return (String(AnswerForm.dayText(start).prefix(7)), end)
             }
+            var trendBindings = PostgresBindings()
+            trendBindings.append(asOf)
+            // Whole-second month ends as text; the last "month end" is the as-of moment itself, bound exactly.
+            trendBindings.append(months.dropLast().map { ISO8601DateFormatter().string(from: $0.1) })
+            let averages = try connection.query(PostgresQuery(unsafeSQL: """
+                WITH ends AS (SELECT unnest($2::text[])::timestamptz AS e UNION ALL SELECT $1),
+                life AS (
+                    SELECT (after->>'id')::bigint AS vendor_id, min(at) AS registered,
+                           max(at) FILTER (WHERE after->>'status' = 'offboarded') AS offboarded
+                    FROM audit_log WHERE entity = 'vendor' AND at <= $1 AND after IS NOT NULL GROUP BY 1
+                ), history AS (
+                    SELECT h.vendor_id, h.computed_at, h.hundredths FROM score_history h JOIN life l USING (vendor_id)
+                    WHERE h.computed_at <= $1
+                )
+                SELECT ends.e, round(avg(x.hundredths))::int, count(x.hundredths)::int
+                FROM ends LEFT JOIN LATERAL (
+                    SELECT DISTINCT ON (h.vendor_id) h.vendor_id, h.hundredths FROM history h
+                    WHERE h.computed_at <= ends.e ORDER BY h.vendor_id, h.computed_at DESC
+                ) x ON EXISTS (SELECT 1 FROM life l WHERE l.vendor_id = x.vendor_id AND l.registered <= ends.e AND (l.offboarded IS NULL OR l.offboarded > ends.e))
+                GROUP BY ends.e ORDER BY ends.e
+                """, bindings: trendBindings)).map { try $0.decode((Date, Int?, Int).self) }
+            let trend: [(String, Int?, Int)] = zip(months, averages).map { ($0.0, $1.1, $1.2) }
             let window = "AND l.at > $2 AND l.at <= $1"
             let newVendors = try query("SELECT l.entity_id FROM audit_log l WHERE l.entity = 'vendor' AND l.action = 'create' \(window) ORDER BY l.entity_id")
                 .map { try $0.decode(String.self, at: 0) }

@@ -40,8 +40,7 @@ struct ReportCommand: AsyncParsableCommand {
             } catch {
                 throw CLIError.usage("--out: cannot write \(out): \(error.localizedDescription)")
             }
-            let pack = generated.pack
-            print("wrote \(out): \(pack.summary.vendors) vendors as of \(Output.timestamp(pack.meta.asOf)), changes since \(Output.timestamp(pack.meta.since)); digest \(pack.meta.digest)")
+            print("wrote \(out): \(generated.vendors) vendors as of \(Output.timestamp(generated.asOf)), changes since \(Output.timestamp(generated.since)); digest \(generated.digest)")
         }
     }
 }
