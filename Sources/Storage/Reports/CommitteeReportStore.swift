@@ -158,11 +158,14 @@ public struct CommitteeReportStore: Sendable {
                     SELECT h.vendor_id, h.computed_at, h.hundredths FROM score_history h JOIN life l USING (vendor_id)
                     WHERE h.computed_at <= $1
                 )
-                SELECT ends.e, round(avg(x.hundredths))::int, count(x.hundredths)::int
+                SELECT ends.e,
+                       round(avg(x.hundredths) FILTER (WHERE l.registered <= ends.e AND (l.offboarded IS NULL OR l.offboarded > ends.e)))::int,
+                       (count(x.hundredths) FILTER (WHERE l.registered <= ends.e AND (l.offboarded IS NULL OR l.offboarded > ends.e)))::int
                 FROM ends LEFT JOIN LATERAL (
                     SELECT DISTINCT ON (h.vendor_id) h.vendor_id, h.hundredths FROM history h
                     WHERE h.computed_at <= ends.e ORDER BY h.vendor_id, h.computed_at DESC
-                ) x ON EXISTS (SELECT 1 FROM life l WHERE l.vendor_id = x.vendor_id AND l.registered <= ends.e AND (l.offboarded IS NULL OR l.offboarded > ends.e))
+                ) x ON true
+                LEFT JOIN life l ON l.vendor_id = x.vendor_id
                 GROUP BY ends.e ORDER BY ends.e
                 """, bindings: trendBindings)).map { try $0.decode((Date, Int?, Int).self) }
             let trend: [(String, Int?, Int)] = zip(months, averages).map { ($0.0, $1.1, $1.2) }
