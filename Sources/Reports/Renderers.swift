@@ -88,13 +88,19 @@ public enum PackWriter {
         for row in register {
             let next = row.lastAssessed.flatMap { calendar.date(byAdding: .month, value: cadence[row.tier]?.months ?? 12, to: $0) }
             let fields = [
-                row.slug, row.name, row.tier.rawValue, row.status, row.hundredths.map { score(Decimal($0) / 100) } ?? "", row.rating?.rawValue ?? "",
+                row.slug, row.name, row.tier.rawValue, row.status, row.hundredths.map(Self.hundredths) ?? "", row.rating?.rawValue ?? "",
                 row.drivers.joined(separator: "; "), row.lastAssessed.map(day) ?? "", next.map(day) ?? "never assessed",
                 String(row.openIncidents), String(row.clauseGaps),
             ]
             out += fields.map(quote).joined(separator: ",") + "\r\n"
         }
         return out
+    }
+
+    /// 5739 → "57.39", without a formatter: the register writes one a row.
+    static func hundredths(_ value: Int) -> String {
+        let fraction = abs(value) % 100
+        return "\(value / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 
     /// A CSV field, quoted when it holds a comma, quote, CR or LF (quotes doubled), and guarded against

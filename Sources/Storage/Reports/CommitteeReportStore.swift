@@ -72,13 +72,15 @@ public struct CommitteeReportStore: Sendable {
     /// The vendors in the portfolio as of `asOf`: registered by then and not offboarded, by slug.
     static let portfolio = """
         WITH state AS (
-            SELECT DISTINCT ON ((l.after->>'id')::bigint) (l.after->>'id')::bigint AS id, l.after
-            FROM audit_log l WHERE l.entity = 'vendor' AND l.at <= $1 AND l.after IS NOT NULL
-            ORDER BY (l.after->>'id')::bigint, l.at DESC, l.id DESC
+            -- Each vendor's last audit row by then. The fields are taken out before the sort, so that it sorts
+            -- narrow rows rather than whole snapshots.
+            SELECT DISTINCT ON (x.id) x.id, x.slug, x.name, x.tier, x.status, x.fourth_parties
+            FROM (SELECT (l.after->>'id')::bigint AS id, l.after->>'slug' AS slug, l.after->>'name' AS name, l.after->>'tier' AS tier,
+                         l.after->>'status' AS status, l.after->'fourth_parties' AS fourth_parties, l.at, l.id AS audit_id
+                  FROM audit_log l WHERE l.entity = 'vendor' AND l.at <= $1 AND l.after IS NOT NULL) x
+            ORDER BY x.id, x.at DESC, x.audit_id DESC
         ), portfolio AS (
-            SELECT id, after->>'slug' AS slug, after->>'name' AS name, after->>'tier' AS tier, after->>'status' AS status,
-                   after->'fourth_parties' AS fourth_parties
-            FROM state WHERE after->>'status' <> 'offboarded'
+            SELECT id, slug, name, tier, status, fourth_parties FROM state WHERE status <> 'offboarded'
         ), latest_score AS (
             -- Which history row is each vendor's latest, sorting ids alone; the breakdowns are read after.
             SELECT DISTINCT ON (h.vendor_id) h.id FROM score_history h WHERE h.computed_at <= $1
