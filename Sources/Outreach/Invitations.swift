@@ -53,15 +53,12 @@ public struct Invitations: Sendable {
         let token = PortalSecret.generate()
         let due = now.addingTimeInterval(Double(dueDays) * 86_400)
         let link = configuration.link(token)
-        let summary = try AssessmentOutreachStore(pool: pool).send(
-            NewAssessment(
-                vendor: slug, questionnaire: questionnaire, reason: reason, triggerReason: trigger, sentAt: now, dueAt: due,
-                linkExpiresAt: due.addingTimeInterval(configuration.grace), tokenHash: PortalSecret.hash(token), recipient: address,
-                force: force, actor: actor)
-        ) { id in
-            messages.invitation(
-                Self.preview(vendor: vendor, questionnaire: questionnaire, reason: reason, trigger: trigger, recipient: address, sent: now, due: due, id: id),
-                link: link, questions: questionnaire.questions.count)
+        let new = NewAssessment(
+            vendor: slug, questionnaire: questionnaire, reason: reason, triggerReason: trigger, sentAt: now, dueAt: due,
+            linkExpiresAt: due.addingTimeInterval(configuration.grace), tokenHash: PortalSecret.hash(token), recipient: address,
+            force: force, actor: actor)
+        let summary = try AssessmentOutreachStore(pool: pool).send(new) { id in
+            messages.invitation(new.summary(id: id, vendorName: vendor.name), link: link, questions: questionnaire.questions.count)
         }
         return Sent(assessment: summary, link: link)
     }
@@ -86,15 +83,5 @@ public struct Invitations: Sendable {
         return try AssessmentOutreachStore(pool: pool).requestChanges(assessment, note: note, actor: actor) { summary in
             messages.changesRequested(summary, note: note)
         }
-    }
-
-    /// The summary an invitation is written from, before the assessment exists.
-    static func preview(
-        vendor: Vendor, questionnaire: Questionnaire, reason: AssessmentReason, trigger: String?, recipient: String, sent: Date, due: Date, id: Int
-    ) -> AssessmentSummary {
-        AssessmentSummary(
-            id: id, vendor: vendor.slug, vendorName: vendor.name, questionnaire: questionnaire.key, questionnaireVersion: questionnaire.version,
-            reason: reason, triggerReason: trigger, status: .sent, recipient: recipient, sentAt: sent, dueAt: due, submittedAt: nil,
-            completedAt: nil, overdueAt: nil, changesRequested: nil, answered: 0, accepted: 0, flagged: 0, evidenceFiles: 0)
     }
 }

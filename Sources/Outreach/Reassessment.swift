@@ -97,12 +97,8 @@ public struct Reassessment: Sendable {
                 let links = Dictionary(chunk.map { ($0.item.vendorID, $0.link) }, uniquingKeysWith: { first, _ in first })
                 let sent = try store.sendBatch(chunk.map(\.item)) { item, id in
                     let new = item.assessment
-                    let summary = AssessmentSummary(
-                        id: id, vendor: new.vendor, vendorName: names[item.vendorID] ?? new.vendor, questionnaire: new.questionnaire.key,
-                        questionnaireVersion: new.questionnaire.version, reason: new.reason, triggerReason: new.triggerReason, status: .sent,
-                        recipient: new.recipient, sentAt: new.sentAt, dueAt: new.dueAt, submittedAt: nil, completedAt: nil, overdueAt: nil,
-                        changesRequested: nil, answered: 0, accepted: 0, flagged: 0, evidenceFiles: 0)
-                    return messages.invitation(summary, link: links[item.vendorID]!, questions: new.questionnaire.questions.count)
+                    return messages.invitation(new.summary(id: id, vendorName: names[item.vendorID] ?? new.vendor), link: links[item.vendorID]!,
+                                               questions: new.questionnaire.questions.count)
                 }
                 for (item, _, index) in chunk {
                     let old = entries[index]

@@ -28,14 +28,6 @@ final class RecordingTransport: MailTransport, @unchecked Sendable {
     var counts: [Int: Int] { lock.withLock { deliveries } }
 }
 
-extension OutboxMessage {
-    /// A stand-in recorded when a loop throws.
-    static let failure = try! JSONDecoder().decode(OutboxMessage.self, from: Data("""
-        {"id": -1, "message": {"kind": "invitation", "dedupeKey": "-", "recipients": ["-"], "subject": "-", "text": "-", "html": "-"},
-         "status": "dead", "attempts": 0, "nextAttemptAt": 0, "createdAt": 0}
-        """.utf8))
-}
-
 @Suite struct DeliveryTests {
     static func pool(_ label: String) throws -> PostgresPool {
         PostgresPool(configuration: try TestDatabase.migrated(label), maximumConnections: 6)
@@ -91,16 +83,16 @@ extension OutboxMessage {
             return loop
         }
         let group = DispatchGroup()
-        let failures = RecordingTransport(failure: nil)
+        let failures = Locked<[String]>([])
         for loop in loops {
             group.enter()
             Thread.detachNewThread {
-                do { try loop.deliverDue() } catch { try? failures.deliver(OutboxMessage.failure) }
+                do { try loop.deliverDue() } catch { failures.withValue { $0.append("\(error)") } }
                 group.leave()
             }
         }
         group.wait()
-        #expect(failures.counts.isEmpty, "neither loop failed")
+        #expect(failures.value.isEmpty, "neither loop failed")
         #expect(transport.counts.count == 80, "every message delivered")
         #expect(transport.counts.values.allSatisfy { $0 == 1 }, "none twice")
         #expect(try pool.withConnection { try $0.query("SELECT count(*) FROM outbox WHERE status = 'sent'")[0].decode(Int.self, at: 0) } == 80)
@@ -200,13 +192,13 @@ extension OutboxMessage {
         // On a thread of its own, as the delivery loop runs.
         func deliver(_ path: String) -> String? {
             let done = DispatchSemaphore(value: 0)
-            let box = ErrorBox()
+            let box = Locked<String?>(nil)
             Thread.detachNewThread {
-                do { try WebhookTransport(url: URL(string: "http://127.0.0.1:\(port)\(path)")!, from: "tprm@bank.example").deliver(message) } catch { box.set("\(error)") }
+                do { try WebhookTransport(url: URL(string: "http://127.0.0.1:\(port)\(path)")!, from: "tprm@bank.example").deliver(message) } catch { box.withValue { $0 = "\(error)" } }
                 done.signal()
             }
             #expect(done.wait(timeout: .now() + 30) == .success, "the webhook call returns")
-            return box.get()
+            return box.value
         }
         #expect(deliver("/ok") == nil)
         let body = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("body.json"))) as? [String: Any]
@@ -219,11 +211,4 @@ extension OutboxMessage {
 
         #expect(deliver("/fail") == "POST http://127.0.0.1:\(port)/fail answered 503")
     }
-}
-
-final class ErrorBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: String?
-    func set(_ text: String) { lock.withLock { value = text } }
-    func get() -> String? { lock.withLock { value } }
 }

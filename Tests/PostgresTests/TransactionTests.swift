@@ -80,24 +80,16 @@ import Testing
 }
 
 @Suite struct TransactionRetryTests {
-    /// Counts the runs of a transaction body across threads.
-    final class Runs: @unchecked Sendable {
-        private let lock = NSLock()
-        private var count = 0
-        func add() { lock.withLock { count += 1 } }
-        var total: Int { lock.withLock { count } }
-    }
-
     @Test func aDeadlockedTransactionIsRunAgainAndBothCommit() throws {
         let configuration = try TestDatabase.create("deadlock")
         let pool = PostgresPool(configuration: configuration, maximumConnections: 4)
         try pool.withConnection { try $0.executeScript("CREATE TABLE accounts (id int PRIMARY KEY, balance int NOT NULL); INSERT INTO accounts VALUES (1, 0), (2, 0)") }
-        let runs = Runs()
+        let runs = Locked(0)
         let bothLocked = DispatchGroup()
         bothLocked.enter()
         bothLocked.enter()
         let done = DispatchGroup()
-        let failures = Runs()
+        let failures = Locked(0)
         // Each takes its first row, waits until the other has taken its own, then wants the other's.
         for (first, second) in [(1, 2), (2, 1)] {
             done.enter()
@@ -105,7 +97,7 @@ import Testing
                 var waited = false
                 do {
                     try pool.transaction { connection in
-                        runs.add()
+                        runs.withValue { $0 += 1 }
                         try connection.execute("UPDATE accounts SET balance = balance + 1 WHERE id = \(first)")
                         if !waited {
                             waited = true
@@ -115,14 +107,14 @@ import Testing
                         try connection.execute("UPDATE accounts SET balance = balance + 10 WHERE id = \(second)")
                     }
                 } catch {
-                    failures.add()
+                    failures.withValue { $0 += 1 }
                 }
                 done.leave()
             }
         }
         done.wait()
-        #expect(failures.total == 0, "the deadlock's victim was tried again")
-        #expect(runs.total == 3, "one body ran twice")
+        #expect(failures.value == 0, "the deadlock's victim was tried again")
+        #expect(runs.value == 3, "one body ran twice")
         let balances = try pool.withConnection { try $0.query("SELECT balance FROM accounts ORDER BY id").map { try $0.decode(Int.self, at: 0) } }
         #expect(balances == [11, 11], "both transfers applied once")
     }

@@ -21,9 +21,7 @@ import WebService
         try world.addVendor("acme")
         let sent = try world.send("acme")
         try await world.fixture.app.test(.router) { client in
-            var browser = PortalBrowser(client: client)
-            _ = try await browser.open(sent.link)
-            let csrf = try #require(try await browser.get("/portal/assessment").csrf)
+            let (browser, csrf) = try await PortalBrowser.opened(sent.link, client: client)
             _ = try await browser.post([("GOV-01", "yes")], csrf: csrf, action: "save")
             #expect(try answers(world, sent.assessment.id) == 1)
 
@@ -64,9 +62,7 @@ import WebService
         try world.addVendor("acme")
         let sent = try world.send("acme")
         try await world.fixture.app.test(.router) { client in
-            var browser = PortalBrowser(client: client)
-            _ = try await browser.open(sent.link)
-            let csrf = try #require(try await browser.get("/portal/assessment").csrf)
+            let (browser, csrf) = try await PortalBrowser.opened(sent.link, client: client)
             let executable: [UInt8] = Array("MZ\u{90}\u{0}\u{3}\u{0}\u{0}\u{0}".utf8) + [UInt8](repeating: 0, count: 64)
             var page = try await browser.upload(question: "GOV-01", filename: "policy.pdf", content: executable, csrf: csrf)
             #expect(page.status == .unprocessableContent)

@@ -28,6 +28,13 @@ struct PortalBrowser {
         }
     }
 
+    /// A browser that opened `link`, and the CSRF token of its questionnaire page.
+    static func opened(_ link: String, client: any TestClientProtocol) async throws -> (browser: PortalBrowser, csrf: String) {
+        var browser = PortalBrowser(client: client)
+        _ = try await browser.open(link)
+        return (browser, try #require(try await browser.get("/portal/assessment").csrf))
+    }
+
     mutating func open(_ link: String) async throws -> Page {
         let path = URL(string: link)!.path
         let page = try await get(path)

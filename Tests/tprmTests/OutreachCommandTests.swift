@@ -121,36 +121,29 @@ import Testing
         let toSend = entries.filter { $0["action"] as? String == "sent" }.count
         #expect(toSend > 5, "the demo portfolio has vendors due by then: \(plan.standardOutput.prefix(300))")
 
-        let results = Results()
+        let results = Locked<[Subprocess.Result]>([])
         let group = DispatchGroup()
         for _ in 0..<2 {
             group.enter()
             Thread.detachNewThread {
-                results.add(try? tprm(["reassess", "--as-of", "2027-12-01"]))
+                if let result = try? tprm(["reassess", "--as-of", "2027-12-01"]) { results.withValue { $0.append(result) } }
                 group.leave()
             }
         }
         group.wait()
-        #expect(results.all.map(\.status) == [0, 0], "both runs end well: \(results.all.map(\.standardError))")
+        #expect(results.value.map(\.status) == [0, 0], "both runs end well: \(results.value.map(\.standardError))")
         let connection = try Connection(configuration: try PostgresConfiguration(database))
         func count(_ sql: String) throws -> Int { try connection.query(PostgresQuery(unsafeSQL: sql))[0].decode(Int.self, at: 0) }
         #expect(try count("SELECT count(*) FROM assessments WHERE sent_by = 'tprm reassess' OR reason IN ('periodic', 'triggered') AND status = 'sent'") == toSend)
         #expect(try count("SELECT count(*) FROM outbox WHERE kind = 'invitation'") == toSend, "one email per due vendor")
         #expect(try count("SELECT count(*) FROM (SELECT vendor_id FROM assessments WHERE status = 'sent' GROUP BY vendor_id HAVING count(*) > 1) x") == 0)
-        let summaries = results.all.map(\.standardOutput)
+        let summaries = results.value.map(\.standardOutput)
         #expect(summaries.contains { $0.contains("due: sent \(toSend), skipped") }, "one run sent them")
         #expect(summaries.contains { $0.contains("due: sent 0, skipped") }, "the other found them open")
 
         let bad = try tprm(["reassess", "--as-of", "soon"])
         #expect(bad.status == 2)
         #expect(bad.standardError == "tprm: --as-of: \"soon\" is not a date (use 2026-11-29, or 2026-11-29T14:30Z for a time) (see tprm reassess --help)\n")
-    }
-
-    final class Results: @unchecked Sendable {
-        private let lock = NSLock()
-        private var results: [Subprocess.Result] = []
-        func add(_ result: Subprocess.Result?) { lock.withLock { if let result { results.append(result) } } }
-        var all: [Subprocess.Result] { lock.withLock { results } }
     }
 }
 

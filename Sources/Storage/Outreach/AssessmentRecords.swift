@@ -160,4 +160,12 @@ public struct NewAssessment: Sendable {
         self.force = force
         self.actor = actor
     }
+
+    /// The summary of this assessment as it stands once sent with `id`: what its invitation is written from.
+    public func summary(id: Int, vendorName: String) -> AssessmentSummary {
+        AssessmentSummary(
+            id: id, vendor: vendor, vendorName: vendorName, questionnaire: questionnaire.key, questionnaireVersion: questionnaire.version,
+            reason: reason, triggerReason: triggerReason, status: .sent, recipient: recipient, sentAt: sentAt, dueAt: dueAt, submittedAt: nil,
+            completedAt: nil, overdueAt: nil, changesRequested: nil, answered: 0, accepted: 0, flagged: 0, evidenceFiles: 0)
+    }
 }
