@@ -24,6 +24,8 @@ public final class Connection {
     var transactionDepth = 0
     /// Statements prepared on this connection, by text and parameter types.
     var preparedStatements = PreparedStatementCache()
+    /// Cursors declared on this connection, to name the next one.
+    var cursorCount = 0
 
     /// Opens a connection, waiting at most the configured connect timeout.
     ///
