@@ -80,7 +80,7 @@ let package = Package(
         ),
         .target(
             name: "Reports",
-            dependencies: ["Storage", "SupplierRisk"],
+            dependencies: ["Storage", "SupplierRisk", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -129,13 +129,24 @@ public struct CommitteePack: Sendable, Codable, Hashable {
         public let name: String
         public let tier: Tier
         public let status: String
+        public let businessOwner: String
+        public let offering: String
+        public let aiActClass: String
+        public let decisionImpact: String
+        public let businessCriticality: String
+        public let dataCategories: [String]
         public let score: Decimal?
         public let rating: Tier?
+        /// The three largest lines of the score's breakdown.
         public let drivers: [String]
+        /// The answers that earned no credit (or a knock-out), by question id.
+        public let failedAnswers: [String]
+        /// The keys of the required clauses missing from its contracts in force.
+        public let clauseGaps: [String]
+        /// Its open incidents, most severe first.
+        public let incidents: [IncidentItem]
         public let lastAssessed: Date?
         public let nextAssessment: Date?
-        public let openIncidents: Int
-        public let clauseGaps: Int
     }
 
     public var meta: Meta
@@ -151,25 +162,25 @@ public struct CommitteePack: Sendable, Codable, Hashable {
 }
 
 extension CommitteePack {
-    /// Builds the pack from the facts read as of a moment.
-    public static func build(_ facts: CommitteeFacts, since: Date, asOf: Date, cadence: [Tier: ScoringConfiguration.Cadence]) -> CommitteePack {
-        let register = facts.register
-        let scored = register.filter { $0.hundredths != nil }
+    /// The pack from the facts read as of a moment, without its appendix (streamed: ``Profile/init(_:cadence:)``)
+    /// and without its digest (which covers the appendix: ``PackDigest``).
+    public static func head(_ facts: CommitteeFacts, since: Date, asOf: Date) -> CommitteePack {
+        let groups = facts.figures.groups
         func score(_ hundredths: Int) -> Decimal { Decimal(hundredths) / 100 }
+        func count(_ include: (PortfolioFigures.Group) -> Bool) -> Int { groups.filter(include).reduce(0) { $0 + $1.count } }
+        let vendors = count { _ in true }, scored = count { $0.rating != nil }
         let tiersHighFirst = Tier.allCases.reversed()
-        let byTier = tiersHighFirst.map { tier in Count(key: tier.rawValue, count: register.filter { $0.tier == tier }.count) }
-        let byRating = tiersHighFirst.map { tier in Count(key: tier.rawValue, count: scored.filter { $0.rating == tier }.count) }
-            + [Count(key: "not scored", count: register.count - scored.count)]
-        let average: Decimal? = scored.isEmpty ? nil
-            : (Decimal(scored.reduce(0) { $0 + $1.hundredths! }) / Decimal(scored.count) / 100).rounded(2)
-        let distribution = (0..<10).map { bucket in
-            Count(key: "\(bucket * 10)–\(bucket * 10 + 10)", count: scored.filter { min($0.hundredths! / 1000, 9) == bucket }.count)
-        }
+        let byTier = tiersHighFirst.map { tier in Count(key: tier.rawValue, count: count { $0.tier == tier }) }
+        let byRating = tiersHighFirst.map { tier in Count(key: tier.rawValue, count: count { $0.rating == tier }) }
+            + [Count(key: "not scored", count: vendors - scored)]
+        let total = groups.reduce(0) { $0 + $1.hundredths }
+        let average: Decimal? = scored == 0 ? nil : (Decimal(total) / Decimal(scored) / 100).rounded(2)
+        let distribution = (0..<10).map { bucket in Count(key: "\(bucket * 10)–\(bucket * 10 + 10)", count: count { $0.bucket == bucket }) }
         let heat = tiersHighFirst.flatMap { tier in
-            tiersHighFirst.map { rating in HeatCell(tier: tier, rating: rating, count: scored.filter { $0.tier == tier && $0.rating == rating }.count) }
+            tiersHighFirst.map { rating in HeatCell(tier: tier, rating: rating, count: count { $0.tier == tier && $0.rating == rating }) }
         }
-        let top = scored.sorted { ($0.hundredths!, $1.slug) > ($1.hundredths!, $0.slug) }.prefix(10).map {
-            RankedVendor(vendor: $0.slug, name: $0.name, tier: $0.tier, score: score($0.hundredths!), rating: $0.rating!, drivers: $0.drivers)
+        let top = facts.figures.top.map {
+            RankedVendor(vendor: $0.slug, name: $0.name, tier: $0.tier, score: score($0.hundredths ?? 0), rating: $0.rating ?? $0.tier, drivers: $0.drivers)
         }
         let changes = facts.ratingChanges.map { RatingChange(vendor: $0.vendor, from: $0.from, to: $0.to, at: $0.at, reason: $0.reason) }
         let dependencies = facts.fourthParties.reduce(0) { $0 + $1.vendors }
@@ -181,23 +192,12 @@ extension CommitteePack {
             let share = Double(provider.vendors) / Double(dependencies) * 100
             return sum + share * share
         }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let appendix = register.filter { $0.tier == .critical || $0.tier == .high }
-            .sorted { ($0.tier.rank, $0.hundredths ?? -1, $1.slug) > ($1.tier.rank, $1.hundredths ?? -1, $0.slug) }
-            .map { row in
-                Profile(
-                    vendor: row.slug, name: row.name, tier: row.tier, status: row.status, score: row.hundredths.map(score), rating: row.rating,
-                    drivers: row.drivers, lastAssessed: row.lastAssessed,
-                    nextAssessment: row.lastAssessed.flatMap { calendar.date(byAdding: .month, value: cadence[row.tier]?.months ?? 12, to: $0) },
-                    openIncidents: row.openIncidents, clauseGaps: row.clauseGaps)
-            }
-        var pack = CommitteePack(
-            meta: Meta(asOf: asOf, since: since, modelVersions: Array(Set(scored.compactMap(\.modelVersion))).sorted(), digest: ""),
+        return CommitteePack(
+            meta: Meta(asOf: asOf, since: since, modelVersions: facts.figures.modelVersions, digest: ""),
             summary: Summary(
-                vendors: register.count, scored: scored.count, byTier: byTier, byRating: byRating, averageScore: average, distribution: distribution,
+                vendors: vendors, scored: scored, byTier: byTier, byRating: byRating, averageScore: average, distribution: distribution,
                 trend: facts.trend.map { TrendPoint(month: $0.month, averageScore: $0.average.map(score), scored: $0.scored) }),
-            heatMap: heat, topRisks: Array(top),
+            heatMap: heat, topRisks: top,
             changes: Changes(
                 newVendors: facts.newVendors, offboarded: facts.offboarded,
                 ratingsWorse: changes.filter { $0.to.rank > $0.from.rank }, ratingsBetter: changes.filter { $0.to.rank < $0.from.rank },
@@ -211,19 +211,74 @@ extension CommitteePack {
             openIncidents: facts.openIncidents.map { IncidentItem(vendor: $0.vendor, title: $0.title, severity: $0.severity, status: $0.status, at: $0.occurredAt) },
             expiringCertificates: facts.expiringCertificates.map { Certificate(vendor: $0.vendor, standard: $0.standard, expiresOn: $0.expiresOn) },
             clauseGaps: facts.clauseGaps.map { ClauseGap(clause: $0.clause, vendors: $0.vendors) },
-            appendix: appendix)
-        pack.meta.digest = PortalSecret.sha256Hex(Data(pack.canonicalJSON(includingDigest: false).utf8))
-        return pack
+            appendix: [])
     }
 
-    /// The pack as JSON with sorted keys and ISO 8601 dates; the digest is computed over it without the digest.
-    public func canonicalJSON(includingDigest: Bool = true, pretty: Bool = false) -> String {
+    /// The pack as JSON with sorted keys and ISO 8601 dates, as `JSONEncoder` writes it by default otherwise: the form
+    /// its digest is computed over, with the digest left empty.
+    public func canonicalJSON(includingDigest: Bool = true) -> String {
         var copy = self
         if !includingDigest { copy.meta.digest = "" }
+        return String(decoding: Self.encode(copy), as: UTF8.self)
+    }
+
+    static func encode(_ value: some Encodable) -> [UInt8] {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        // Slashes escaped, as JSONEncoder does by default and JSONWriter always does.
+        encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
-        return String(decoding: (try? encoder.encode(copy)) ?? Data(), as: UTF8.self)
+        return Array((try? encoder.encode(value)) ?? Data())
+    }
+}
+
+extension CommitteePack.Profile {
+    /// The appendix page of one critical or high vendor.
+    public init(_ row: AppendixRow, cadence: [Tier: ScoringConfiguration.Cadence]) {
+        let register = row.register
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        self.init(
+            vendor: register.slug, name: register.name, tier: register.tier, status: register.status, businessOwner: row.businessOwner,
+            offering: row.offering, aiActClass: row.aiActClass, decisionImpact: row.decisionImpact, businessCriticality: row.businessCriticality,
+            dataCategories: row.dataCategories, score: register.hundredths.map { Decimal($0) / 100 }, rating: register.rating,
+            drivers: register.drivers, failedAnswers: row.failedAnswers, clauseGaps: row.clauseGapKeys,
+            incidents: row.incidents.map { .init(vendor: register.slug, title: $0.title, severity: $0.severity, status: $0.status, at: $0.occurredAt) },
+            lastAssessed: register.lastAssessed,
+            nextAssessment: register.lastAssessed.flatMap { calendar.date(byAdding: .month, value: cadence[register.tier]?.months ?? 12, to: $0) })
+    }
+
+    /// The profile as `JSONEncoder` writes it with sorted keys and ISO 8601 dates, written directly: the appendix
+    /// can hold thousands (a test holds the two together).
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.key("aiActClass"); json.value(aiActClass)
+            json.key("businessCriticality"); json.value(businessCriticality)
+            json.key("businessOwner"); json.value(businessOwner)
+            json.key("clauseGaps"); json.value(clauseGaps)
+            json.key("dataCategories"); json.value(dataCategories)
+            json.key("decisionImpact"); json.value(decisionImpact)
+            json.key("drivers"); json.value(drivers)
+            json.key("failedAnswers"); json.value(failedAnswers)
+            json.key("incidents")
+            json.array(incidents) { json, incident in
+                json.object { json in
+                    json.key("at"); json.value(incident.at)
+                    json.key("severity"); json.value(incident.severity)
+                    json.field("status", incident.status)
+                    json.key("title"); json.value(incident.title)
+                    json.key("vendor"); json.value(incident.vendor)
+                }
+            }
+            if let lastAssessed { json.key("lastAssessed"); json.value(lastAssessed) }
+            json.key("name"); json.value(name)
+            if let nextAssessment { json.key("nextAssessment"); json.value(nextAssessment) }
+            json.key("offering"); json.value(offering)
+            json.field("rating", rating?.rawValue)
+            if let score { json.key("score"); json.number("\(score)") }
+            json.key("status"); json.value(status)
+            json.key("tier"); json.value(tier.rawValue)
+            json.key("vendor"); json.value(vendor)
+        }
     }
 }
 

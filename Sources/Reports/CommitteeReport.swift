@@ -3,7 +3,7 @@ public import Postgres
 public import Storage
 public import SupplierRisk
 
-/// Generates committee packs and records each one.
+/// Generates committee packs, streaming them to where they go, and records each one.
 public struct CommitteeReport: Sendable {
     let pool: PostgresPool
     let catalog: Catalog
@@ -13,46 +13,93 @@ public struct CommitteeReport: Sendable {
         self.catalog = catalog
     }
 
-    /// A generated pack: its content in the format asked for, its digest and parameters, and the pack itself
-    /// (nil for the CSV register, which reads the register alone).
+    /// A generated pack's digest and parameters.
     public struct Generated: Sendable {
-        public let content: String
         /// The pack's digest; for the CSV register, the SHA-256 of the file.
         public let digest: String
         public let vendors: Int
         public let since: Date
         public let asOf: Date
-        public let pack: CommitteePack?
+        public let modelVersions: [String]
     }
 
     /// The pack as of `asOf` (now by default) with the changes since `since` (by default the as-of of the
-    /// previous recorded pack, else 90 days earlier), written as `format` and recorded with its digest.
+    /// previous recorded pack, else 90 days earlier), written as `format` to `sink` a chunk at a time, and recorded
+    /// with its digest once written whole. The register and the appendix are read through a cursor, so memory does
+    /// not grow with the portfolio.
     ///
-    /// - Throws: ``StorageError/invalid(field:reason:)`` when `since` is not before `asOf`.
-    public func generate(since: Date? = nil, asOf: Date? = nil, format: PackFormat, actor: String, record: Bool = true) throws -> Generated {
+    /// - Throws: ``StorageError/invalid(field:reason:)`` when `since` is not before `asOf`; what `sink` throws.
+    public func generate(
+        since: Date? = nil, asOf: Date? = nil, format: PackFormat, actor: String, record: Bool = true, to sink: @escaping PackSink
+    ) throws -> Generated {
         let store = CommitteeReportStore(pool: pool)
         let asOf = asOf ?? Date()
         let since = try since ?? store.lastPack(before: asOf) ?? asOf.addingTimeInterval(-90 * 86_400)
         guard since < asOf else {
             throw StorageError.invalid(field: "since", reason: "\(AnswerForm.dayText(since)) is not before the as-of date \(AnswerForm.dayText(asOf))")
         }
+        let cadence = catalog.scoring.cadence
+        let generated: Generated
         if format == .csv {
             // The register is all the CSV holds: read it alone, and digest the file itself.
-            let register = try store.register(asOf: asOf)
-            let content = PackWriter.csv(register, cadence: catalog.scoring.cadence)
-            let digest = PortalSecret.sha256Hex(Data(content.utf8))
-            if record {
-                try store.record(since: since, asOf: asOf, format: format.rawValue, digest: digest,
-                                 modelVersions: Array(Set(register.compactMap(\.modelVersion))).sorted(), actor: actor)
+            let stream = PackStream(sink, hashing: true)
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "UTC")!
+            var versions = Set<String>()
+            try stream.write(PackWriter.csvHeader)
+            let vendors = try store.forEachRegisterRow(asOf: asOf) { row in
+                if let version = row.modelVersion { versions.insert(version) }
+                try stream.write(PackWriter.csvRecord(row, cadence: cadence, calendar: calendar))
             }
-            return Generated(content: content, digest: digest, vendors: register.count, since: since, asOf: asOf, pack: nil)
+            let digest = try stream.finish() ?? ""
+            generated = Generated(digest: digest, vendors: vendors, since: since, asOf: asOf, modelVersions: versions.sorted())
+        } else {
+            generated = try store.read(since: since, asOf: asOf) { reading in
+                let head = CommitteePack.head(try reading.facts(), since: since, asOf: asOf)
+                let stream = PackStream(sink)
+                let digest = try PackWriter.write(head, as: format, appendix: { emit in
+                    try reading.forEachAppendixRow { try emit(CommitteePack.Profile($0, cadence: cadence)) }
+                }, to: stream)
+                _ = try stream.finish()
+                return Generated(digest: digest, vendors: head.summary.vendors, since: since, asOf: asOf, modelVersions: head.meta.modelVersions)
+            }
         }
-        let facts = try store.facts(since: since, asOf: asOf)
-        let pack = CommitteePack.build(facts, since: since, asOf: asOf, cadence: catalog.scoring.cadence)
-        let content = PackWriter.write(pack, register: facts.register, as: format, cadence: catalog.scoring.cadence)
         if record {
-            try store.record(since: since, asOf: asOf, format: format.rawValue, digest: pack.meta.digest, modelVersions: pack.meta.modelVersions, actor: actor)
+            try store.record(since: since, asOf: asOf, format: format.rawValue, digest: generated.digest, modelVersions: generated.modelVersions, actor: actor)
         }
-        return Generated(content: content, digest: pack.meta.digest, vendors: pack.summary.vendors, since: since, asOf: asOf, pack: pack)
+        return generated
+    }
+
+    /// A pack generated into memory: for small portfolios and tests.
+    public struct Rendered: Sendable {
+        public let content: String
+        public let digest: String
+        public let vendors: Int
+        public let since: Date
+        public let asOf: Date
+        /// The pack itself, read back from its JSON (nil for the other formats).
+        public let pack: CommitteePack?
+    }
+
+    /// The pack generated into memory (see ``generate(since:asOf:format:actor:record:to:)``).
+    public func generate(since: Date? = nil, asOf: Date? = nil, format: PackFormat, actor: String, record: Bool = true) throws -> Rendered {
+        let buffer = Buffer()
+        let generated = try generate(since: since, asOf: asOf, format: format, actor: actor, record: record) { buffer.bytes.append(contentsOf: $0) }
+        let content = String(decoding: buffer.bytes, as: UTF8.self)
+        let pack = format == .json ? try CommitteePack.decode(Data(buffer.bytes)) : nil
+        return Rendered(content: content, digest: generated.digest, vendors: generated.vendors, since: generated.since, asOf: generated.asOf, pack: pack)
+    }
+
+    private final class Buffer: @unchecked Sendable {
+        var bytes: [UInt8] = []
+    }
+}
+
+extension CommitteePack {
+    /// Reads a pack from its JSON, as `tprm report committee --format json` writes it.
+    public static func decode(_ data: Data) throws -> CommitteePack {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode(CommitteePack.self, from: data)
     }
 }

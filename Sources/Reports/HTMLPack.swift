@@ -100,7 +100,8 @@ struct HTMLPack {
             + rows.map { "<tr>" + $0.map { "<td>\(e($0))</td>" }.joined() + "</tr>" }.joined() + "</tbody></table>"
     }
 
-    func render() -> String {
+    /// Everything before the appendix's pages.
+    func opening() -> String {
         let summary = pack.summary, changes = pack.changes
         var html = """
             <!doctype html>
@@ -151,16 +152,30 @@ struct HTMLPack {
         html += table("Certificates expiring within 90 days", ["Vendor", "Standard", "Expires"],
                       pack.expiringCertificates.map { [$0.vendor, $0.standard, day($0.expiresOn)] }, empty: "No certificate expires within 90 days.")
         html += "</section><section id=\"appendix\"><h2>Appendix: critical and high vendors</h2>"
-        for profile in pack.appendix {
-            html += "<article><h3>\(e(profile.name)) <span class=\"tag \(profile.tier.rawValue)\">\(profile.tier.rawValue)</span></h3>"
-            html += "<p>Status \(e(profile.status)); score \(score(profile.score))\(profile.rating.map { " (\($0.rawValue))" } ?? ""); "
-                + "last assessed \(profile.lastAssessed.map(day) ?? "never"); next assessment \(profile.nextAssessment.map(day) ?? "due now"); "
-                + "\(profile.openIncidents) open incidents; \(profile.clauseGaps) clause gaps.</p>"
-            if !profile.drivers.isEmpty { html += "<ol>" + profile.drivers.map { "<li>\(e($0))</li>" }.joined() + "</ol>" }
-            html += "</article>"
-        }
-        html += "</section><footer><p>Scoring model \(e(pack.meta.modelVersions.joined(separator: ", "))). Content digest (SHA-256) <code>\(pack.meta.digest)</code>.</p></footer></body></html>\n"
         return html
+    }
+
+    /// One critical or high vendor's page of the appendix.
+    func article(_ profile: CommitteePack.Profile) -> String {
+        var html = "<article><h3>\(e(profile.name)) <span class=\"tag \(profile.tier.rawValue)\">\(profile.tier.rawValue)</span></h3>"
+        html += "<p>\(e(profile.vendor)) · status \(e(profile.status)) · owner \(e(profile.businessOwner)) · \(e(profile.offering)) · AI Act \(e(profile.aiActClass))"
+            + " · decisions \(e(profile.decisionImpact)) · criticality \(e(profile.businessCriticality)) · data \(e(profile.dataCategories.joined(separator: ", ")))</p>"
+        html += "<p>Score <strong>\(score(profile.score))</strong>\(profile.rating.map { " (\($0.rawValue))" } ?? ""); "
+            + "last assessed \(profile.lastAssessed.map(day) ?? "never"); next assessment \(profile.nextAssessment.map(day) ?? "due now").</p>"
+        if !profile.drivers.isEmpty { html += "<h4>Largest drivers</h4><ol>" + profile.drivers.map { "<li>\(e($0))</li>" }.joined() + "</ol>" }
+        html += "<h4>Answers that failed</h4>" + list(profile.failedAnswers, empty: "None.")
+        html += "<h4>Clause gaps</h4>" + list(profile.clauseGaps, empty: "None.")
+        html += "<h4>Open incidents</h4>" + list(profile.incidents.map { "\($0.severity): \($0.title) (\($0.status ?? "open"), since \(day($0.at)))" }, empty: "None.")
+        return html + "</article>"
+    }
+
+    func list(_ items: [String], empty: String) -> String {
+        items.isEmpty ? "<p class=\"empty\">\(e(empty))</p>" : "<ul>" + items.map { "<li>\(e($0))</li>" }.joined() + "</ul>"
+    }
+
+    /// The end of the appendix and the footer with the digest.
+    func closing(digest: String) -> String {
+        "</section><footer><p>Scoring model \(e(pack.meta.modelVersions.joined(separator: ", "))). Content digest (SHA-256) <code>\(digest)</code>.</p></footer></body></html>\n"
     }
 
     static let css = """
@@ -170,6 +185,7 @@ struct HTMLPack {
         h1 { margin: 0 0 4px; } h2 { color: #1f3b57; border-bottom: 1px solid #ccc; }
         section { break-before: page; } section:first-of-type { break-before: auto; }
         article { break-inside: avoid; border-top: 1px solid #eee; padding-top: 6px; }
+        h4 { margin: 8px 0 2px; font-size: 14px; }
         table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; font-size: 13px; }
         caption { text-align: left; font-weight: 600; padding: 4px 0; }
         th, td { border: 1px solid #d5d9de; padding: 4px 6px; text-align: left; vertical-align: top; }

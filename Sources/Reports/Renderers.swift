@@ -1,3 +1,4 @@
+import Crypto
 public import Foundation
 public import Storage
 public import SupplierRisk
@@ -16,14 +17,136 @@ public enum PackFormat: String, Sendable, CaseIterable {
     }
 }
 
-/// Writes a committee pack as JSON, Markdown, the CSV register, or one self-contained HTML file.
+/// Where a pack's bytes go, a chunk at a time: a file, standard output, a buffer.
+public typealias PackSink = ([UInt8]) throws -> Void
+
+/// Buffers a pack's bytes and hands them to its sink in chunks, hashing them on the way when asked.
+final class PackStream {
+    private var buffer: [UInt8] = []
+    private let sink: PackSink
+    private var hasher: SHA256?
+    private static let chunk = 64 * 1024
+
+    init(_ sink: @escaping PackSink, hashing: Bool = false) {
+        self.sink = sink
+        self.hasher = hashing ? SHA256() : nil
+        buffer.reserveCapacity(Self.chunk + 4096)
+    }
+
+    func write(_ text: String) throws {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= Self.chunk { try flush() }
+    }
+
+    func write(bytes: some Collection<UInt8>) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= Self.chunk { try flush() }
+    }
+
+    private func flush() throws {
+        guard !buffer.isEmpty else { return }
+        hasher?.update(data: buffer)
+        try sink(buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Hands over what is left; the SHA-256 of everything written, when hashing.
+    func finish() throws -> String? {
+        try flush()
+        return hasher.map { PackDigest.hex($0.finalize()) }
+    }
+}
+
+/// A pack's digest, computed as its appendix streams by: the SHA-256 of the pack as canonical JSON (sorted keys,
+/// compact, ISO 8601 dates, as `JSONEncoder` writes it) with the digest itself empty. The appendix is the first key,
+/// so the JSON can be hashed (and written) profile by profile, the small rest after it.
+struct PackDigest {
+    private var hasher = SHA256()
+    private var json = JSONWriter(capacity: 2048)
+    private var profiles = 0
+    static let opening = Array(#"{"appendix":["#.utf8)
+
+    init() { hasher.update(data: Self.opening) }
+
+    /// Hashes one profile of the appendix; returns the bytes hashed, as the JSON format writes them.
+    mutating func add(_ profile: CommitteePack.Profile) -> [UInt8] {
+        json.reset()
+        profile.write(to: &json)
+        var bytes = profiles > 0 ? [UInt8(ascii: ",")] : []
+        bytes.append(contentsOf: json.bytes)
+        profiles += 1
+        hasher.update(data: bytes)
+        return bytes
+    }
+
+    /// Hashes the rest of the pack after its appendix; returns the digest.
+    mutating func finish(_ head: CommitteePack) -> String {
+        hasher.update(data: Self.tail(head, digest: ""))
+        return Self.hex(hasher.finalize())
+    }
+
+    /// The canonical JSON after the appendix, with `digest` in its meta.
+    static func tail(_ head: CommitteePack, digest: String) -> [UInt8] {
+        var meta = head.meta
+        meta.digest = digest
+        var out = Array(#"],"changes":"#.utf8)
+        func field(_ key: String, _ value: some Encodable) {
+            out.append(contentsOf: ",\"\(key)\":".utf8)
+            out.append(contentsOf: CommitteePack.encode(value))
+        }
+        out.append(contentsOf: CommitteePack.encode(head.changes))
+        field("clauseGaps", head.clauseGaps)
+        field("concentration", head.concentration)
+        field("expiringCertificates", head.expiringCertificates)
+        field("heatMap", head.heatMap)
+        field("meta", meta)
+        field("openIncidents", head.openIncidents)
+        field("summary", head.summary)
+        field("topRisks", head.topRisks)
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+
+    static func hex(_ digest: some Sequence<UInt8>) -> String {
+        digest.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+    }
+}
+
+/// Writes a committee pack as JSON, Markdown, or one self-contained HTML file, and the register as CSV, streaming
+/// the appendix and the register rather than holding them.
 public enum PackWriter {
-    public static func write(_ pack: CommitteePack, register: [RegisterRow], as format: PackFormat, cadence: [Tier: ScoringConfiguration.Cadence]) -> String {
+    /// Writes the pack whose head (everything but the appendix) is `head`, its appendix profiles coming from
+    /// `appendix` one at a time, to `stream`; returns the pack's digest.
+    static func write(
+        _ head: CommitteePack, as format: PackFormat, appendix: ((CommitteePack.Profile) throws -> Void) throws -> Void, to stream: PackStream
+    ) throws -> String {
+        var digest = PackDigest()
         switch format {
-        case .json: pack.canonicalJSON(pretty: true) + "\n"
-        case .md: markdown(pack)
-        case .csv: csv(register, cadence: cadence)
-        case .html: HTMLPack(pack: pack).render()
+        case .json:
+            try stream.write(bytes: PackDigest.opening)
+            try appendix { try stream.write(bytes: digest.add($0)) }
+            let value = digest.finish(head)
+            try stream.write(bytes: PackDigest.tail(head, digest: value))
+            try stream.write("\n")
+            return value
+        case .html:
+            let html = HTMLPack(pack: head)
+            try stream.write(html.opening())
+            try appendix { profile in
+                _ = digest.add(profile)
+                try stream.write(html.article(profile))
+            }
+            let value = digest.finish(head)
+            try stream.write(html.closing(digest: value))
+            return value
+        case .md:
+            try appendix { _ = digest.add($0) }
+            var pack = head
+            pack.meta.digest = digest.finish(head)
+            try stream.write(markdown(pack))
+            return pack.meta.digest
+        case .csv:
+            preconditionFailure("the CSV register is written by csvRecord(_:cadence:calendar:), row by row")
         }
     }
 
@@ -31,7 +154,7 @@ public enum PackWriter {
 
     static func score(_ value: Decimal?) -> String {
         guard let value else { return "—" }
-        return String(format: "%.2f", NSDecimalNumber(decimal: value).doubleValue)
+        return hundredths(Int((NSDecimalNumber(decimal: value).doubleValue * 100).rounded()))
     }
 
     // MARK: Markdown
@@ -79,22 +202,19 @@ public enum PackWriter {
 
     // MARK: CSV
 
-    /// The vendor register, one row per vendor: RFC 4180 quoting, CRLF line ends, UTF-8 with a byte-order mark.
-    public static func csv(_ register: [RegisterRow], cadence: [Tier: ScoringConfiguration.Cadence]) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        var out = "\u{FEFF}"
-        out += ["vendor", "name", "tier", "status", "score", "rating", "top_drivers", "last_assessed", "next_due", "open_incidents", "clause_gaps"].joined(separator: ",") + "\r\n"
-        for row in register {
-            let next = row.lastAssessed.flatMap { calendar.date(byAdding: .month, value: cadence[row.tier]?.months ?? 12, to: $0) }
-            let fields = [
-                row.slug, row.name, row.tier.rawValue, row.status, row.hundredths.map(Self.hundredths) ?? "", row.rating?.rawValue ?? "",
-                row.drivers.joined(separator: "; "), row.lastAssessed.map(day) ?? "", next.map(day) ?? "never assessed",
-                String(row.openIncidents), String(row.clauseGaps),
-            ]
-            out += fields.map(quote).joined(separator: ",") + "\r\n"
-        }
-        return out
+    /// The CSV register's header, after the UTF-8 byte-order mark that makes Excel read it as UTF-8.
+    static let csvHeader = "\u{FEFF}" + ["vendor", "name", "tier", "status", "score", "rating", "top_drivers", "last_assessed", "next_due",
+                                         "open_incidents", "clause_gaps"].joined(separator: ",") + "\r\n"
+
+    /// One vendor of the register as a CSV record: RFC 4180 quoting, CRLF line end.
+    static func csvRecord(_ row: RegisterRow, cadence: [Tier: ScoringConfiguration.Cadence], calendar: Calendar) -> String {
+        let next = row.lastAssessed.flatMap { calendar.date(byAdding: .month, value: cadence[row.tier]?.months ?? 12, to: $0) }
+        let fields = [
+            row.slug, row.name, row.tier.rawValue, row.status, row.hundredths.map(Self.hundredths) ?? "", row.rating?.rawValue ?? "",
+            row.drivers.joined(separator: "; "), row.lastAssessed.map(day) ?? "", next.map(day) ?? "never assessed",
+            String(row.openIncidents), String(row.clauseGaps),
+        ]
+        return fields.map(quote).joined(separator: ",") + "\r\n"
     }
 
     /// 5739 → "57.39", without a formatter: the register writes one a row.

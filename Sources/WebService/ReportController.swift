@@ -29,7 +29,26 @@ struct ReportController {
         let format = try query.get("format").map { try JSONBody.value(String($0), PackFormat.self, "format", status: .badRequest) } ?? .json
         let since = try date("since"), asOf = try date("asOf")
         let report = CommitteeReport(pool: pool, catalog: catalog)
-        let generated = try await blocking.run { try report.generate(since: since, asOf: asOf, format: format, actor: identity.name) }
+        // The pack is written to a file first, in bounded memory, so that its digest can go in a header; the file is
+        // unlinked at once (its descriptor keeps it) and streamed from disk.
+        let (generated, descriptor, size) = try await blocking.run { () -> (CommitteeReport.Generated, Int32, Int) in
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("tprm-pack-\(UUID().uuidString).\(format.rawValue)").path
+            let descriptor = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else { throw ApiError(.internalServerError, code: "internal", message: "cannot write the pack: \(String(cString: strerror(errno)))") }
+            unlink(path)
+            do {
+                var size = 0
+                let generated = try report.generate(since: since, asOf: asOf, format: format, actor: identity.name) { bytes in
+                    try Self.writeAll(bytes, to: descriptor)
+                    size += bytes.count
+                }
+                guard lseek(descriptor, 0, SEEK_SET) == 0 else { throw ApiError(.internalServerError, code: "internal", message: "cannot read the pack back") }
+                return (generated, descriptor, size)
+            } catch {
+                close(descriptor)
+                throw error
+            }
+        }
         var headers: HTTPFields = [.contentType: format.contentType]
         headers[HTTPField.Name("X-Pack-Digest")!] = generated.digest
         if format == .html || format == .csv {
@@ -38,6 +57,33 @@ struct ReportController {
         if format == .html {
             headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
         }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: generated.content)))
+        let blocking = self.blocking
+        return Response(status: .ok, headers: headers, body: ResponseBody(contentLength: size) { writer in
+            defer { close(descriptor) }
+            while true {
+                let chunk = try await blocking.run { () -> [UInt8] in
+                    var chunk = [UInt8](repeating: 0, count: 256 * 1024)
+                    let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                    guard count >= 0 else { throw ApiError(.internalServerError, code: "internal", message: "cannot read the pack back") }
+                    return Array(chunk.prefix(count))
+                }
+                if chunk.isEmpty { break }
+                try await writer.write(ByteBuffer(bytes: chunk))
+            }
+            try await writer.finish(nil)
+        })
+    }
+
+    /// Writes all of `bytes` to a file descriptor, through short writes and interruptions.
+    static func writeAll(_ bytes: [UInt8], to descriptor: Int32) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw ApiError(.internalServerError, code: "internal", message: "cannot write the pack: \(String(cString: strerror(errno)))")
+            }
+            offset += written
+        }
     }
 }

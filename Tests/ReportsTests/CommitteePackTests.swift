@@ -80,10 +80,53 @@ import Testing
         #expect(pack.openIncidents.count == (try portfolio.scalar("SELECT count(*)::int FROM incidents WHERE resolved_at IS NULL", Int.self)))
         #expect(pack.appendix.map(\.vendor).sorted() == (try portfolio.rows(
             "SELECT slug FROM vendors WHERE status <> 'offboarded' AND tier IN ('critical', 'high') ORDER BY slug", String.self)))
+        #expect(pack.appendix.map(\.vendor) == (try portfolio.rows("""
+            SELECT v.slug FROM vendors v LEFT JOIN scores s ON s.vendor_id = v.id WHERE v.status <> 'offboarded' AND v.tier IN ('critical', 'high')
+            ORDER BY v.tier = 'critical' DESC, s.hundredths DESC NULLS LAST, v.slug
+            """, String.self)), "critical first, then the highest risk")
+        for profile in pack.appendix {
+            let vendor = "FROM vendors v LEFT JOIN scores s ON s.vendor_id = v.id WHERE v.slug = '\(profile.vendor)'"
+            #expect(profile.failedAnswers == (try portfolio.rows("SELECT jsonb_array_elements_text(score_summary(s.breakdown)->'failedAnswers') \(vendor)", String.self)))
+            #expect(profile.clauseGaps == (try portfolio.rows("""
+                SELECT line->'source'->>'id' FROM vendors v JOIN scores s ON s.vendor_id = v.id, json_array_elements(s.breakdown->'lines') line
+                WHERE v.slug = '\(profile.vendor)' AND line->'source'->>'kind' = 'clause' ORDER BY 1
+                """, String.self)))
+            #expect(profile.incidents.map(\.title) == (try portfolio.rows("""
+                SELECT i.title FROM incidents i JOIN vendors v ON v.id = i.vendor_id WHERE v.slug = '\(profile.vendor)' AND i.resolved_at IS NULL
+                ORDER BY array_position(ARRAY['critical', 'high', 'medium', 'low'], i.severity), i.occurred_at, i.id
+                """, String.self)))
+            #expect(profile.businessOwner == (try portfolio.scalar("SELECT v.business_owner \(vendor)", String.self)))
+            #expect(profile.aiActClass == (try portfolio.scalar("SELECT v.ai_act_class \(vendor)", String.self)))
+        }
+        let failed = pack.appendix.flatMap(\.failedAnswers)
+        #expect(failed.contains { $0.hasSuffix("flagged by the reviewer: counted as failed") } && failed.contains { $0.contains("unanswered (required)") },
+                "the seeded portfolio has flagged and unanswered questions among its critical and high vendors")
         #expect(pack.meta.modelVersions == ["test-model"])
         #expect(try portfolio.scalar("SELECT count(*)::int FROM score_history WHERE summary IS DISTINCT FROM score_summary(breakdown)", Int.self) == 0,
                 "the worker's summaries agree with the SQL that derives them for older rows")
         #expect(try portfolio.scalar("SELECT count(*)::int FROM score_history WHERE jsonb_array_length(summary->'drivers') = 3", Int.self) == summary.scored)
+    }
+
+    @Test func anAuditorCanCheckTheDigestFromTheJSONAlone() throws {
+        let portfolio = try Portfolio("packdigest", vendors: 12)
+        let asOf = Date(), since = asOf.addingTimeInterval(-30 * 86_400)
+        let json = try portfolio.report.generate(since: since, asOf: asOf, format: .json, actor: "auditor")
+        let pack = try #require(json.pack)
+        #expect(!pack.appendix.isEmpty)
+        // The file with its digest emptied is what the digest covers, byte for byte ...
+        let emptied = json.content.replacingOccurrences(of: "\"digest\":\"\(json.digest)\"", with: "\"digest\":\"\"")
+        #expect(emptied != json.content)
+        #expect(PortalSecret.sha256Hex(Data(emptied.dropLast().utf8)) == json.digest)
+        // ... and it is the pack as JSONEncoder writes it, so any JSON library with sorted keys gets the same.
+        #expect(PortalSecret.sha256Hex(Data(pack.canonicalJSON(includingDigest: false).utf8)) == json.digest)
+        // Every format of the same pack carries the same digest.
+        let html = try portfolio.report.generate(since: since, asOf: asOf, format: .html, actor: "auditor")
+        let markdown = try portfolio.report.generate(since: since, asOf: asOf, format: .md, actor: "auditor")
+        #expect(html.digest == json.digest && markdown.digest == json.digest)
+        #expect(html.content.contains("<code>\(json.digest)</code>") && markdown.content.contains("`\(json.digest)`"))
+        for profile in pack.appendix {
+            #expect(html.content.contains("<h3>\(profile.name) <span class=\"tag \(profile.tier.rawValue)\">"), "a page for \(profile.vendor)")
+        }
     }
 
     @Test func changesSinceTheLastPackAndAPastPackRebuiltAlike() throws {

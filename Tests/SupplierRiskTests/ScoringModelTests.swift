@@ -184,6 +184,23 @@ import Testing
         #expect(selfAttested == 900, "40% of 22.5 points when only 60% of full credit counts")
     }
 
+    @Test func theAnswersThatFailedAreTheOnesThatEarnedNothingOrKnockedOut() {
+        var answers = Self.best
+        answers["SEC-01"] = nil
+        answers["DAT-01"] = Self.answer(.option("never"), evidence: true, verdict: .flagged)
+        let faded = Self.answer(.option("no"), monthsAgo: 18, verdict: .accepted)
+        answers["DAT-02"] = faded
+        let score = Self.model.score(Self.inputs(answers: answers, clauses: Self.allClauses, certifications: Self.certificates))
+        #expect(score.failedAnswers == ["DAT-01 flagged by the reviewer: counted as failed", "SEC-01 unanswered (required): counted as failed"],
+                "partial credit (a faded answer) is not a failure; failures come by question id, without the credit")
+        #expect(score.summaryJSON.contains(#""failedAnswers":["DAT-01 flagged by the reviewer: counted as failed","SEC-01 unanswered (required): counted as failed"]"#))
+        answers["DAT-01"] = Self.answer(.option("always"), verdict: .accepted)
+        let knockedOut = Self.model.score(Self.inputs(answers: answers, clauses: Self.allClauses, certifications: Self.certificates))
+        #expect(knockedOut.failedAnswers.count == 1)
+        #expect(knockedOut.failedAnswers.first?.hasPrefix("knock-out answer (DAT-01 = always)") == true)
+        #expect(Self.model.score(Self.inputs(answers: Self.best, clauses: Self.allClauses, certifications: Self.certificates)).failedAnswers.isEmpty)
+    }
+
     @Test func answersFadeWhenOlderThanTheTiersCadence() {
         func risk(monthsAgo: Double) -> Int {
             var answers = Self.best

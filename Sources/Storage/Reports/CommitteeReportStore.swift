@@ -20,9 +20,49 @@ public struct RegisterRow: Sendable, Hashable, Codable {
     public let clauseGaps: Int
 }
 
-/// The facts of a committee pack, read as of one moment, every one from dated records.
+/// A critical or high vendor for the pack's appendix: its register row, its profile as it stood, and the
+/// details behind its score.
+public struct AppendixRow: Sendable {
+    public let register: RegisterRow
+    public let businessOwner: String
+    public let offering: String
+    public let aiActClass: String
+    public let decisionImpact: String
+    public let businessCriticality: String
+    public let dataCategories: [String]
+    /// The answers of its score's breakdown that earned no credit, or a knock-out, by question id.
+    public let failedAnswers: [String]
+    /// The keys of the required clauses missing from its contracts in force.
+    public let clauseGapKeys: [String]
+    /// Its incidents open as of the pack's date, most severe first: (title, severity, status, occurred).
+    public let incidents: [(title: String, severity: String, status: String, occurredAt: Date)]
+}
+
+/// The portfolio's figures as of a moment, counted by the database over the register.
+public struct PortfolioFigures: Sendable {
+    public struct Group: Sendable, Hashable {
+        public let tier: Tier
+        /// nil: not scored.
+        public let rating: Tier?
+        /// Residual risk in tens, 0 (0–10) to 9 (90–100); nil when not scored.
+        public let bucket: Int?
+        public let count: Int
+        /// The sum of the group's scores, in hundredths.
+        public let hundredths: Int
+    }
+
+    /// Vendors grouped by tier, rating and score bucket: every count of the summary and heat map adds these up.
+    public let groups: [Group]
+    /// The scoring model versions of the scores in the portfolio, sorted.
+    public let modelVersions: [String]
+    /// The ten highest residual risks, highest first (ties by slug).
+    public let top: [RegisterRow]
+}
+
+/// The facts of a committee pack, read as of one moment, every one from dated records. The register itself is
+/// not here: it is streamed (``CommitteeReportStore/PackReading/forEachAppendixRow(_:)``).
 public struct CommitteeFacts: Sendable {
-    public let register: [RegisterRow]
+    public let figures: PortfolioFigures
     /// Average residual risk (hundredths) of the scored portfolio at the end of each of the 12 months up to `asOf`.
     public let trend: [(month: String, average: Int?, scored: Int)]
     public let newVendors: [String]
@@ -48,7 +88,8 @@ public struct CommitteeFacts: Sendable {
 }
 
 /// Reads the facts of a committee pack as of a moment, from the audit log, the score history and the dated
-/// records, so a pack for a past date can be rebuilt as it stood.
+/// records, so a pack for a past date can be rebuilt as it stood. The register is streamed through a cursor,
+/// so memory stays bounded however large the portfolio.
 public struct CommitteeReportStore: Sendable {
     let pool: PostgresPool
 
@@ -69,18 +110,22 @@ public struct CommitteeReportStore: Sendable {
         }
     }
 
-    /// The vendors in the portfolio as of `asOf`: registered by then and not offboarded, by slug.
+    /// The vendors in the portfolio as of `$1`: registered by then and not offboarded, with their latest score by
+    /// then and its summary (`portfolio` and `scored`).
     static let portfolio = """
         WITH state AS (
             -- Each vendor's last audit row by then. The fields are taken out before the sort, so that it sorts
             -- narrow rows rather than whole snapshots.
-            SELECT DISTINCT ON (x.id) x.id, x.slug, x.name, x.tier, x.status, x.fourth_parties
+            SELECT DISTINCT ON (x.id) x.*
             FROM (SELECT (l.after->>'id')::bigint AS id, l.after->>'slug' AS slug, l.after->>'name' AS name, l.after->>'tier' AS tier,
-                         l.after->>'status' AS status, l.after->'fourth_parties' AS fourth_parties, l.at, l.id AS audit_id
+                         l.after->>'status' AS status, l.after->'fourth_parties' AS fourth_parties,
+                         l.after->>'business_owner' AS business_owner, l.after->>'offering' AS offering, l.after->>'ai_act_class' AS ai_act_class,
+                         l.after->>'decision_impact' AS decision_impact, l.after->>'business_criticality' AS business_criticality,
+                         l.after->'data_categories' AS data_categories, l.at, l.id AS audit_id
                   FROM audit_log l WHERE l.entity = 'vendor' AND l.at <= $1 AND l.after IS NOT NULL) x
             ORDER BY x.id, x.at DESC, x.audit_id DESC
         ), portfolio AS (
-            SELECT id, slug, name, tier, status, fourth_parties FROM state WHERE status <> 'offboarded'
+            SELECT * FROM state WHERE status <> 'offboarded'
         ), latest_score AS (
             -- Which history row is each vendor's latest, sorting ids alone; the breakdowns are read after.
             SELECT DISTINCT ON (h.vendor_id) h.id FROM score_history h WHERE h.computed_at <= $1
@@ -88,56 +133,162 @@ public struct CommitteeReportStore: Sendable {
         ), scored AS (
             -- History rows from before 005_reports.sql have no summary; one is derived from the current score's breakdown
             -- when it is the same score.
-            SELECT h.vendor_id, h.hundredths, h.rating, h.model_version,
+            SELECT h.id AS history_id, h.vendor_id, h.hundredths, h.rating, h.model_version,
                    COALESCE(h.summary, score_summary(COALESCE(h.breakdown, (
                        SELECT c.breakdown FROM scores c WHERE c.vendor_id = h.vendor_id AND c.hundredths = h.hundredths
-                       AND c.rating = h.rating AND c.computed_at <= $1))), '{"drivers": [], "clauseGaps": [], "lateNotices": []}') AS summary
+                       AND c.rating = h.rating AND c.computed_at <= $1))), '{"drivers": [], "clauseGaps": [], "lateNotices": [], "failedAnswers": []}') AS summary
             FROM score_history h JOIN latest_score USING (id)
         )
         """
 
-    /// The register alone: every vendor of the portfolio as of `asOf`, by slug.
-    public func register(asOf: Date) throws -> [RegisterRow] {
+    /// The register's columns, for a row `p` of the portfolio with its score in `s` (a row with `hundredths`, `rating`,
+    /// `model_version` and `summary`).
+    static func registerColumns(score s: String = "s") -> String {
+        """
+        p.slug, p.name, p.tier, p.status, \(s).hundredths, \(s).rating, \(s).model_version,
+        ARRAY(SELECT jsonb_array_elements_text(\(s).summary->'drivers')) AS drivers,
+        COALESCE(jsonb_array_length(\(s).summary->'clauseGaps'), 0) AS clause_gaps,
+        (SELECT max(a.completed_at) FROM assessments a WHERE a.vendor_id = p.id AND a.status = 'completed' AND a.completed_at <= $1) AS last_assessed,
+        (SELECT count(*) FROM incidents i WHERE i.vendor_id = p.id AND i.occurred_at <= $1
+           AND (i.resolved_at IS NULL OR i.resolved_at > $1)) AS open_incidents
+        """
+    }
+
+    /// The register as the CSV holds it: every vendor of the portfolio as of `$1`, by slug.
+    public static let registerSQL = portfolio + """
+        SELECT \(registerColumns())
+        FROM portfolio p LEFT JOIN scored s ON s.vendor_id = p.id
+        ORDER BY p.slug COLLATE "C"
+        """
+
+    static func registerRow(_ row: PostgresRow) throws -> RegisterRow {
+        RegisterRow(
+            slug: try row.decode(String.self, "slug"), name: try row.decode(String.self, "name"), tier: try RawColumn.decode(Tier.self, row, "tier"),
+            status: try row.decode(String.self, "status"), hundredths: try row.decode(Int?.self, "hundredths"),
+            rating: try row.decode(String?.self, "rating").flatMap(Tier.init(rawValue:)), modelVersion: try row.decode(String?.self, "model_version"),
+            drivers: try row.decode([String].self, "drivers"), lastAssessed: try row.decode(Date?.self, "last_assessed"),
+            openIncidents: try row.decode(Int.self, "open_incidents"), clauseGaps: try row.decode(Int.self, "clause_gaps"))
+    }
+
+    /// Streams the register as of `asOf`, by slug, to `body` (read through a cursor, a batch at a time).
+    /// - Returns: how many vendors it held.
+    @discardableResult
+    public func forEachRegisterRow(asOf: Date, _ body: (RegisterRow) throws -> Void) throws -> Int {
         try pool.withConnection { connection in
             var bindings = PostgresBindings()
             bindings.append(asOf)
-            bindings.append(asOf)
-            return try Self.register(connection, bindings: bindings)
+            return try connection.forEachBatch(PostgresQuery(unsafeSQL: Self.registerSQL, bindings: bindings)) { rows in
+                for row in rows { try body(try Self.registerRow(row)) }
+            }
         }
     }
 
-    static func register(_ connection: Connection, bindings: PostgresBindings) throws -> [RegisterRow] {
-            return try connection.query(PostgresQuery(unsafeSQL: portfolio + """
-                SELECT p.slug, p.name, p.tier, p.status, s.hundredths, s.rating, s.model_version,
-                       ARRAY(SELECT jsonb_array_elements_text(s.summary->'drivers')) AS drivers,
-                       COALESCE(jsonb_array_length(s.summary->'clauseGaps'), 0) AS clause_gaps,
-                       (SELECT max(a.completed_at) FROM assessments a WHERE a.vendor_id = p.id AND a.status = 'completed' AND a.completed_at <= $1) AS last_assessed,
-                       (SELECT count(*) FROM incidents i WHERE i.vendor_id = p.id AND i.occurred_at <= $1
-                          AND (i.resolved_at IS NULL OR i.resolved_at > $1)) AS open_incidents
-                FROM portfolio p LEFT JOIN scored s ON s.vendor_id = p.id
-                ORDER BY p.slug
-                """, bindings: bindings)).map { row in
-                RegisterRow(
-                    slug: try row.decode(String.self, "slug"), name: try row.decode(String.self, "name"), tier: try RawColumn.decode(Tier.self, row, "tier"),
-                    status: try row.decode(String.self, "status"), hundredths: try row.decode(Int?.self, "hundredths"),
-                    rating: try row.decode(String?.self, "rating").flatMap(Tier.init(rawValue:)), modelVersion: try row.decode(String?.self, "model_version"),
-                    drivers: try row.decode([String].self, "drivers"), lastAssessed: try row.decode(Date?.self, "last_assessed"),
-                    openIncidents: try row.decode(Int.self, "open_incidents"), clauseGaps: try row.decode(Int.self, "clause_gaps"))
-            }
+    /// The register as of `asOf`, whole, by slug; for small portfolios and tests (packs stream it).
+    public func register(asOf: Date) throws -> [RegisterRow] {
+        var rows: [RegisterRow] = []
+        try forEachRegisterRow(asOf: asOf) { rows.append($0) }
+        return rows
     }
 
-    /// Reads every fact of the pack.
-    public func facts(since: Date, asOf: Date) throws -> CommitteeFacts {
+    /// Opens one snapshot of the database (a repeatable-read transaction) for reading a whole pack, evaluates the
+    /// portfolio as of `asOf` once into a temporary table, and hands `body` the reading.
+    public func read<Result>(since: Date, asOf: Date, _ body: (PackReading) throws -> Result) throws -> Result {
         try pool.withConnection { connection in
+            try connection.transaction { connection in
+                try connection.executeScript("""
+                    SET TRANSACTION ISOLATION LEVEL REPEATABLE READ;
+                    CREATE TEMPORARY TABLE IF NOT EXISTS pack_portfolio (
+                        id bigint PRIMARY KEY, slug text NOT NULL, name text NOT NULL, tier text NOT NULL, status text NOT NULL,
+                        fourth_parties jsonb, business_owner text, offering text, ai_act_class text, decision_impact text,
+                        business_criticality text, data_categories jsonb,
+                        history_id bigint, hundredths int, rating text, model_version text, summary jsonb
+                    ) ON COMMIT DELETE ROWS
+                    """)
+                var bindings = PostgresBindings()
+                bindings.append(asOf)
+                try connection.execute(PostgresQuery(unsafeSQL: Self.portfolio + """
+                    INSERT INTO pack_portfolio
+                    SELECT p.id, p.slug, p.name, p.tier, p.status, p.fourth_parties, p.business_owner, p.offering, p.ai_act_class,
+                           p.decision_impact, p.business_criticality, p.data_categories,
+                           s.history_id, s.hundredths, s.rating, s.model_version, s.summary
+                    FROM portfolio p LEFT JOIN scored s ON s.vendor_id = p.id
+                    """, bindings: bindings))
+                try connection.executeScript("ANALYZE pack_portfolio")
+                return try body(PackReading(connection: connection, since: since, asOf: asOf))
+            }
+        }
+    }
+
+    /// A pack being read: the portfolio as of its date is in `pack_portfolio`, in one snapshot.
+    public struct PackReading {
+        let connection: Connection
+        let since: Date
+        let asOf: Date
+
+        func query(_ sql: String) throws -> PostgresRows {
             var bindings = PostgresBindings()
             bindings.append(asOf)
             bindings.append(since)
-            func query(_ sql: String) throws -> PostgresRows {
-                try connection.query(PostgresQuery(unsafeSQL: Self.portfolio + sql, bindings: bindings))
+            return try connection.query(PostgresQuery(unsafeSQL: sql, bindings: bindings))
+        }
+
+        /// Streams the critical and high vendors, most critical tier first, then highest residual risk, then slug.
+        public func forEachAppendixRow(_ body: (AppendixRow) throws -> Void) throws {
+            var bindings = PostgresBindings()
+            bindings.append(asOf)
+            try connection.forEachBatch(PostgresQuery(unsafeSQL: """
+                SELECT \(CommitteeReportStore.registerColumns(score: "p")),
+                       p.business_owner, p.offering, p.ai_act_class, p.decision_impact, p.business_criticality,
+                       ARRAY(SELECT jsonb_array_elements_text(p.data_categories)) AS data_categories,
+                       ARRAY(SELECT jsonb_array_elements_text(p.summary->'clauseGaps')) AS clause_gap_keys,
+                       ARRAY(SELECT jsonb_array_elements_text(COALESCE(p.summary->'failedAnswers', (
+                           -- Summaries written before 006_failed_answers.sql lack the key: derived from the breakdown.
+                           SELECT score_summary(COALESCE(h.breakdown, (
+                               SELECT c.breakdown FROM scores c WHERE c.vendor_id = h.vendor_id AND c.hundredths = h.hundredths
+                               AND c.rating = h.rating AND c.computed_at <= $1)))->'failedAnswers'
+                           FROM score_history h WHERE h.id = p.history_id), '[]'))) AS failed_answers,
+                       ARRAY(SELECT jsonb_build_object('title', i.title, 'severity', i.severity, 'status', i.status,
+                                    'at', to_char(i.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))::text FROM incidents i
+                             WHERE i.vendor_id = p.id AND i.occurred_at <= $1 AND (i.resolved_at IS NULL OR i.resolved_at > $1)
+                             ORDER BY array_position(ARRAY['critical', 'high', 'medium', 'low'], i.severity), i.occurred_at, i.id) AS incidents
+                FROM pack_portfolio p
+                WHERE p.tier IN ('critical', 'high')
+                ORDER BY p.tier = 'critical' DESC, p.hundredths DESC NULLS LAST, p.slug COLLATE "C"
+                """, bindings: bindings)) { rows in
+                let decoder = JSONDecoder()
+                decoder.dateDecodingStrategy = .iso8601
+                struct Incident: Decodable { let title, severity, status: String; let at: Date }
+                for row in rows {
+                    let incidents = try row.decode([String].self, "incidents").map { try decoder.decode(Incident.self, from: Data($0.utf8)) }
+                    try body(AppendixRow(
+                        register: try CommitteeReportStore.registerRow(row),
+                        businessOwner: try row.decode(String?.self, "business_owner") ?? "", offering: try row.decode(String?.self, "offering") ?? "",
+                        aiActClass: try row.decode(String?.self, "ai_act_class") ?? "", decisionImpact: try row.decode(String?.self, "decision_impact") ?? "",
+                        businessCriticality: try row.decode(String?.self, "business_criticality") ?? "",
+                        dataCategories: try row.decode([String].self, "data_categories"), failedAnswers: try row.decode([String].self, "failed_answers"),
+                        clauseGapKeys: try row.decode([String].self, "clause_gap_keys"),
+                        incidents: incidents.map { (title: $0.title, severity: $0.severity, status: $0.status, occurredAt: $0.at) }))
+                }
             }
-            let register = try Self.register(connection, bindings: bindings)
-            // The month ends, then each vendor's latest score by each: one scan of the history per month over small rows,
-            // with each vendor's time in the portfolio (registered, until offboarded) from its audit rows.
+        }
+
+        /// Every fact of the pack but the appendix, which is streamed.
+        public func facts() throws -> CommitteeFacts {
+            let groups = try query("""
+                SELECT tier, rating, least(hundredths / 1000, 9) AS bucket, count(*)::int, COALESCE(sum(hundredths), 0)::bigint
+                FROM pack_portfolio GROUP BY 1, 2, 3
+                """).map { row in
+                PortfolioFigures.Group(
+                    tier: try RawColumn.decode(Tier.self, row, "tier"), rating: try row.decode(String?.self, at: 1).flatMap(Tier.init(rawValue:)),
+                    bucket: try row.decode(Int?.self, at: 2), count: try row.decode(Int.self, at: 3), hundredths: try row.decode(Int.self, at: 4))
+            }
+            let versions = try query("SELECT DISTINCT model_version COLLATE \"C\" FROM pack_portfolio WHERE model_version IS NOT NULL ORDER BY 1")
+                .map { try $0.decode(String.self, at: 0) }
+            let top = try query("""
+                SELECT \(CommitteeReportStore.registerColumns(score: "p")) FROM pack_portfolio p WHERE p.hundredths IS NOT NULL
+                ORDER BY p.hundredths DESC, p.slug COLLATE "C" LIMIT 10
+                """).map(CommitteeReportStore.registerRow)
+            let figures = PortfolioFigures(groups: groups, modelVersions: versions, top: top)
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = TimeZone(identifier: "UTC")!
             let months: [(String, Date)] = (0..<12).reversed().map { back in
@@ -208,17 +359,17 @@ public struct CommitteeReportStore: Sendable {
                 """)[0].decode((Int, Int, Int).self)
             let fourthParties = try query("""
                 SELECT f->>'name', count(DISTINCT p.id)::int, count(DISTINCT p.id) FILTER (WHERE p.tier = 'critical')::int
-                FROM portfolio p, jsonb_array_elements(p.fourth_parties) AS f
+                FROM pack_portfolio p, jsonb_array_elements(p.fourth_parties) AS f
                 GROUP BY f->>'name' ORDER BY 2 DESC, 3 DESC, lower(f->>'name')
                 """).map { try $0.decode((String, Int, Int).self) }
             let certificates = try query("""
-                SELECT p.slug, c.standard, c.expires_on FROM certifications c JOIN portfolio p ON p.id = c.vendor_id
+                SELECT p.slug, c.standard, c.expires_on FROM certifications c JOIN pack_portfolio p ON p.id = c.vendor_id
                 WHERE c.expires_on >= $1::date AND c.expires_on <= ($1 + interval '90 days')::date
                 ORDER BY c.expires_on, p.slug
                 """).map { try $0.decode((String, String, Date).self) }
             let clauseGaps = try query("""
                 SELECT clause, count(DISTINCT p.id)::int
-                FROM portfolio p JOIN scored s ON s.vendor_id = p.id, jsonb_array_elements_text(s.summary->'clauseGaps') AS clause
+                FROM pack_portfolio p, jsonb_array_elements_text(p.summary->'clauseGaps') AS clause
                 GROUP BY 1 ORDER BY 2 DESC, 1
                 """).map { try $0.decode((String, Int).self) }
             let clauseChanges = try query("""
@@ -233,13 +384,13 @@ public struct CommitteeReportStore: Sendable {
                 SELECT p.slug, i.title,
                        CASE WHEN i.vendor_notified_at IS NULL THEN 'no notice from the vendor yet'
                             ELSE 'notified ' || round(extract(epoch FROM i.vendor_notified_at - i.occurred_at) / 3600) || ' h after it occurred' END
-                FROM portfolio p JOIN scored s ON s.vendor_id = p.id, jsonb_array_elements_text(s.summary->'lateNotices') AS late
+                FROM pack_portfolio p, jsonb_array_elements_text(p.summary->'lateNotices') AS late
                 JOIN incidents i ON i.id = late::bigint
                 WHERE i.occurred_at > $2 AND i.occurred_at <= $1
                 ORDER BY i.occurred_at, i.id
                 """).map { try $0.decode((String, String, String).self) }
             return CommitteeFacts(
-                register: register, trend: trend.map { (month: $0.0, average: $0.1, scored: $0.2) }, newVendors: newVendors, offboarded: offboarded,
+                figures: figures, trend: trend.map { (month: $0.0, average: $0.1, scored: $0.2) }, newVendors: newVendors, offboarded: offboarded,
                 ratingChanges: ratingChanges.map { (vendor: $0.0, from: $0.1, to: $0.2, at: $0.3, reason: $0.4) },
                 incidentsOpened: opened.map { (vendor: $0.0, title: $0.1, severity: $0.2, occurredAt: $0.3) },
                 incidentsClosed: closed.map { (vendor: $0.0, title: $0.1, severity: $0.2, resolvedAt: $0.3) },

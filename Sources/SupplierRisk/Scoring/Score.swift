@@ -67,8 +67,9 @@ extension Score {
 }
 
 extension Score {
-    /// The facts reports read, as JSON (see score_summary() in 005_reports.sql, which derives the same from a breakdown):
-    /// the explanations of the three largest lines, the missing clauses' keys and the incidents with a late notice.
+    /// The facts reports read, as JSON (see score_summary() in 006_failed_answers.sql, which derives the same from a
+    /// breakdown): the explanations of the three largest lines, the missing clauses' keys, the incidents with a late
+    /// notice, and the answers that failed.
     public var summaryJSON: String {
         let drivers = lines.sorted { ($0.hundredths, $1.explanation) > ($1.hundredths, $0.explanation) }.prefix(3).map(\.explanation)
         let gaps = lines.filter { $0.source.kind == "clause" }.map(\.source.id).sorted()
@@ -77,8 +78,23 @@ extension Score {
         json.object { json in
             json.key("clauseGaps"); json.value(gaps)
             json.key("drivers"); json.value(drivers)
+            json.key("failedAnswers"); json.value(failedAnswers)
             json.key("lateNotices"); json.array(late) { $0.value($1) }
         }
         return json.string
+    }
+
+    /// The answers that failed, by question id: each question line that earned no credit (flagged, unanswered though
+    /// required, worth nothing, or claiming a certification without a current certificate), as its explanation up to
+    /// the credit, and a knock-out line whole.
+    public var failedAnswers: [String] {
+        lines.filter { line in
+            line.source.kind == "question" && (line.explanation.hasPrefix("knock-out answer") || line.explanation.contains("; credit 0%,"))
+        }
+        .sorted { $0.source.id.utf8.lexicographicallyPrecedes($1.source.id.utf8) }
+        .map { line in
+            guard !line.explanation.hasPrefix("knock-out answer"), let credit = line.explanation.range(of: "; credit ") else { return line.explanation }
+            return String(line.explanation[..<credit.lowerBound])
+        }
     }
 }

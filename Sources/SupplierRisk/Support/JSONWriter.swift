@@ -20,6 +20,12 @@ public struct JSONWriter: Sendable {
 
     public var string: String { String(decoding: bytes, as: UTF8.self) }
 
+    /// Empties the writer, keeping its capacity, to write the next document.
+    public mutating func reset() {
+        bytes.removeAll(keepingCapacity: true)
+        needsComma = false
+    }
+
     public mutating func object(_ body: (inout JSONWriter) -> Void) {
         separate()
         bytes.append(UInt8(ascii: "{"))
@@ -56,6 +62,13 @@ public struct JSONWriter: Sendable {
     public mutating func value(_ number: Int) {
         separate()
         bytes.append(contentsOf: String(number).utf8)
+        needsComma = true
+    }
+
+    /// A number written as given (the caller passes a valid JSON number, such as a `Decimal`'s description).
+    public mutating func number(_ literal: String) {
+        separate()
+        bytes.append(contentsOf: literal.utf8)
         needsComma = true
     }
 

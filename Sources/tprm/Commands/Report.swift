@@ -31,14 +31,30 @@ struct ReportCommand: AsyncParsableCommand {
 
         func run() async throws {
             let report = CommitteeReport(pool: try registry.pool(), catalog: try registry.catalog.load())
-            let generated = try report.generate(
-                since: try since.map { try Arguments.date($0, option: "--since") }, asOf: try asOf.map { try Arguments.date($0, option: "--as-of") },
-                format: try Arguments.value(format, PackFormat.self, option: "--format"), actor: registry.actorName)
-            guard let out else { return print(generated.content, terminator: "") }
+            let since = try since.map { try Arguments.date($0, option: "--since") }, asOf = try asOf.map { try Arguments.date($0, option: "--as-of") }
+            let format = try Arguments.value(format, PackFormat.self, option: "--format")
+            guard let out else {
+                // Standard output, as it is written: a pack of any size streams through.
+                let output = FileHandle.standardOutput
+                _ = try report.generate(since: since, asOf: asOf, format: format, actor: registry.actorName) { try output.write(contentsOf: $0) }
+                return
+            }
+            // A file appears whole or not at all: written beside its place, then renamed over it.
+            let target = URL(fileURLWithPath: out)
+            let partial = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).\(getpid()).partial")
+            guard FileManager.default.createFile(atPath: partial.path, contents: nil), let file = try? FileHandle(forWritingTo: partial) else {
+                throw CLIError.usage("--out: cannot write \(out): \(String(cString: strerror(errno)))")
+            }
+            let generated: CommitteeReport.Generated
             do {
-                try Data(generated.content.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+                defer { try? file.close() }
+                generated = try report.generate(since: since, asOf: asOf, format: format, actor: registry.actorName) { try file.write(contentsOf: $0) }
+                guard rename(partial.path, target.path) == 0 else {
+                    throw CLIError.usage("--out: cannot write \(out): \(String(cString: strerror(errno)))")
+                }
             } catch {
-                throw CLIError.usage("--out: cannot write \(out): \(error.localizedDescription)")
+                try? FileManager.default.removeItem(at: partial)
+                throw error
             }
             print("wrote \(out): \(generated.vendors) vendors as of \(Output.timestamp(generated.asOf)), changes since \(Output.timestamp(generated.since)); digest \(generated.digest)")
         }
