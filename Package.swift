@@ -123,6 +123,7 @@ let package = Package(
             name: "tprm-bench",
             dependencies: [
                 "Postgres",
+                "Storage",
                 "SupplierRisk",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

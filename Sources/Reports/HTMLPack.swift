@@ -175,7 +175,7 @@ struct HTMLPack {
 
     /// The end of the appendix and the footer with the digest.
     func closing(digest: String) -> String {
-        "</section><footer><p>Scoring model \(e(pack.meta.modelVersions.joined(separator: ", "))). Content digest (SHA-256) <code>\(digest)</code>.</p></footer></body></html>\n"
+        "</section><footer><p>Scoring model \(pack.meta.modelVersions.isEmpty ? "none" : e(pack.meta.modelVersions.joined(separator: ", "))). Content digest (SHA-256) <code>\(digest)</code>.</p></footer></body></html>\n"
     }
 
     static let css = """

@@ -166,7 +166,7 @@ public enum PackWriter {
         let summary = pack.summary
         lines.append("# TPRM committee pack, \(day(pack.meta.asOf))")
         lines.append("")
-        lines.append("Changes since \(day(pack.meta.since)). Digest `\(pack.meta.digest)`; scoring model \(pack.meta.modelVersions.joined(separator: ", ")).")
+        lines.append("Changes since \(day(pack.meta.since)). Digest `\(pack.meta.digest)`; scoring model \(pack.meta.modelVersions.isEmpty ? "none" : pack.meta.modelVersions.joined(separator: ", ")).")
         lines.append("")
         lines.append("## Where the portfolio stands")
         lines.append("")

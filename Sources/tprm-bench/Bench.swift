@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Postgres
+import Storage
 import SupplierRisk
 
 /// The Swift side of `scripts/bench`: each subcommand does one measured piece
@@ -11,7 +12,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tprm-bench",
         abstract: "Benchmark workloads for scripts/bench (not for direct use).",
-        subcommands: [Copy.self, CopyFile.self, Insert.self, InsertSQL.self, Select.self, Submissions.self]
+        subcommands: [Copy.self, CopyFile.self, Insert.self, InsertSQL.self, Select.self, Submissions.self, RegisterSQL.self]
     )
 }
 
@@ -228,5 +229,18 @@ extension Bench {
                 }
             }
         }
+    }
+}
+
+/// Prints the committee pack's register query, exactly as `tprm report committee --format csv` runs it, with its
+/// as-of date written in, so that the script can time `COPY (…) TO STDOUT` of the very same query.
+struct RegisterSQL: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "register-sql")
+
+    @Option(name: .customLong("as-of"), help: "The as-of moment, ISO 8601.") var asOf: String
+
+    func run() throws {
+        guard asOf.allSatisfy({ $0.isNumber || "-:TZ.+".contains($0) }) else { throw ValidationError("--as-of: not an ISO 8601 time: \(asOf)") }
+        print(CommitteeReportStore.registerSQL.replacingOccurrences(of: "$1", with: "'\(asOf)'::timestamptz"))
     }
 }
