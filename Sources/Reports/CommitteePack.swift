@@ -101,6 +101,21 @@ public struct CommitteePack: Sendable, Codable, Hashable {
         public let clauseGapsOpened: [ClauseChange]
         public let clauseGapsClosed: [ClauseChange]
         public let notificationBreaches: [Breach]
+        /// How many of each there were in all; each list holds the latest `listLimit`, newest first.
+        public let totals: ChangeTotals
+        public let listLimit: Int
+    }
+
+    public struct ChangeTotals: Sendable, Codable, Hashable {
+        public let newVendors: Int
+        public let offboarded: Int
+        public let ratingsWorse: Int
+        public let ratingsBetter: Int
+        public let incidentsOpened: Int
+        public let incidentsClosed: Int
+        public let clauseGapsOpened: Int
+        public let clauseGapsClosed: Int
+        public let notificationBreaches: Int
     }
 
     public struct Provider: Sendable, Codable, Hashable {
@@ -206,7 +221,14 @@ extension CommitteePack {
                 assessmentsSent: facts.assessmentsSent, assessmentsCompleted: facts.assessmentsCompleted, assessmentsOverdue: facts.assessmentsOverdue,
                 clauseGapsOpened: facts.gapsOpened.map { ClauseChange(vendor: $0.vendor, clause: $0.clause, status: $0.status, at: $0.at) },
                 clauseGapsClosed: facts.gapsClosed.map { ClauseChange(vendor: $0.vendor, clause: $0.clause, status: $0.status, at: $0.at) },
-                notificationBreaches: facts.slaBreaches.map { Breach(vendor: $0.vendor, incident: $0.title, detail: $0.detail) }),
+                notificationBreaches: facts.slaBreaches.map { Breach(vendor: $0.vendor, incident: $0.title, detail: $0.detail) },
+                totals: ChangeTotals(
+                    newVendors: facts.totals["newVendors"] ?? 0, offboarded: facts.totals["offboarded"] ?? 0,
+                    ratingsWorse: facts.totals["ratingsWorse"] ?? 0, ratingsBetter: facts.totals["ratingsBetter"] ?? 0,
+                    incidentsOpened: facts.totals["incidentsOpened"] ?? 0, incidentsClosed: facts.totals["incidentsClosed"] ?? 0,
+                    clauseGapsOpened: facts.totals["clauseGapsOpened"] ?? 0, clauseGapsClosed: facts.totals["clauseGapsClosed"] ?? 0,
+                    notificationBreaches: facts.totals["notificationBreaches"] ?? 0),
+                listLimit: CommitteeReportStore.listLimit),
             concentration: Concentration(providers: providers, hhi: Int(hhi.rounded())),
             openIncidents: facts.openIncidents.map { IncidentItem(vendor: $0.vendor, title: $0.title, severity: $0.severity, status: $0.status, at: $0.occurredAt) },
             expiringCertificates: facts.expiringCertificates.map { Certificate(vendor: $0.vendor, standard: $0.standard, expiresOn: $0.expiresOn) },

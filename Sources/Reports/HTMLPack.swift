@@ -6,21 +6,26 @@ import SupplierRisk
 struct HTMLPack {
     let pack: CommitteePack
 
-    /// Escapes text for HTML content and attribute values.
+    /// Escapes text for HTML content and attribute values. Works on the UTF-8 bytes (the characters escaped are all
+    /// ASCII) and returns the text itself when nothing needs escaping, as most names and drivers do.
     static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
+        func special(_ byte: UInt8) -> Bool {
+            byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
+        }
+        guard text.utf8.contains(where: special) else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + 16)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "&"): out.append(contentsOf: "&amp;".utf8)
+            case UInt8(ascii: "<"): out.append(contentsOf: "&lt;".utf8)
+            case UInt8(ascii: ">"): out.append(contentsOf: "&gt;".utf8)
+            case UInt8(ascii: "\""): out.append(contentsOf: "&quot;".utf8)
+            case UInt8(ascii: "'"): out.append(contentsOf: "&#39;".utf8)
+            default: out.append(byte)
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     func e(_ text: String) -> String { Self.escape(text) }
@@ -122,23 +127,26 @@ struct HTMLPack {
         html += table("Top risks and their three largest drivers", ["Vendor", "Tier", "Score", "Rating", "Largest drivers"],
                       pack.topRisks.map { [$0.name, $0.tier.rawValue, score($0.score), $0.rating.rawValue, $0.drivers.joined(separator: " · ")] }, empty: "No vendor is scored yet.")
         html += "</section><section id=\"changes\"><h2>What changed since \(day(pack.meta.since))</h2>"
-        html += "<ul><li>New vendors: \(changes.newVendors.count)\(changes.newVendors.isEmpty ? "" : " (" + e(changes.newVendors.joined(separator: ", ")) + ")")</li>"
-        html += "<li>Offboarded: \(changes.offboarded.count)\(changes.offboarded.isEmpty ? "" : " (" + e(changes.offboarded.joined(separator: ", ")) + ")")</li>"
+        let totals = changes.totals
+        /// "12" or "5,000 (the latest 100 below)".
+        func count(_ total: Int, _ listed: Int) -> String { total > listed ? "\(total) (the latest \(listed) below)" : "\(total)" }
+        html += "<ul><li>New vendors: \(count(totals.newVendors, changes.newVendors.count))\(changes.newVendors.isEmpty ? "" : " — " + e(changes.newVendors.joined(separator: ", ")))</li>"
+        html += "<li>Offboarded: \(count(totals.offboarded, changes.offboarded.count))\(changes.offboarded.isEmpty ? "" : " — " + e(changes.offboarded.joined(separator: ", ")))</li>"
         html += "<li>Assessments sent \(changes.assessmentsSent), completed \(changes.assessmentsCompleted), became overdue \(changes.assessmentsOverdue)</li></ul>"
-        html += table("Ratings that worsened", ["Vendor", "From", "To", "On", "Largest driver now"],
+        html += table("Ratings that worsened: \(count(totals.ratingsWorse, changes.ratingsWorse.count))", ["Vendor", "From", "To", "On", "Largest driver now"],
                       changes.ratingsWorse.map { [$0.vendor, $0.from.rawValue, $0.to.rawValue, day($0.at), $0.reason] }, empty: "No rating worsened.")
-        html += table("Ratings that improved", ["Vendor", "From", "To", "On", "Largest driver now"],
+        html += table("Ratings that improved: \(count(totals.ratingsBetter, changes.ratingsBetter.count))", ["Vendor", "From", "To", "On", "Largest driver now"],
                       changes.ratingsBetter.map { [$0.vendor, $0.from.rawValue, $0.to.rawValue, day($0.at), $0.reason] }, empty: "No rating improved.")
-        html += table("Incidents opened", ["Vendor", "Incident", "Severity", "Occurred"],
+        html += table("Incidents opened: \(count(totals.incidentsOpened, changes.incidentsOpened.count))", ["Vendor", "Incident", "Severity", "Occurred"],
                       changes.incidentsOpened.map { [$0.vendor, $0.title, $0.severity, day($0.at)] }, empty: "No incident was opened.")
-        html += table("Incidents closed", ["Vendor", "Incident", "Severity", "Resolved"],
+        html += table("Incidents closed: \(count(totals.incidentsClosed, changes.incidentsClosed.count))", ["Vendor", "Incident", "Severity", "Resolved"],
                       changes.incidentsClosed.map { [$0.vendor, $0.title, $0.severity, day($0.at)] }, empty: "No incident was closed.")
-        html += table("Clause gaps opened", ["Vendor", "Clause", "Status", "On"],
+        html += table("Clause gaps opened: \(count(totals.clauseGapsOpened, changes.clauseGapsOpened.count))", ["Vendor", "Clause", "Status", "On"],
                       changes.clauseGapsOpened.map { [$0.vendor, $0.clause, $0.status, day($0.at)] }, empty: "No clause gap was opened.")
-        html += table("Clause gaps closed", ["Vendor", "Clause", "Status", "On"],
+        html += table("Clause gaps closed: \(count(totals.clauseGapsClosed, changes.clauseGapsClosed.count))", ["Vendor", "Clause", "Status", "On"],
                       changes.clauseGapsClosed.map { [$0.vendor, $0.clause, $0.status, day($0.at)] }, empty: "No clause gap was closed.")
-        html += table("Incident notices later than the contract allows", ["Vendor", "Incident", "Notice"],
-                      changes.notificationBreaches.map { [$0.vendor, $0.incident, $0.detail] }, empty: "No notification breach.")
+        html += table("Incident notices later than the contract allows: \(count(totals.notificationBreaches, changes.notificationBreaches.count))",
+                      ["Vendor", "Incident", "Notice"], changes.notificationBreaches.map { [$0.vendor, $0.incident, $0.detail] }, empty: "No notification breach.")
         html += "</section><section id=\"concentration\"><h2>Fourth-party concentration</h2>"
         html += "<p>Herfindahl–Hirschman index of the portfolio's dependencies: <strong>\(pack.concentration.hhi)</strong> (above 2,500 is highly concentrated).</p>"
         html += table("Providers by dependent vendors", ["Provider", "Vendors", "Critical vendors", "Share"],
@@ -164,7 +172,7 @@ struct HTMLPack {
             + "last assessed \(profile.lastAssessed.map(day) ?? "never"); next assessment \(profile.nextAssessment.map(day) ?? "due now").</p>"
         if !profile.drivers.isEmpty { html += "<h4>Largest drivers</h4><ol>" + profile.drivers.map { "<li>\(e($0))</li>" }.joined() + "</ol>" }
         html += "<h4>Answers that failed</h4>" + list(profile.failedAnswers, empty: "None.")
-        html += "<h4>Clause gaps</h4>" + list(profile.clauseGaps, empty: "None.")
+        html += "<h4>Clause gaps</h4><p\(profile.clauseGaps.isEmpty ? " class=\"empty\">None." : ">" + e(profile.clauseGaps.joined(separator: ", ")) + ".")</p>"
         html += "<h4>Open incidents</h4>" + list(profile.incidents.map { "\($0.severity): \($0.title) (\($0.status ?? "open"), since \(day($0.at)))" }, empty: "None.")
         return html + "</article>"
     }

@@ -186,16 +186,21 @@ public enum PackWriter {
         lines.append("")
         lines.append("## What changed since \(day(pack.meta.since))")
         lines.append("")
-        lines.append("- New vendors: \(changes.newVendors.isEmpty ? "none" : changes.newVendors.joined(separator: ", ")).")
-        lines.append("- Offboarded: \(changes.offboarded.isEmpty ? "none" : changes.offboarded.joined(separator: ", ")).")
-        lines.append("- Ratings worse: \(changes.ratingsWorse.count); better: \(changes.ratingsBetter.count).")
+        let totals = changes.totals
+        func names(_ total: Int, _ listed: [String]) -> String {
+            listed.isEmpty ? "none" : "\(total)" + (total > listed.count ? ", the latest \(listed.count)" : "") + ": " + cell(listed.joined(separator: ", "))
+        }
+        lines.append("- New vendors: \(names(totals.newVendors, changes.newVendors)).")
+        lines.append("- Offboarded: \(names(totals.offboarded, changes.offboarded)).")
+        lines.append("- Ratings worse: \(totals.ratingsWorse); better: \(totals.ratingsBetter)"
+            + (totals.ratingsWorse + totals.ratingsBetter > changes.ratingsWorse.count + changes.ratingsBetter.count ? " (the latest \(changes.listLimit) of each below)" : "") + ".")
         for change in changes.ratingsWorse + changes.ratingsBetter {
             lines.append("  - \(cell(change.vendor)): \(change.from.rawValue) → \(change.to.rawValue) on \(day(change.at)) (\(cell(change.reason)))")
         }
-        lines.append("- Incidents opened: \(changes.incidentsOpened.count); closed: \(changes.incidentsClosed.count); open now: \(pack.openIncidents.count).")
+        lines.append("- Incidents opened: \(totals.incidentsOpened); closed: \(totals.incidentsClosed); open now: \(pack.openIncidents.count).")
         lines.append("- Assessments sent: \(changes.assessmentsSent); completed: \(changes.assessmentsCompleted); became overdue: \(changes.assessmentsOverdue).")
-        lines.append("- Clause gaps opened: \(changes.clauseGapsOpened.count); closed: \(changes.clauseGapsClosed.count).")
-        lines.append("- Incident notices later than the contract allows: \(changes.notificationBreaches.count).")
+        lines.append("- Clause gaps opened: \(totals.clauseGapsOpened); closed: \(totals.clauseGapsClosed).")
+        lines.append("- Incident notices later than the contract allows: \(totals.notificationBreaches).")
         lines.append("- Certificates expiring within 90 days: \(pack.expiringCertificates.count).")
         return lines.joined(separator: "\n") + "\n"
     }

@@ -101,6 +101,19 @@ import Testing
         let failed = pack.appendix.flatMap(\.failedAnswers)
         #expect(failed.contains { $0.hasSuffix("flagged by the reviewer: counted as failed") } && failed.contains { $0.contains("unanswered (required)") },
                 "the seeded portfolio has flagged and unanswered questions among its critical and high vendors")
+        // Changes since 90 days ago: the whole seeded portfolio is new. Each list holds the latest 100, the totals all.
+        let changes = pack.changes
+        #expect(changes.totals.newVendors == 40 && changes.newVendors.count == 40)
+        let closedGaps = try portfolio.scalar("""
+            SELECT count(*)::int FROM audit_log l WHERE l.entity = 'contract_clause' AND (l.after->>'status') IN ('present', 'not_applicable')
+              AND (l.before->>'status' IS NULL OR (l.before->>'status') NOT IN ('present', 'not_applicable'))
+            """, Int.self)
+        #expect(closedGaps > 100, "more than a list holds")
+        #expect(changes.totals.clauseGapsClosed == closedGaps)
+        #expect(changes.clauseGapsClosed.count == 100 && changes.listLimit == 100)
+        #expect(zip(changes.clauseGapsClosed, changes.clauseGapsClosed.dropFirst()).allSatisfy { $0.at >= $1.at }, "newest first")
+        let incidents = try portfolio.scalar("SELECT count(*)::int FROM incidents WHERE occurred_at > now() - interval '90 days'", Int.self)
+        #expect(changes.totals.incidentsOpened == incidents && changes.incidentsOpened.count == min(incidents, 100))
         #expect(pack.meta.modelVersions == ["test-model"])
         #expect(try portfolio.scalar("SELECT count(*)::int FROM score_history WHERE summary IS DISTINCT FROM score_summary(breakdown)", Int.self) == 0,
                 "the worker's summaries agree with the SQL that derives them for older rows")

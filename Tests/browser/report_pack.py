@@ -4,7 +4,8 @@
 Usage: report_pack.py PACK.html OUTPUT_DIR
 
 Fails when the page logs a console error, makes any network request (the pack must be
-self-contained), lacks a chart's title or its table, or prints to no pages.
+self-contained), lacks a chart's title or its table, has an appendix page without its failed answers and
+clause gaps, or prints to no pages.
 """
 import base64
 import os
@@ -43,6 +44,13 @@ def main():
                 fail("a chart has no title")
             if not chart.find_elements(By.XPATH, "following-sibling::table"):
                 fail("a chart has no table behind it")
+        pages = driver.find_elements(By.CSS_SELECTOR, "#appendix article")
+        if not pages:
+            fail("the appendix has no vendor page")
+        for page in pages:
+            headings = [h.text for h in page.find_elements(By.TAG_NAME, "h4")]
+            if "Answers that failed" not in headings or "Clause gaps" not in headings:
+                fail(f"an appendix page lacks its failed answers or clause gaps: {headings}")
         height = driver.execute_script("return document.body.scrollHeight")
         driver.set_window_size(1100, min(height + 100, 16000))
         driver.save_screenshot(os.path.join(out, "pack-screen.png"))

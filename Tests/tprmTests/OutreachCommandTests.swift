@@ -174,5 +174,20 @@ import Testing
             #expect(result.status == 2, "\(arguments)")
             if let message { #expect(result.standardError == message) } else { #expect(result.standardError.hasPrefix("tprm: --out: cannot write /nonexistent/dir/pack.csv")) }
         }
+        // A pack that fails leaves the file it would replace as it was, and nothing half-written beside it.
+        let before = try Data(contentsOf: out)
+        let failed = try tprm(["report", "committee", "--format", "html", "--since", "2026-12-01", "--as-of", "2026-11-01", "--out", out.path])
+        #expect(failed.status == 2)
+        #expect(try Data(contentsOf: out) == before)
+        let siblings = try FileManager.default.contentsOfDirectory(atPath: out.deletingLastPathComponent().path)
+        #expect(!siblings.contains { $0.hasPrefix(".\(out.lastPathComponent)") }, "no partial file left")
+        // The CSV written to a file is the register, byte for byte what standard output gets.
+        let csvFile = out.deletingPathExtension().appendingPathExtension("csv")
+        let csv = try tprm(["report", "committee", "--format", "csv", "--as-of", "2030-01-01", "--out", csvFile.path])
+        #expect(csv.status == 0)
+        #expect(Array(try Data(contentsOf: csvFile).prefix(3)) == [0xEF, 0xBB, 0xBF], "the byte-order mark")
+        // (Both read back the same way, which drops the mark.)
+        #expect(try String(contentsOf: csvFile, encoding: .utf8) == (try tprm(["report", "committee", "--format", "csv", "--as-of", "2030-01-01"]).standardOutput))
+        #expect(try String(contentsOf: csvFile, encoding: .utf8).components(separatedBy: "\r\n").count == 1 + 8 + 1, "a header, 8 vendors, a final line end")
     }
 }

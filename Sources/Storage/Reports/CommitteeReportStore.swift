@@ -85,6 +85,10 @@ public struct CommitteeFacts: Sendable {
     public let gapsClosed: [(vendor: String, clause: String, status: String, at: Date)]
     /// Incidents of the window whose vendor notice came later than the contract allows (or has not come).
     public let slaBreaches: [(vendor: String, title: String, detail: String)]
+    /// How many items each list of changes had in all (each list holds its latest ``CommitteeReportStore/listLimit``),
+    /// by the name of the list in the pack: newVendors, offboarded, ratingsWorse, ratingsBetter, incidentsOpened,
+    /// incidentsClosed, clauseGapsOpened, clauseGapsClosed, notificationBreaches.
+    public let totals: [String: Int]
 }
 
 /// Reads the facts of a committee pack as of a moment, from the audit log, the score history and the dated
@@ -94,6 +98,9 @@ public struct CommitteeReportStore: Sendable {
     let pool: PostgresPool
 
     public init(pool: PostgresPool) { self.pool = pool }
+
+    /// How many items a list of changes holds at most, the latest first.
+    public static let listLimit = 100
 
     /// The as-of of the latest pack recorded before `date`, if any: "since the last meeting".
     public func lastPack(before date: Date) throws -> Date? {
@@ -213,7 +220,8 @@ public struct CommitteeReportStore: Sendable {
                            s.history_id, s.hundredths, s.rating, s.model_version, s.summary
                     FROM portfolio p LEFT JOIN scored s ON s.vendor_id = p.id
                     """, bindings: bindings))
-                try connection.executeScript("ANALYZE pack_portfolio")
+                // Statistics for the columns the pack's queries filter, group and sort on; the rest would cost more than it helps.
+                try connection.executeScript("ANALYZE pack_portfolio (id, tier, rating, hundredths)")
                 return try body(PackReading(connection: connection, since: since, asOf: asOf))
             }
         }
@@ -237,7 +245,10 @@ public struct CommitteeReportStore: Sendable {
             var bindings = PostgresBindings()
             bindings.append(asOf)
             try connection.forEachBatch(PostgresQuery(unsafeSQL: """
-                SELECT \(CommitteeReportStore.registerColumns(score: "p")),
+                SELECT p.slug, p.name, p.tier, p.status, p.hundredths, p.rating, p.model_version,
+                       ARRAY(SELECT jsonb_array_elements_text(p.summary->'drivers')) AS drivers,
+                       COALESCE(jsonb_array_length(p.summary->'clauseGaps'), 0) AS clause_gaps,
+                       a.last_assessed, COALESCE(i.open_incidents, 0) AS open_incidents, COALESCE(i.incidents, '{}') AS incidents,
                        p.business_owner, p.offering, p.ai_act_class, p.decision_impact, p.business_criticality,
                        ARRAY(SELECT jsonb_array_elements_text(p.data_categories)) AS data_categories,
                        ARRAY(SELECT jsonb_array_elements_text(p.summary->'clauseGaps')) AS clause_gap_keys,
@@ -246,12 +257,16 @@ public struct CommitteeReportStore: Sendable {
                            SELECT score_summary(COALESCE(h.breakdown, (
                                SELECT c.breakdown FROM scores c WHERE c.vendor_id = h.vendor_id AND c.hundredths = h.hundredths
                                AND c.rating = h.rating AND c.computed_at <= $1)))->'failedAnswers'
-                           FROM score_history h WHERE h.id = p.history_id), '[]'))) AS failed_answers,
-                       ARRAY(SELECT jsonb_build_object('title', i.title, 'severity', i.severity, 'status', i.status,
-                                    'at', to_char(i.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))::text FROM incidents i
-                             WHERE i.vendor_id = p.id AND i.occurred_at <= $1 AND (i.resolved_at IS NULL OR i.resolved_at > $1)
-                             ORDER BY array_position(ARRAY['critical', 'high', 'medium', 'low'], i.severity), i.occurred_at, i.id) AS incidents
+                           FROM score_history h WHERE h.id = p.history_id), '[]'))) AS failed_answers
                 FROM pack_portfolio p
+                -- Aggregated once and hash-joined, rather than probed for each of thousands of vendors.
+                LEFT JOIN (SELECT vendor_id, max(completed_at) AS last_assessed FROM assessments
+                           WHERE status = 'completed' AND completed_at <= $1 GROUP BY 1) a ON a.vendor_id = p.id
+                LEFT JOIN (SELECT vendor_id, count(*) AS open_incidents,
+                                  array_agg(jsonb_build_object('title', title, 'severity', severity, 'status', status,
+                                      'at', to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))::text
+                                      ORDER BY array_position(ARRAY['critical', 'high', 'medium', 'low'], severity), occurred_at, id) AS incidents
+                           FROM incidents WHERE occurred_at <= $1 AND (resolved_at IS NULL OR resolved_at > $1) GROUP BY 1) i ON i.vendor_id = p.id
                 WHERE p.tier IN ('critical', 'high')
                 ORDER BY p.tier = 'critical' DESC, p.hundredths DESC NULLS LAST, p.slug COLLATE "C"
                 """, bindings: bindings)) { rows in
@@ -323,30 +338,50 @@ public struct CommitteeReportStore: Sendable {
                 """, bindings: trendBindings)).map { try $0.decode((Date, Int?, Int).self) }
             let trend: [(String, Int?, Int)] = zip(months, averages).map { ($0.0, $1.1, $1.2) }
             let window = "AND l.at > $2 AND l.at <= $1"
-            let newVendors = try query("SELECT l.entity_id FROM audit_log l WHERE l.entity = 'vendor' AND l.action = 'create' \(window) ORDER BY l.entity_id")
-                .map { try $0.decode(String.self, at: 0) }
-            let offboarded = try query("""
-                SELECT DISTINCT l.after->>'slug' FROM audit_log l WHERE l.entity = 'vendor' AND l.after->>'status' = 'offboarded'
-                  AND l.before->>'status' IS DISTINCT FROM 'offboarded' \(window) ORDER BY 1
-                """).map { try $0.decode(String.self, at: 0) }
-            let ratingChanges = try query("""
-                SELECT v.slug, h.previous_rating, h.rating, h.computed_at,
-                       COALESCE(h.summary->'drivers'->>0, score_summary(h.breakdown)->'drivers'->>0, '') AS reason
-                FROM score_history h JOIN vendors v ON v.id = h.vendor_id
-                WHERE h.previous_rating IS NOT NULL AND h.previous_rating <> h.rating AND h.computed_at > $2 AND h.computed_at <= $1
-                ORDER BY h.computed_at, v.slug
-                """).map { row -> (String, Tier, Tier, Date, String) in
+            // Each list of changes holds its latest `listLimit` items, newest first, and says how many there were in all:
+            // a first pack over a freshly imported registry would otherwise list every vendor and clause as new.
+            var totals: [String: Int] = [:]
+            func listed(_ name: String, _ rows: PostgresRows) throws -> PostgresRows {
+                totals[name] = try rows.first.map { try $0.decode(Int.self, "total") } ?? 0
+                return rows
+            }
+            let limit = CommitteeReportStore.listLimit
+            let newVendors = try listed("newVendors", query("""
+                SELECT l.entity_id, count(*) OVER () AS total FROM audit_log l WHERE l.entity = 'vendor' AND l.action = 'create' \(window)
+                ORDER BY l.at DESC, l.id DESC LIMIT \(limit)
+                """)).map { try $0.decode(String.self, at: 0) }
+            let offboarded = try listed("offboarded", query("""
+                SELECT slug, count(*) OVER () AS total FROM (
+                    SELECT l.after->>'slug' AS slug, max(l.at) AS at FROM audit_log l WHERE l.entity = 'vendor' AND l.after->>'status' = 'offboarded'
+                      AND l.before->>'status' IS DISTINCT FROM 'offboarded' \(window) GROUP BY 1) x
+                ORDER BY at DESC, slug LIMIT \(limit)
+                """)).map { try $0.decode(String.self, at: 0) }
+            let ratingRows = try query("""
+                SELECT slug, previous_rating, rating, computed_at, reason, worse, total FROM (
+                    SELECT v.slug, h.previous_rating, h.rating, h.computed_at,
+                           COALESCE(h.summary->'drivers'->>0, score_summary(h.breakdown)->'drivers'->>0, '') AS reason, x.worse,
+                           row_number() OVER (PARTITION BY x.worse ORDER BY h.computed_at DESC, h.id DESC) AS n, count(*) OVER (PARTITION BY x.worse) AS total
+                    FROM score_history h JOIN vendors v ON v.id = h.vendor_id,
+                         LATERAL (SELECT array_position(ARRAY['low', 'medium', 'high', 'critical'], h.rating)
+                                         > array_position(ARRAY['low', 'medium', 'high', 'critical'], h.previous_rating) AS worse) x
+                    WHERE h.previous_rating IS NOT NULL AND h.previous_rating <> h.rating AND h.computed_at > $2 AND h.computed_at <= $1) r
+                WHERE n <= \(limit) ORDER BY computed_at DESC, slug
+                """)
+            for worse in [true, false] {
+                totals[worse ? "ratingsWorse" : "ratingsBetter"] = try ratingRows.first { try $0.decode(Bool.self, "worse") == worse }?.decode(Int.self, "total") ?? 0
+            }
+            let ratingChanges = try ratingRows.map { row -> (String, Tier, Tier, Date, String) in
                 (try row.decode(String.self, at: 0), try RawColumn.decode(Tier.self, row, "previous_rating"), try RawColumn.decode(Tier.self, row, "rating"),
                  try row.decode(Date.self, at: 3), try row.decode(String.self, at: 4))
             }
-            let opened = try query("""
-                SELECT v.slug, i.title, i.severity, i.occurred_at FROM incidents i JOIN vendors v ON v.id = i.vendor_id
-                WHERE i.occurred_at > $2 AND i.occurred_at <= $1 ORDER BY i.occurred_at, i.id
-                """).map { try $0.decode((String, String, String, Date).self) }
-            let closed = try query("""
-                SELECT v.slug, i.title, i.severity, i.resolved_at FROM incidents i JOIN vendors v ON v.id = i.vendor_id
-                WHERE i.resolved_at > $2 AND i.resolved_at <= $1 ORDER BY i.resolved_at, i.id
-                """).map { try $0.decode((String, String, String, Date).self) }
+            let opened = try listed("incidentsOpened", query("""
+                SELECT v.slug, i.title, i.severity, i.occurred_at, count(*) OVER () AS total FROM incidents i JOIN vendors v ON v.id = i.vendor_id
+                WHERE i.occurred_at > $2 AND i.occurred_at <= $1 ORDER BY i.occurred_at DESC, i.id DESC LIMIT \(limit)
+                """)).map { try $0.decode((String, String, String, Date).self) }
+            let closed = try listed("incidentsClosed", query("""
+                SELECT v.slug, i.title, i.severity, i.resolved_at, count(*) OVER () AS total FROM incidents i JOIN vendors v ON v.id = i.vendor_id
+                WHERE i.resolved_at > $2 AND i.resolved_at <= $1 ORDER BY i.resolved_at DESC, i.id DESC LIMIT \(limit)
+                """)).map { try $0.decode((String, String, String, Date).self) }
             let open = try query("""
                 SELECT v.slug, i.title, i.severity, i.status, i.occurred_at FROM incidents i JOIN vendors v ON v.id = i.vendor_id
                 WHERE i.occurred_at <= $1 AND (i.resolved_at IS NULL OR i.resolved_at > $1)
@@ -367,28 +402,36 @@ public struct CommitteeReportStore: Sendable {
                 WHERE c.expires_on >= $1::date AND c.expires_on <= ($1 + interval '90 days')::date
                 ORDER BY c.expires_on, p.slug
                 """).map { try $0.decode((String, String, Date).self) }
+            // A summary lists each missing clause once, so rows count vendors.
             let clauseGaps = try query("""
-                SELECT clause, count(DISTINCT p.id)::int
+                SELECT clause, count(*)::int
                 FROM pack_portfolio p, jsonb_array_elements_text(p.summary->'clauseGaps') AS clause
                 GROUP BY 1 ORDER BY 2 DESC, 1
                 """).map { try $0.decode((String, Int).self) }
-            let clauseChanges = try query("""
-                SELECT v.slug, l.after->>'clause_key', l.after->>'status', l.at,
-                       (l.after->>'status') IN ('present', 'not_applicable') AS closed
-                FROM audit_log l JOIN contracts k ON k.id = (l.after->>'contract_id')::bigint JOIN vendors v ON v.id = k.vendor_id
-                WHERE l.entity = 'contract_clause' \(window)
-                  AND ((l.after->>'status') IN ('present', 'not_applicable')) IS DISTINCT FROM ((l.before->>'status') IN ('present', 'not_applicable'))
-                ORDER BY l.at, l.id
-                """).map { try $0.decode((String, String, String, Date, Bool).self) }
-            let breaches = try query("""
+            let clauseRows = try query("""
+                SELECT slug, clause, status, at, closed, total FROM (
+                    SELECT v.slug, l.after->>'clause_key' AS clause, l.after->>'status' AS status, l.at, c.closed,
+                           row_number() OVER (PARTITION BY c.closed ORDER BY l.at DESC, l.id DESC) AS n, count(*) OVER (PARTITION BY c.closed) AS total
+                    FROM audit_log l JOIN contracts k ON k.id = (l.after->>'contract_id')::bigint JOIN vendors v ON v.id = k.vendor_id,
+                         LATERAL (SELECT (l.after->>'status') IN ('present', 'not_applicable') AS closed) c
+                    WHERE l.entity = 'contract_clause' \(window)
+                      AND c.closed IS DISTINCT FROM ((l.before->>'status') IN ('present', 'not_applicable'))) x
+                WHERE n <= \(limit) ORDER BY at DESC, slug
+                """)
+            for closed in [true, false] {
+                totals[closed ? "clauseGapsClosed" : "clauseGapsOpened"] = try clauseRows.first { try $0.decode(Bool.self, "closed") == closed }?.decode(Int.self, "total") ?? 0
+            }
+            let clauseChanges = try clauseRows.map { try $0.decode((String, String, String, Date, Bool).self) }
+            let breaches = try listed("notificationBreaches", query("""
                 SELECT p.slug, i.title,
                        CASE WHEN i.vendor_notified_at IS NULL THEN 'no notice from the vendor yet'
-                            ELSE 'notified ' || round(extract(epoch FROM i.vendor_notified_at - i.occurred_at) / 3600) || ' h after it occurred' END
+                            ELSE 'notified ' || round(extract(epoch FROM i.vendor_notified_at - i.occurred_at) / 3600) || ' h after it occurred' END,
+                       count(*) OVER () AS total
                 FROM pack_portfolio p, jsonb_array_elements_text(p.summary->'lateNotices') AS late
                 JOIN incidents i ON i.id = late::bigint
                 WHERE i.occurred_at > $2 AND i.occurred_at <= $1
-                ORDER BY i.occurred_at, i.id
-                """).map { try $0.decode((String, String, String).self) }
+                ORDER BY i.occurred_at DESC, i.id DESC LIMIT \(limit)
+                """)).map { try $0.decode((String, String, String).self) }
             return CommitteeFacts(
                 figures: figures, trend: trend.map { (month: $0.0, average: $0.1, scored: $0.2) }, newVendors: newVendors, offboarded: offboarded,
                 ratingChanges: ratingChanges.map { (vendor: $0.0, from: $0.1, to: $0.2, at: $0.3, reason: $0.4) },
@@ -401,7 +444,7 @@ public struct CommitteeReportStore: Sendable {
                 clauseGaps: clauseGaps.map { (clause: $0.0, vendors: $0.1) },
                 gapsOpened: clauseChanges.filter { !$0.4 }.map { (vendor: $0.0, clause: $0.1, status: $0.2, at: $0.3) },
                 gapsClosed: clauseChanges.filter { $0.4 }.map { (vendor: $0.0, clause: $0.1, status: $0.2, at: $0.3) },
-                slaBreaches: breaches.map { (vendor: $0.0, title: $0.1, detail: $0.2) })
+                slaBreaches: breaches.map { (vendor: $0.0, title: $0.1, detail: $0.2) }, totals: totals)
         }
     }
 }
