@@ -153,7 +153,7 @@ public struct CommitteeReportStore: Sendable {
     static func registerColumns(score s: String = "s") -> String {
         """
         p.slug, p.name, p.tier, p.status, \(s).hundredths, \(s).rating, \(s).model_version,
-        ARRAY(SELECT jsonb_array_elements_text(\(s).summary->'drivers')) AS drivers,
+        COALESCE(\(s).summary->'drivers', '[]') AS drivers,
         COALESCE(jsonb_array_length(\(s).summary->'clauseGaps'), 0) AS clause_gaps,
         (SELECT max(a.completed_at) FROM assessments a WHERE a.vendor_id = p.id AND a.status = 'completed' AND a.completed_at <= $1) AS last_assessed,
         (SELECT count(*) FROM incidents i WHERE i.vendor_id = p.id AND i.occurred_at <= $1
@@ -204,6 +204,10 @@ public struct CommitteeReportStore: Sendable {
             try connection.transaction { connection in
                 try connection.executeScript("""
                     SET TRANSACTION ISOLATION LEVEL REPEATABLE READ;
+                    -- The appendix's planned cost (a subquery per row, rarely run) tips PostgreSQL into compiling it, which
+                    -- took longer than running it; and its sort, of wide rows, spilled to disk at the default work_mem.
+                    SET LOCAL jit = off;
+                    SET LOCAL work_mem = '64MB';
                     CREATE TEMPORARY TABLE IF NOT EXISTS pack_portfolio (
                         id bigint PRIMARY KEY, slug text NOT NULL, name text NOT NULL, tier text NOT NULL, status text NOT NULL,
                         fourth_parties jsonb, business_owner text, offering text, ai_act_class text, decision_impact text,
@@ -221,7 +225,8 @@ public struct CommitteeReportStore: Sendable {
                     FROM portfolio p LEFT JOIN scored s ON s.vendor_id = p.id
                     """, bindings: bindings))
                 // Statistics for the columns the pack's queries filter, group and sort on; the rest would cost more than it helps.
-                try connection.executeScript("ANALYZE pack_portfolio (id, tier, rating, hundredths)")
+                // A small sample is enough for row counts and a few distinct values.
+                try connection.executeScript("SET LOCAL default_statistics_target = 10; ANALYZE pack_portfolio (id, tier, rating, hundredths)")
                 return try body(PackReading(connection: connection, since: since, asOf: asOf))
             }
         }
@@ -246,18 +251,18 @@ public struct CommitteeReportStore: Sendable {
             bindings.append(asOf)
             try connection.forEachBatch(PostgresQuery(unsafeSQL: """
                 SELECT p.slug, p.name, p.tier, p.status, p.hundredths, p.rating, p.model_version,
-                       ARRAY(SELECT jsonb_array_elements_text(p.summary->'drivers')) AS drivers,
+                       COALESCE(p.summary->'drivers', '[]') AS drivers,
                        COALESCE(jsonb_array_length(p.summary->'clauseGaps'), 0) AS clause_gaps,
                        a.last_assessed, COALESCE(i.open_incidents, 0) AS open_incidents, COALESCE(i.incidents, '{}') AS incidents,
                        p.business_owner, p.offering, p.ai_act_class, p.decision_impact, p.business_criticality,
-                       ARRAY(SELECT jsonb_array_elements_text(p.data_categories)) AS data_categories,
-                       ARRAY(SELECT jsonb_array_elements_text(p.summary->'clauseGaps')) AS clause_gap_keys,
-                       ARRAY(SELECT jsonb_array_elements_text(COALESCE(p.summary->'failedAnswers', (
+                       COALESCE(p.data_categories, '[]') AS data_categories,
+                       COALESCE(p.summary->'clauseGaps', '[]') AS clause_gap_keys,
+                       COALESCE(p.summary->'failedAnswers', (
                            -- Summaries written before 006_failed_answers.sql lack the key: derived from the breakdown.
                            SELECT score_summary(COALESCE(h.breakdown, (
                                SELECT c.breakdown FROM scores c WHERE c.vendor_id = h.vendor_id AND c.hundredths = h.hundredths
                                AND c.rating = h.rating AND c.computed_at <= $1)))->'failedAnswers'
-                           FROM score_history h WHERE h.id = p.history_id), '[]'))) AS failed_answers
+                           FROM score_history h WHERE h.id = p.history_id), '[]') AS failed_answers
                 FROM pack_portfolio p
                 -- Aggregated once and hash-joined, rather than probed for each of thousands of vendors.
                 LEFT JOIN (SELECT vendor_id, max(completed_at) AS last_assessed FROM assessments
@@ -316,24 +321,24 @@ public struct CommitteeReportStore: Sendable {
             trendBindings.append(asOf)
             // Whole-second month ends as text; the last "month end" is the as-of moment itself, bound exactly.
             trendBindings.append(months.dropLast().map { ISO8601DateFormatter().string(from: $0.1) })
+            // The score each vendor held at each month end: one pass over the history, each row spanning until the vendor's
+            // next, counted while the vendor was in the portfolio (registered, until offboarded) by its audit rows.
             let averages = try connection.query(PostgresQuery(unsafeSQL: """
                 WITH ends AS (SELECT unnest($2::text[])::timestamptz AS e UNION ALL SELECT $1),
                 life AS (
                     SELECT (after->>'id')::bigint AS vendor_id, min(at) AS registered,
                            max(at) FILTER (WHERE after->>'status' = 'offboarded') AS offboarded
                     FROM audit_log WHERE entity = 'vendor' AND at <= $1 AND after IS NOT NULL GROUP BY 1
-                ), history AS (
-                    SELECT h.vendor_id, h.computed_at, h.hundredths FROM score_history h JOIN life l USING (vendor_id)
-                    WHERE h.computed_at <= $1
+                ), spans AS (
+                    -- Each history row holds from its time until the vendor's next one (of two at the same time, the later id).
+                    SELECT h.vendor_id, h.hundredths, h.computed_at AS from_at,
+                           lead(h.computed_at) OVER (PARTITION BY h.vendor_id ORDER BY h.computed_at, h.id) AS to_at
+                    FROM score_history h WHERE h.computed_at <= $1
                 )
-                SELECT ends.e,
-                       round(avg(x.hundredths) FILTER (WHERE l.registered <= ends.e AND (l.offboarded IS NULL OR l.offboarded > ends.e)))::int,
-                       (count(x.hundredths) FILTER (WHERE l.registered <= ends.e AND (l.offboarded IS NULL OR l.offboarded > ends.e)))::int
-                FROM ends LEFT JOIN LATERAL (
-                    SELECT DISTINCT ON (h.vendor_id) h.vendor_id, h.hundredths FROM history h
-                    WHERE h.computed_at <= ends.e ORDER BY h.vendor_id, h.computed_at DESC
-                ) x ON true
-                LEFT JOIN life l ON l.vendor_id = x.vendor_id
+                SELECT ends.e, round(avg(s.hundredths))::int, count(s.hundredths)::int
+                FROM ends LEFT JOIN (spans s JOIN life l USING (vendor_id))
+                     ON s.from_at <= ends.e AND (s.to_at IS NULL OR s.to_at > ends.e)
+                     AND l.registered <= ends.e AND (l.offboarded IS NULL OR l.offboarded > ends.e)
                 GROUP BY ends.e ORDER BY ends.e
                 """, bindings: trendBindings)).map { try $0.decode((Date, Int?, Int).self) }
             let trend: [(String, Int?, Int)] = zip(months, averages).map { ($0.0, $1.1, $1.2) }
@@ -358,14 +363,14 @@ public struct CommitteeReportStore: Sendable {
                 """)).map { try $0.decode(String.self, at: 0) }
             let ratingRows = try query("""
                 SELECT slug, previous_rating, rating, computed_at, reason, worse, total FROM (
-                    SELECT v.slug, h.previous_rating, h.rating, h.computed_at,
+                    SELECT h.id, v.slug, h.previous_rating, h.rating, h.computed_at,
                            COALESCE(h.summary->'drivers'->>0, score_summary(h.breakdown)->'drivers'->>0, '') AS reason, x.worse,
                            row_number() OVER (PARTITION BY x.worse ORDER BY h.computed_at DESC, h.id DESC) AS n, count(*) OVER (PARTITION BY x.worse) AS total
                     FROM score_history h JOIN vendors v ON v.id = h.vendor_id,
                          LATERAL (SELECT array_position(ARRAY['low', 'medium', 'high', 'critical'], h.rating)
                                          > array_position(ARRAY['low', 'medium', 'high', 'critical'], h.previous_rating) AS worse) x
                     WHERE h.previous_rating IS NOT NULL AND h.previous_rating <> h.rating AND h.computed_at > $2 AND h.computed_at <= $1) r
-                WHERE n <= \(limit) ORDER BY computed_at DESC, slug
+                WHERE n <= \(limit) ORDER BY computed_at DESC, slug, id DESC
                 """)
             for worse in [true, false] {
                 totals[worse ? "ratingsWorse" : "ratingsBetter"] = try ratingRows.first { try $0.decode(Bool.self, "worse") == worse }?.decode(Int.self, "total") ?? 0
@@ -393,6 +398,7 @@ public struct CommitteeReportStore: Sendable {
                        (SELECT count(*) FROM assessments WHERE overdue_at > $2 AND overdue_at <= $1)::int
                 """)[0].decode((Int, Int, Int).self)
             let fourthParties = try query("""
+                -- DISTINCT: a vendor may depend on one provider in several roles.
                 SELECT f->>'name', count(DISTINCT p.id)::int, count(DISTINCT p.id) FILTER (WHERE p.tier = 'critical')::int
                 FROM pack_portfolio p, jsonb_array_elements(p.fourth_parties) AS f
                 GROUP BY f->>'name' ORDER BY 2 DESC, 3 DESC, lower(f->>'name')
@@ -400,7 +406,7 @@ public struct CommitteeReportStore: Sendable {
             let certificates = try query("""
                 SELECT p.slug, c.standard, c.expires_on FROM certifications c JOIN pack_portfolio p ON p.id = c.vendor_id
                 WHERE c.expires_on >= $1::date AND c.expires_on <= ($1 + interval '90 days')::date
-                ORDER BY c.expires_on, p.slug
+                ORDER BY c.expires_on, p.slug, c.standard, c.id
                 """).map { try $0.decode((String, String, Date).self) }
             // A summary lists each missing clause once, so rows count vendors.
             let clauseGaps = try query("""
@@ -408,15 +414,21 @@ public struct CommitteeReportStore: Sendable {
                 FROM pack_portfolio p, jsonb_array_elements_text(p.summary->'clauseGaps') AS clause
                 GROUP BY 1 ORDER BY 2 DESC, 1
                 """).map { try $0.decode((String, Int).self) }
+            // The transitions are found in one scan, kept narrow; only the latest of each kind are joined to their vendors.
             let clauseRows = try query("""
-                SELECT slug, clause, status, at, closed, total FROM (
-                    SELECT v.slug, l.after->>'clause_key' AS clause, l.after->>'status' AS status, l.at, c.closed,
-                           row_number() OVER (PARTITION BY c.closed ORDER BY l.at DESC, l.id DESC) AS n, count(*) OVER (PARTITION BY c.closed) AS total
-                    FROM audit_log l JOIN contracts k ON k.id = (l.after->>'contract_id')::bigint JOIN vendors v ON v.id = k.vendor_id,
-                         LATERAL (SELECT (l.after->>'status') IN ('present', 'not_applicable') AS closed) c
-                    WHERE l.entity = 'contract_clause' \(window)
-                      AND c.closed IS DISTINCT FROM ((l.before->>'status') IN ('present', 'not_applicable'))) x
-                WHERE n <= \(limit) ORDER BY at DESC, slug
+                WITH t AS MATERIALIZED (
+                    SELECT id, at, closed FROM (
+                        SELECT l.id, l.at, (l.after->>'status') IN ('present', 'not_applicable') AS closed,
+                               (l.before->>'status') IN ('present', 'not_applicable') AS was
+                        FROM audit_log l WHERE l.entity = 'contract_clause' \(window)) y
+                    WHERE closed IS DISTINCT FROM was
+                ), totals AS (SELECT closed, count(*) AS total FROM t GROUP BY 1),
+                latest AS ((SELECT * FROM t WHERE closed ORDER BY at DESC, id DESC LIMIT \(limit))
+                           UNION ALL (SELECT * FROM t WHERE NOT closed ORDER BY at DESC, id DESC LIMIT \(limit)))
+                SELECT v.slug, l.after->>'clause_key', l.after->>'status', l.at, x.closed, totals.total
+                FROM latest x JOIN totals USING (closed) JOIN audit_log l ON l.id = x.id
+                     JOIN contracts k ON k.id = (l.after->>'contract_id')::bigint JOIN vendors v ON v.id = k.vendor_id
+                ORDER BY l.at DESC, l.id DESC
                 """)
             for closed in [true, false] {
                 totals[closed ? "clauseGapsClosed" : "clauseGapsOpened"] = try clauseRows.first { try $0.decode(Bool.self, "closed") == closed }?.decode(Int.self, "total") ?? 0
