@@ -184,8 +184,12 @@ public struct CommitteeReportStore: Sendable {
         try pool.withConnection { connection in
             var bindings = PostgresBindings()
             bindings.append(asOf)
-            return try connection.forEachBatch(PostgresQuery(unsafeSQL: Self.registerSQL, bindings: bindings)) { rows in
-                for row in rows { try body(try Self.registerRow(row)) }
+            return try connection.transaction { connection in
+                // JIT compiling this query took 0.4 s of its 1 s at 50,000 vendors, for nothing it runs faster.
+                try connection.executeScript("SET LOCAL jit = off")
+                return try connection.forEachBatch(PostgresQuery(unsafeSQL: Self.registerSQL, bindings: bindings)) { rows in
+                    for row in rows { try body(try Self.registerRow(row)) }
+                }
             }
         }
     }
