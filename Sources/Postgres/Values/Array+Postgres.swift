@@ -80,7 +80,7 @@ enum ArrayLiteral {
                     elements.append(String(decoding: element, as: UTF8.self))
                 } else {
                     // Most elements have nothing escaped: made straight from the bytes.
-                    elements.append(String(decoding: UnsafeRawBufferPointer(rebasing: text[start..<index]), as: UTF8.self))
+                    elements.append(UnsafeRawBufferPointer(rebasing: text[start..<index]).utf8String)
                 }
                 index += 1
             } else {
@@ -89,7 +89,7 @@ enum ArrayLiteral {
                     guard text[index] != UInt8(ascii: "{") else { throw PostgresDecodingFailure("has more than one dimension") }
                     index += 1
                 }
-                let element = String(decoding: UnsafeRawBufferPointer(rebasing: text[start..<index]), as: UTF8.self)
+                let element = UnsafeRawBufferPointer(rebasing: text[start..<index]).utf8String
                 if element.utf8.count == 4, element.uppercased() == "NULL" {
                     throw PostgresDecodingFailure("holds a NULL element, which [String] cannot")
                 }
@@ -137,7 +137,7 @@ enum JSONStringArray {
             }
             guard index < count else { throw PostgresDecodingFailure("has an unterminated JSON string") }
             let slice = UnsafeRawBufferPointer(rebasing: text[start..<index])
-            elements.append(escaped ? try unescape(slice) : String(decoding: slice, as: UTF8.self))
+            elements.append(escaped ? try unescape(slice) : slice.utf8String)
             index += 1
             skipSpace()
             guard index < count else { throw notStrings }

@@ -45,7 +45,7 @@ extension UUID: PostgresEncodable, PostgresDecodable {
     /// Reads `uuid`, or text holding one.
     public init(postgresText text: UnsafeRawBufferPointer, type: PostgresDataType) throws(PostgresDecodingFailure) {
         guard type == .uuid || type.isCharacterType else { throw .unsupported(type) }
-        guard let value = UUID(uuidString: String(decoding: text, as: UTF8.self)) else {
+        guard let value = UUID(uuidString: text.utf8String) else {
             throw PostgresDecodingFailure("is not a UUID")
         }
         self = value
@@ -112,7 +112,7 @@ extension Decimal: PostgresEncodable, PostgresDecodable {
     /// Reads `numeric` or an integer column.
     public init(postgresText text: UnsafeRawBufferPointer, type: PostgresDataType) throws(PostgresDecodingFailure) {
         guard type == .numeric || type.isIntegerType else { throw .unsupported(type) }
-        let string = String(decoding: text, as: UTF8.self)
+        let string = text.utf8String
         guard let value = Decimal(string: string, locale: Locale(identifier: "en_US_POSIX")), !value.isNaN else {
             throw PostgresDecodingFailure("holds \"\(string.prefix(40))\", not a finite number")
         }

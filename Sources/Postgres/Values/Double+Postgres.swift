@@ -18,7 +18,7 @@ extension Double: PostgresEncodable, PostgresDecodable {
     /// Reads `double precision`, `real`, `numeric` or an integer column.
     public init(postgresText text: UnsafeRawBufferPointer, type: PostgresDataType) throws(PostgresDecodingFailure) {
         guard type == .float8 || type == .float4 || type == .numeric || type.isIntegerType else { throw .unsupported(type) }
-        guard let value = Double(String(decoding: text, as: UTF8.self)) else {
+        guard let value = Double(text.utf8String) else {
             throw PostgresDecodingFailure("holds \"\(String(decoding: text.prefix(40), as: UTF8.self))\", not a number")
         }
         self = value
