@@ -1,6 +1,6 @@
 public import Foundation
 public import Postgres
-public import Storage
+import Storage
 public import SupplierRisk
 
 /// Generates committee packs, streaming them to where they go, and records each one.

@@ -1,7 +1,7 @@
 import Crypto
-public import Foundation
-public import Storage
-public import SupplierRisk
+import Foundation
+import Storage
+import SupplierRisk
 
 /// The formats a pack is written in.
 public enum PackFormat: String, Sendable, CaseIterable {
