@@ -188,7 +188,7 @@ public enum PackWriter {
         lines.append("")
         let totals = changes.totals
         func names(_ total: Int, _ listed: [String]) -> String {
-            listed.isEmpty ? "none" : "\(total)" + (total > listed.count ? ", the latest \(listed.count)" : "") + ": " + cell(listed.joined(separator: ", "))
+            listed.isEmpty ? "none" : "\(total) (" + (total > listed.count ? "the latest \(listed.count): " : "") + cell(listed.joined(separator: ", ")) + ")"
         }
         lines.append("- New vendors: \(names(totals.newVendors, changes.newVendors)).")
         lines.append("- Offboarded: \(names(totals.offboarded, changes.offboarded)).")
