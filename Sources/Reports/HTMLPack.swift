@@ -182,8 +182,8 @@ struct HTMLPack {
     }
 
     /// The end of the appendix and the footer with the digest.
-    func closing(digest: String) -> String {
-        "</section><footer><p>Scoring model \(pack.meta.modelVersions.isEmpty ? "none" : e(pack.meta.modelVersions.joined(separator: ", "))). Content digest (SHA-256) <code>\(digest)</code>.</p></footer></body></html>\n"
+    func closing(digest: String, profiles: Int) -> String {
+        (profiles == 0 ? "<p class=\"empty\">No vendor is critical or high.</p>" : "") + "</section><footer><p>Scoring model \(pack.meta.modelVersions.isEmpty ? "none" : e(pack.meta.modelVersions.joined(separator: ", "))). Content digest (SHA-256) <code>\(digest)</code>.</p></footer></body></html>\n"
     }
 
     static let css = """

@@ -132,12 +132,14 @@ public enum PackWriter {
         case .html:
             let html = HTMLPack(pack: head)
             try stream.write(html.opening())
+            var profiles = 0
             try appendix { profile in
                 _ = digest.add(profile)
+                profiles += 1
                 try stream.write(html.article(profile))
             }
             let value = digest.finish(head)
-            try stream.write(html.closing(digest: value))
+            try stream.write(html.closing(digest: value, profiles: profiles))
             return value
         case .md:
             try appendix { _ = digest.add($0) }

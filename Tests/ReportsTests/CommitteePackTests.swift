@@ -215,6 +215,10 @@ import Testing
         #expect(csv.contains("\"<script>alert('x')</script>, \"\"Quoted\"\"\nand =SUM(A1)\""), "RFC 4180 quoting")
         let markdown = try portfolio.report.generate(format: .md, actor: "test").content
         #expect(markdown.hasPrefix("# TPRM committee pack, "))
+        // Before anything was registered, the pack is empty and says so.
+        let empty = try portfolio.report.generate(since: Date(timeIntervalSince1970: 0), asOf: Date(timeIntervalSince1970: 86_400), format: .html, actor: "test")
+        #expect(empty.vendors == 0)
+        #expect(empty.content.contains("No vendor is critical or high.") && empty.content.contains("No vendor is scored yet."))
     }
 
     @Test func aFormulaIsNotLeftForASpreadsheetToRun() throws {
