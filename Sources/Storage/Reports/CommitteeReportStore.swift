@@ -194,13 +194,6 @@ public struct CommitteeReportStore: Sendable {
         }
     }
 
-    /// The register as of `asOf`, whole, by slug; for small portfolios and tests (packs stream it).
-    public func register(asOf: Date) throws -> [RegisterRow] {
-        var rows: [RegisterRow] = []
-        try forEachRegisterRow(asOf: asOf) { rows.append($0) }
-        return rows
-    }
-
     /// Opens one snapshot of the database (a repeatable-read transaction) for reading a whole pack, evaluates the
     /// portfolio as of `asOf` once into a temporary table, and hands `body` the reading.
     public func read<Result>(since: Date, asOf: Date, _ body: (PackReading) throws -> Result) throws -> Result {
