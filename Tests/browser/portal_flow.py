@@ -13,7 +13,7 @@ import sys
 import tempfile
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.support.ui import WebDriverWait
 
 import chrome
@@ -45,11 +45,15 @@ def main():
         return driver.find_element(By.TAG_NAME, "body").text
 
     def click_and_wait(element):
-        """Clicks a button that sends a form, and waits for the next page."""
-        page = driver.find_element(By.TAG_NAME, "html")
+        """Clicks a button that sends a form, and waits for the next page.
+
+        The old page is marked, and the wait is for a complete document without the mark. (Waiting for the old
+        <html> element to go stale raced the navigation: Chrome can answer that the node no longer belongs to the
+        document, an error that is not a stale-element one.)"""
+        driver.execute_script("window.tprmOldPage = true")
         element.click()
-        WebDriverWait(driver, 30).until(expected_conditions.staleness_of(page))
-        WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+        WebDriverWait(driver, 30, ignored_exceptions=(WebDriverException,)).until(
+            lambda d: d.execute_script("return window.tprmOldPage === undefined && document.readyState === 'complete'"))
 
     try:
         driver.get(link)

@@ -169,6 +169,7 @@ import Testing
             (["report", "committee", "--format", "md", "--since", "2026-12-01", "--as-of", "2026-11-01"],
              "tprm: since: 2026-12-01 is not before the as-of date 2026-11-01\n"),
             (["report", "committee", "--format", "csv", "--out", "/nonexistent/dir/pack.csv"], nil),
+            (["report", "committee", "--format", "csv", "--out", ""], "tprm: --out: give a file path (see tprm report committee --help)\n"),
         ] as [([String], String?)] {
             let result = try tprm(arguments)
             #expect(result.status == 2, "\(arguments)")

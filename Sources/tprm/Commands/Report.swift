@@ -27,6 +27,7 @@ struct ReportCommand: AsyncParsableCommand {
             _ = try Arguments.value(format, PackFormat.self, option: "--format")
             if let since { _ = try Arguments.date(since, option: "--since") }
             if let asOf { _ = try Arguments.date(asOf, option: "--as-of") }
+            if let out, out.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--out: give a file path") }
         }
 
         func run() async throws {
