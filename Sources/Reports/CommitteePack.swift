@@ -106,17 +106,8 @@ public struct CommitteePack: Sendable, Codable, Hashable {
         public let listLimit: Int
     }
 
-    public struct ChangeTotals: Sendable, Codable, Hashable {
-        public let newVendors: Int
-        public let offboarded: Int
-        public let ratingsWorse: Int
-        public let ratingsBetter: Int
-        public let incidentsOpened: Int
-        public let incidentsClosed: Int
-        public let clauseGapsOpened: Int
-        public let clauseGapsClosed: Int
-        public let notificationBreaches: Int
-    }
+    /// How many of each there were in all (read by Storage).
+    public typealias ChangeTotals = Storage.ChangeTotals
 
     public struct Provider: Sendable, Codable, Hashable {
         public let name: String
@@ -222,12 +213,7 @@ extension CommitteePack {
                 clauseGapsOpened: facts.gapsOpened.map { ClauseChange(vendor: $0.vendor, clause: $0.clause, status: $0.status, at: $0.at) },
                 clauseGapsClosed: facts.gapsClosed.map { ClauseChange(vendor: $0.vendor, clause: $0.clause, status: $0.status, at: $0.at) },
                 notificationBreaches: facts.slaBreaches.map { Breach(vendor: $0.vendor, incident: $0.title, detail: $0.detail) },
-                totals: ChangeTotals(
-                    newVendors: facts.totals["newVendors"] ?? 0, offboarded: facts.totals["offboarded"] ?? 0,
-                    ratingsWorse: facts.totals["ratingsWorse"] ?? 0, ratingsBetter: facts.totals["ratingsBetter"] ?? 0,
-                    incidentsOpened: facts.totals["incidentsOpened"] ?? 0, incidentsClosed: facts.totals["incidentsClosed"] ?? 0,
-                    clauseGapsOpened: facts.totals["clauseGapsOpened"] ?? 0, clauseGapsClosed: facts.totals["clauseGapsClosed"] ?? 0,
-                    notificationBreaches: facts.totals["notificationBreaches"] ?? 0),
+                totals: facts.totals,
                 listLimit: CommitteeReportStore.listLimit),
             concentration: Concentration(providers: providers, hhi: Int(hhi.rounded())),
             openIncidents: facts.openIncidents.map { IncidentItem(vendor: $0.vendor, title: $0.title, severity: $0.severity, status: $0.status, at: $0.occurredAt) },
@@ -257,8 +243,6 @@ extension CommitteePack.Profile {
     /// The appendix page of one critical or high vendor.
     public init(_ row: AppendixRow, cadence: [Tier: ScoringConfiguration.Cadence]) {
         let register = row.register
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
         self.init(
             vendor: register.slug, name: register.name, tier: register.tier, status: register.status, businessOwner: row.businessOwner,
             offering: row.offering, aiActClass: row.aiActClass, decisionImpact: row.decisionImpact, businessCriticality: row.businessCriticality,
@@ -266,7 +250,7 @@ extension CommitteePack.Profile {
             drivers: register.drivers, failedAnswers: row.failedAnswers, clauseGaps: row.clauseGapKeys,
             incidents: row.incidents.map { .init(vendor: register.slug, title: $0.title, severity: $0.severity, status: $0.status, at: $0.occurredAt) },
             lastAssessed: register.lastAssessed,
-            nextAssessment: register.lastAssessed.flatMap { calendar.date(byAdding: .month, value: cadence[register.tier]?.months ?? 12, to: $0) })
+            nextAssessment: PackWriter.nextAssessment(after: register.lastAssessed, tier: register.tier, cadence: cadence))
     }
 
     /// The profile as `JSONEncoder` writes it with sorted keys and ISO 8601 dates, written directly: the appendix

@@ -43,13 +43,11 @@ public struct CommitteeReport: Sendable {
         if format == .csv {
             // The register is all the CSV holds: read it alone, and digest the file itself.
             let stream = PackStream(sink, hashing: true)
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = TimeZone(identifier: "UTC")!
             var versions = Set<String>()
             try stream.write(PackWriter.csvHeader)
             let vendors = try store.forEachRegisterRow(asOf: asOf) { row in
                 if let version = row.modelVersion { versions.insert(version) }
-                try stream.write(PackWriter.csvRecord(row, cadence: cadence, calendar: calendar))
+                try stream.write(PackWriter.csvRecord(row, cadence: cadence))
             }
             let digest = try stream.finish() ?? ""
             generated = Generated(digest: digest, vendors: vendors, since: since, asOf: asOf, modelVersions: versions.sorted())

@@ -53,7 +53,7 @@ final class PackStream {
     /// Hands over what is left; the SHA-256 of everything written, when hashing.
     func finish() throws -> String? {
         try flush()
-        return hasher.map { PackDigest.hex($0.finalize()) }
+        return hasher.map { PortalSecret.hex($0.finalize()) }
     }
 }
 
@@ -82,7 +82,7 @@ struct PackDigest {
     /// Hashes the rest of the pack after its appendix; returns the digest.
     mutating func finish(_ head: CommitteePack) -> String {
         hasher.update(data: Self.tail(head, digest: ""))
-        return Self.hex(hasher.finalize())
+        return PortalSecret.hex(hasher.finalize())
     }
 
     /// The canonical JSON after the appendix, with `digest` in its meta.
@@ -105,10 +105,6 @@ struct PackDigest {
         field("topRisks", head.topRisks)
         out.append(UInt8(ascii: "}"))
         return out
-    }
-
-    static func hex(_ digest: some Sequence<UInt8>) -> String {
-        digest.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
     }
 }
 
@@ -148,11 +144,23 @@ public enum PackWriter {
             try stream.write(markdown(pack))
             return pack.meta.digest
         case .csv:
-            preconditionFailure("the CSV register is written by csvRecord(_:cadence:calendar:), row by row")
+            preconditionFailure("the CSV register is written by csvRecord(_:cadence:), row by row")
         }
     }
 
     static func day(_ date: Date) -> String { AnswerForm.dayText(date) }
+
+    static let utc: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }()
+
+    /// When a vendor assessed on `last` is due again: the tier's cadence later (12 months if the catalog has none);
+    /// nil when never assessed. The register's "next due" and the appendix's "next assessment" both.
+    static func nextAssessment(after last: Date?, tier: Tier, cadence: [Tier: ScoringConfiguration.Cadence]) -> Date? {
+        last.flatMap { utc.date(byAdding: .month, value: cadence[tier]?.months ?? 12, to: $0) }
+    }
 
     static func score(_ value: Decimal?) -> String {
         guard let value else { return "—" }
@@ -214,8 +222,8 @@ public enum PackWriter {
                                          "open_incidents", "clause_gaps"].joined(separator: ",") + "\r\n"
 
     /// One vendor of the register as a CSV record: RFC 4180 quoting, CRLF line end.
-    static func csvRecord(_ row: RegisterRow, cadence: [Tier: ScoringConfiguration.Cadence], calendar: Calendar) -> String {
-        let next = row.lastAssessed.flatMap { calendar.date(byAdding: .month, value: cadence[row.tier]?.months ?? 12, to: $0) }
+    static func csvRecord(_ row: RegisterRow, cadence: [Tier: ScoringConfiguration.Cadence]) -> String {
+        let next = nextAssessment(after: row.lastAssessed, tier: row.tier, cadence: cadence)
         let fields = [
             row.slug, row.name, row.tier.rawValue, row.status, row.hundredths.map(Self.hundredths) ?? "", row.rating?.rawValue ?? "",
             row.drivers.joined(separator: "; "), row.lastAssessed.map(day) ?? "", next.map(day) ?? "never assessed",

@@ -38,8 +38,9 @@ struct ReportController {
             unlink(path)
             do {
                 var size = 0
+                let file = FileHandle(fileDescriptor: descriptor, closeOnDealloc: false)
                 let generated = try report.generate(since: since, asOf: asOf, format: format, actor: identity.name) { bytes in
-                    try Self.writeAll(bytes, to: descriptor)
+                    try file.write(contentsOf: bytes)
                     size += bytes.count
                 }
                 guard lseek(descriptor, 0, SEEK_SET) == 0 else { throw ApiError(.internalServerError, code: "internal", message: "cannot read the pack back") }
@@ -72,18 +73,5 @@ struct ReportController {
             }
             try await writer.finish(nil)
         })
-    }
-
-    /// Writes all of `bytes` to a file descriptor, through short writes and interruptions.
-    static func writeAll(_ bytes: [UInt8], to descriptor: Int32) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw ApiError(.internalServerError, code: "internal", message: "cannot write the pack: \(String(cString: strerror(errno)))")
-            }
-            offset += written
-        }
     }
 }

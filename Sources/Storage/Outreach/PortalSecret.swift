@@ -35,6 +35,11 @@ public enum PortalSecret {
 
     /// The SHA-256 of some bytes, as lower-case hex.
     public static func sha256Hex(_ data: some DataProtocol) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        hex(SHA256.hash(data: data))
+    }
+
+    /// Bytes (a digest) as lower-case hex.
+    public static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
     }
 }

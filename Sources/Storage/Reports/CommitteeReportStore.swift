@@ -85,10 +85,21 @@ public struct CommitteeFacts: Sendable {
     public let gapsClosed: [(vendor: String, clause: String, status: String, at: Date)]
     /// Incidents of the window whose vendor notice came later than the contract allows (or has not come).
     public let slaBreaches: [(vendor: String, title: String, detail: String)]
-    /// How many items each list of changes had in all (each list holds its latest ``CommitteeReportStore/listLimit``),
-    /// by the name of the list in the pack: newVendors, offboarded, ratingsWorse, ratingsBetter, incidentsOpened,
-    /// incidentsClosed, clauseGapsOpened, clauseGapsClosed, notificationBreaches.
-    public let totals: [String: Int]
+    /// How many items each list of changes had in all (each list holds its latest ``CommitteeReportStore/listLimit``).
+    public let totals: ChangeTotals
+}
+
+/// How many of each kind of change a pack's window held, though its lists show only the latest.
+public struct ChangeTotals: Sendable, Codable, Hashable {
+    public var newVendors = 0
+    public var offboarded = 0
+    public var ratingsWorse = 0
+    public var ratingsBetter = 0
+    public var incidentsOpened = 0
+    public var incidentsClosed = 0
+    public var clauseGapsOpened = 0
+    public var clauseGapsClosed = 0
+    public var notificationBreaches = 0
 }
 
 /// Reads the facts of a committee pack as of a moment, from the audit log, the score history and the dated
@@ -342,17 +353,21 @@ public struct CommitteeReportStore: Sendable {
             let window = "AND l.at > $2 AND l.at <= $1"
             // Each list of changes holds its latest `listLimit` items, newest first, and says how many there were in all:
             // a first pack over a freshly imported registry would otherwise list every vendor and clause as new.
-            var totals: [String: Int] = [:]
-            func listed(_ name: String, _ rows: PostgresRows) throws -> PostgresRows {
-                totals[name] = try rows.first.map { try $0.decode(Int.self, "total") } ?? 0
+            var totals = ChangeTotals()
+            func listed(_ total: WritableKeyPath<ChangeTotals, Int>, _ rows: PostgresRows) throws -> PostgresRows {
+                totals[keyPath: total] = try rows.first.map { try $0.decode(Int.self, "total") } ?? 0
                 return rows
             }
+            /// The total of the rows whose `flag` column is `value`, for lists read two kinds at once.
+            func total(_ rows: PostgresRows, _ flag: String, _ value: Bool) throws -> Int {
+                try rows.first { try $0.decode(Bool.self, flag) == value }?.decode(Int.self, "total") ?? 0
+            }
             let limit = CommitteeReportStore.listLimit
-            let newVendors = try listed("newVendors", query("""
+            let newVendors = try listed(\.newVendors, query("""
                 SELECT l.entity_id, count(*) OVER () AS total FROM audit_log l WHERE l.entity = 'vendor' AND l.action = 'create' \(window)
                 ORDER BY l.at DESC, l.id DESC LIMIT \(limit)
                 """)).map { try $0.decode(String.self, at: 0) }
-            let offboarded = try listed("offboarded", query("""
+            let offboarded = try listed(\.offboarded, query("""
                 SELECT slug, count(*) OVER () AS total FROM (
                     SELECT l.after->>'slug' AS slug, max(l.at) AS at FROM audit_log l WHERE l.entity = 'vendor' AND l.after->>'status' = 'offboarded'
                       AND l.before->>'status' IS DISTINCT FROM 'offboarded' \(window) GROUP BY 1) x
@@ -369,18 +384,17 @@ public struct CommitteeReportStore: Sendable {
                     WHERE h.previous_rating IS NOT NULL AND h.previous_rating <> h.rating AND h.computed_at > $2 AND h.computed_at <= $1) r
                 WHERE n <= \(limit) ORDER BY computed_at DESC, slug, id DESC
                 """)
-            for worse in [true, false] {
-                totals[worse ? "ratingsWorse" : "ratingsBetter"] = try ratingRows.first { try $0.decode(Bool.self, "worse") == worse }?.decode(Int.self, "total") ?? 0
-            }
+            totals.ratingsWorse = try total(ratingRows, "worse", true)
+            totals.ratingsBetter = try total(ratingRows, "worse", false)
             let ratingChanges = try ratingRows.map { row -> (String, Tier, Tier, Date, String) in
                 (try row.decode(String.self, at: 0), try RawColumn.decode(Tier.self, row, "previous_rating"), try RawColumn.decode(Tier.self, row, "rating"),
                  try row.decode(Date.self, at: 3), try row.decode(String.self, at: 4))
             }
-            let opened = try listed("incidentsOpened", query("""
+            let opened = try listed(\.incidentsOpened, query("""
                 SELECT v.slug, i.title, i.severity, i.occurred_at, count(*) OVER () AS total FROM incidents i JOIN vendors v ON v.id = i.vendor_id
                 WHERE i.occurred_at > $2 AND i.occurred_at <= $1 ORDER BY i.occurred_at DESC, i.id DESC LIMIT \(limit)
                 """)).map { try $0.decode((String, String, String, Date).self) }
-            let closed = try listed("incidentsClosed", query("""
+            let closed = try listed(\.incidentsClosed, query("""
                 SELECT v.slug, i.title, i.severity, i.resolved_at, count(*) OVER () AS total FROM incidents i JOIN vendors v ON v.id = i.vendor_id
                 WHERE i.resolved_at > $2 AND i.resolved_at <= $1 ORDER BY i.resolved_at DESC, i.id DESC LIMIT \(limit)
                 """)).map { try $0.decode((String, String, String, Date).self) }
@@ -427,11 +441,10 @@ public struct CommitteeReportStore: Sendable {
                      JOIN contracts k ON k.id = (l.after->>'contract_id')::bigint JOIN vendors v ON v.id = k.vendor_id
                 ORDER BY l.at DESC, l.id DESC
                 """)
-            for closed in [true, false] {
-                totals[closed ? "clauseGapsClosed" : "clauseGapsOpened"] = try clauseRows.first { try $0.decode(Bool.self, "closed") == closed }?.decode(Int.self, "total") ?? 0
-            }
+            totals.clauseGapsClosed = try total(clauseRows, "closed", true)
+            totals.clauseGapsOpened = try total(clauseRows, "closed", false)
             let clauseChanges = try clauseRows.map { try $0.decode((String, String, String, Date, Bool).self) }
-            let breaches = try listed("notificationBreaches", query("""
+            let breaches = try listed(\.notificationBreaches, query("""
                 SELECT p.slug, i.title,
                        CASE WHEN i.vendor_notified_at IS NULL THEN 'no notice from the vendor yet'
                             ELSE 'notified ' || round(extract(epoch FROM i.vendor_notified_at - i.occurred_at) / 3600) || ' h after it occurred' END,
