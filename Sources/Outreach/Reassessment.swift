@@ -65,14 +65,16 @@ public struct Reassessment: Sendable {
         let messages = Messages(configuration: configuration)
         var entries: [Entry] = []
         var batch: [(item: AssessmentOutreachStore.BatchItem, link: String, entry: Int)] = []
-        for candidate in candidates where candidate.isDue {
-            let reason: AssessmentReason = candidate.triggers.isEmpty ? .periodic : .triggered
-            let why = ([candidate.cadence].compactMap { $0 } + candidate.triggers).joined(separator: "; ")
+        for candidate in candidates where candidate.isDue || candidate.isCheckInDue {
+            let reason: AssessmentReason = candidate.isCheckInDue ? .checkIn : candidate.triggers.isEmpty ? .periodic : .triggered
+            let why = ([candidate.cadence].compactMap { $0 } + candidate.triggers + (candidate.isCheckInDue ? [candidate.checkIn!] : [])).joined(separator: "; ")
             func entry(_ action: Entry.Action, _ detail: String) -> Entry {
                 Entry(vendor: candidate.vendor, tier: candidate.tier, action: action, reason: reason, why: why, detail: detail)
             }
-            guard let questionnaire = catalog.questionnaire(for: candidate.tier) else {
-                entries.append(entry(.skipped, "no questionnaire of the catalog is for the \(candidate.tier.rawValue) tier"))
+            // A check-in sends the tier's lighter questionnaire (scoring.yaml cadence.TIER.check_in), a full assessment the tier's own.
+            let key = reason == .checkIn ? catalog.scoring.cadence[candidate.tier]?.checkIn : catalog.questionnaire(for: candidate.tier)?.key
+            guard let questionnaire = key.flatMap(catalog.questionnaire) else {
+                entries.append(entry(.skipped, "no questionnaire of the catalog is for the \(candidate.tier.rawValue) tier\(reason == .checkIn ? "'s check-in" : "")"))
                 continue
             }
             if let open = candidate.openAssessment {

@@ -9,10 +9,49 @@ public struct CommitteePack: Sendable, Codable, Hashable {
     public struct Meta: Sendable, Codable, Hashable {
         public let asOf: Date
         public let since: Date
-        /// The scoring model versions of the scores shown.
+        /// The scoring model versions (digests) of the scores shown.
         public let modelVersions: [String]
+        /// Every scoring model used by then, oldest first: which version of scoring.yaml each digest is, and since when.
+        public let models: [Model]
         /// SHA-256 of the pack's content (everything but this field), as JSON with sorted keys.
         public var digest: String
+    }
+
+    /// A scoring model: the digest stored with its scores, the version of scoring.yaml, when first used.
+    public struct Model: Sendable, Codable, Hashable {
+        public let digest: String
+        public let version: Int
+        public let firstUsedAt: Date
+    }
+
+    /// A line of a score, typed, with its sentence for a reader (rendered by the pack, never read back).
+    public struct Line: Sendable, Codable, Hashable {
+        /// The kind of source: question, clause, incident, profile, assessment, certificate.
+        public let kind: String
+        public let id: String
+        /// What happened (failed, missingClause, knockOut …; legacy for a line of a model-1 score).
+        public let outcome: String
+        public let points: Decimal
+        public let text: String
+
+        /// The line as the pack shows it, in `sentences`' words.
+        public init(_ line: Score.Line, sentences: ScoreSentences, library: ClauseLibrary?) {
+            kind = line.source.kind.rawValue
+            id = line.source.id
+            outcome = line.outcome.rawValue
+            points = Decimal(line.hundredths) / 100
+            text = sentences.text(line, library: library)
+        }
+
+        func write(to json: inout JSONWriter) {
+            json.object { json in
+                json.key("id"); json.value(id)
+                json.key("kind"); json.value(kind)
+                json.key("outcome"); json.value(outcome)
+                json.key("points"); json.number("\(points)")
+                json.key("text"); json.value(text)
+            }
+        }
     }
 
     public struct Count: Sendable, Codable, Hashable {
@@ -51,7 +90,7 @@ public struct CommitteePack: Sendable, Codable, Hashable {
         public let tier: Tier
         public let score: Decimal
         public let rating: Tier
-        public let drivers: [String]
+        public let drivers: [Line]
     }
 
     public struct RatingChange: Sendable, Codable, Hashable {
@@ -59,8 +98,15 @@ public struct CommitteePack: Sendable, Codable, Hashable {
         public let from: Tier
         public let to: Tier
         public let at: Date
-        public let reason: String
+        /// The largest line of the score after the change.
+        public let reason: Line?
+        /// The scoring model versions of the scores before and after; they differ where the model changed between them.
+        public let fromModel: Int?
+        public let toModel: Int?
     }
+
+    /// A scoring model first used in the window (Storage reads it).
+    public typealias ModelChange = Storage.ModelChange
 
     public struct IncidentItem: Sendable, Codable, Hashable {
         public let vendor: String
@@ -93,6 +139,8 @@ public struct CommitteePack: Sendable, Codable, Hashable {
         public let offboarded: [String]
         public let ratingsWorse: [RatingChange]
         public let ratingsBetter: [RatingChange]
+        /// Scoring models first used in the window, with what moved when vendors were rescored under them.
+        public let modelChanges: [ModelChange]
         public let incidentsOpened: [IncidentItem]
         public let incidentsClosed: [IncidentItem]
         public let assessmentsSent: Int
@@ -144,9 +192,9 @@ public struct CommitteePack: Sendable, Codable, Hashable {
         public let score: Decimal?
         public let rating: Tier?
         /// The three largest lines of the score's breakdown.
-        public let drivers: [String]
-        /// The answers that earned no credit (or a knock-out), by question id.
-        public let failedAnswers: [String]
+        public let drivers: [Line]
+        /// The answers that failed, went unanswered or were flagged, and knock-outs, by question id.
+        public let failedAnswers: [Line]
         /// The keys of the required clauses missing from its contracts in force.
         public let clauseGaps: [String]
         /// Its open incidents, most severe first.
@@ -170,7 +218,8 @@ public struct CommitteePack: Sendable, Codable, Hashable {
 extension CommitteePack {
     /// The pack from the facts read as of a moment, without its appendix (streamed: ``Profile/init(_:cadence:)``)
     /// and without its digest (which covers the appendix: ``PackDigest``).
-    public static func head(_ facts: CommitteeFacts, since: Date, asOf: Date) -> CommitteePack {
+    public static func head(_ facts: CommitteeFacts, since: Date, asOf: Date, sentences: ScoreSentences = .standard, library: ClauseLibrary? = nil) -> CommitteePack {
+        func lines(_ lines: [Score.Line]) -> [Line] { lines.map { Line($0, sentences: sentences, library: library) } }
         let groups = facts.figures.groups
         func score(_ hundredths: Int) -> Decimal { Decimal(hundredths) / 100 }
         func count(_ include: (PortfolioFigures.Group) -> Bool) -> Int { groups.filter(include).reduce(0) { $0 + $1.count } }
@@ -186,9 +235,12 @@ extension CommitteePack {
             tiersHighFirst.map { rating in HeatCell(tier: tier, rating: rating, count: count { $0.tier == tier && $0.rating == rating }) }
         }
         let top = facts.figures.top.map {
-            RankedVendor(vendor: $0.slug, name: $0.name, tier: $0.tier, score: score($0.hundredths ?? 0), rating: $0.rating ?? $0.tier, drivers: $0.drivers)
+            RankedVendor(vendor: $0.slug, name: $0.name, tier: $0.tier, score: score($0.hundredths ?? 0), rating: $0.rating ?? $0.tier, drivers: lines($0.drivers))
         }
-        let changes = facts.ratingChanges.map { RatingChange(vendor: $0.vendor, from: $0.from, to: $0.to, at: $0.at, reason: $0.reason) }
+        let changes = facts.ratingChanges.map {
+            RatingChange(vendor: $0.vendor, from: $0.from, to: $0.to, at: $0.at, reason: $0.reason.map { Line($0, sentences: sentences, library: library) },
+                         fromModel: $0.fromModel, toModel: $0.toModel)
+        }
         let dependencies = facts.fourthParties.reduce(0) { $0 + $1.vendors }
         let providers = facts.fourthParties.map {
             Provider(name: $0.name, vendors: $0.vendors, criticalVendors: $0.critical,
@@ -199,7 +251,8 @@ extension CommitteePack {
             return sum + share * share
         }
         return CommitteePack(
-            meta: Meta(asOf: asOf, since: since, modelVersions: facts.figures.modelVersions, digest: ""),
+            meta: Meta(asOf: asOf, since: since, modelVersions: facts.figures.modelVersions,
+                       models: facts.figures.models.map { Model(digest: $0.digest, version: $0.version, firstUsedAt: $0.firstUsedAt) }, digest: ""),
             summary: Summary(
                 vendors: vendors, scored: scored, byTier: byTier, byRating: byRating, averageScore: average, distribution: distribution,
                 trend: facts.trend.map { TrendPoint(month: $0.month, averageScore: $0.average.map(score), scored: $0.scored) }),
@@ -207,6 +260,7 @@ extension CommitteePack {
             changes: Changes(
                 newVendors: facts.newVendors, offboarded: facts.offboarded,
                 ratingsWorse: changes.filter { $0.to.rank > $0.from.rank }, ratingsBetter: changes.filter { $0.to.rank < $0.from.rank },
+                modelChanges: facts.modelChanges,
                 incidentsOpened: facts.incidentsOpened.map { IncidentItem(vendor: $0.vendor, title: $0.title, severity: $0.severity, status: nil, at: $0.occurredAt) },
                 incidentsClosed: facts.incidentsClosed.map { IncidentItem(vendor: $0.vendor, title: $0.title, severity: $0.severity, status: nil, at: $0.resolvedAt) },
                 assessmentsSent: facts.assessmentsSent, assessmentsCompleted: facts.assessmentsCompleted, assessmentsOverdue: facts.assessmentsOverdue,
@@ -241,13 +295,14 @@ extension CommitteePack {
 
 extension CommitteePack.Profile {
     /// The appendix page of one critical or high vendor.
-    public init(_ row: AppendixRow, cadence: [Tier: ScoringConfiguration.Cadence]) {
+    public init(_ row: AppendixRow, cadence: [Tier: ScoringConfiguration.Cadence], sentences: ScoreSentences = .standard, library: ClauseLibrary? = nil) {
+        func lines(_ lines: [Score.Line]) -> [CommitteePack.Line] { lines.map { CommitteePack.Line($0, sentences: sentences, library: library) } }
         let register = row.register
         self.init(
             vendor: register.slug, name: register.name, tier: register.tier, status: register.status, businessOwner: row.businessOwner,
             offering: row.offering, aiActClass: row.aiActClass, decisionImpact: row.decisionImpact, businessCriticality: row.businessCriticality,
             dataCategories: row.dataCategories, score: register.hundredths.map { Decimal($0) / 100 }, rating: register.rating,
-            drivers: register.drivers, failedAnswers: row.failedAnswers, clauseGaps: row.clauseGapKeys,
+            drivers: lines(register.drivers), failedAnswers: lines(row.failedAnswers), clauseGaps: row.clauseGapKeys,
             incidents: row.incidents.map { .init(vendor: register.slug, title: $0.title, severity: $0.severity, status: $0.status, at: $0.occurredAt) },
             lastAssessed: register.lastAssessed,
             nextAssessment: PackWriter.nextAssessment(after: register.lastAssessed, tier: register.tier, cadence: cadence))
@@ -263,8 +318,8 @@ extension CommitteePack.Profile {
             json.key("clauseGaps"); json.value(clauseGaps)
             json.key("dataCategories"); json.value(dataCategories)
             json.key("decisionImpact"); json.value(decisionImpact)
-            json.key("drivers"); json.value(drivers)
-            json.key("failedAnswers"); json.value(failedAnswers)
+            json.key("drivers"); json.array(drivers) { json, line in line.write(to: &json) }
+            json.key("failedAnswers"); json.array(failedAnswers) { json, line in line.write(to: &json) }
             json.key("incidents")
             json.array(incidents) { json, incident in
                 json.object { json in

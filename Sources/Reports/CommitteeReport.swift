@@ -7,10 +7,13 @@ public import SupplierRisk
 public struct CommitteeReport: Sendable {
     let pool: PostgresPool
     let catalog: Catalog
+    /// The words the scores' lines are rendered in.
+    let sentences: ScoreSentences
 
-    public init(pool: PostgresPool, catalog: Catalog) {
+    public init(pool: PostgresPool, catalog: Catalog, sentences: ScoreSentences = .standard) {
         self.pool = pool
         self.catalog = catalog
+        self.sentences = sentences
     }
 
     /// A generated pack's digest and parameters.
@@ -47,16 +50,16 @@ public struct CommitteeReport: Sendable {
             try stream.write(PackWriter.csvHeader)
             let vendors = try store.forEachRegisterRow(asOf: asOf) { row in
                 if let version = row.modelVersion { versions.insert(version) }
-                try stream.write(PackWriter.csvRecord(row, cadence: cadence))
+                try stream.write(PackWriter.csvRecord(row, cadence: cadence, sentences: sentences, library: catalog.clauses))
             }
             let digest = try stream.finish() ?? ""
             generated = Generated(digest: digest, vendors: vendors, since: since, asOf: asOf, modelVersions: versions.sorted())
         } else {
             generated = try store.read(since: since, asOf: asOf) { reading in
-                let head = CommitteePack.head(try reading.facts(), since: since, asOf: asOf)
+                let head = CommitteePack.head(try reading.facts(), since: since, asOf: asOf, sentences: sentences, library: catalog.clauses)
                 let stream = PackStream(sink)
                 let digest = try PackWriter.write(head, as: format, appendix: { emit in
-                    try reading.forEachAppendixRow { try emit(CommitteePack.Profile($0, cadence: cadence)) }
+                    try reading.forEachAppendixRow { try emit(CommitteePack.Profile($0, cadence: cadence, sentences: sentences, library: catalog.clauses)) }
                 }, to: stream)
                 _ = try stream.finish()
                 return Generated(digest: digest, vendors: head.summary.vendors, since: since, asOf: asOf, modelVersions: head.meta.modelVersions)

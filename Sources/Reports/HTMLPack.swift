@@ -125,18 +125,25 @@ struct HTMLPack {
         html += "</div><h3>Heat map</h3>" + heatMap() + "</section>"
         html += "<section id=\"top\"><h2>Top \(pack.topRisks.count) vendors by residual risk</h2>"
         html += table("Top risks and their three largest drivers", ["Vendor", "Tier", "Score", "Rating", "Largest drivers"],
-                      pack.topRisks.map { [$0.name, $0.tier.rawValue, score($0.score), $0.rating.rawValue, $0.drivers.joined(separator: " · ")] }, empty: "No vendor is scored yet.")
+                      pack.topRisks.map { [$0.name, $0.tier.rawValue, score($0.score), $0.rating.rawValue, $0.drivers.map(\.text).joined(separator: " · ")] }, empty: "No vendor is scored yet.")
         html += "</section><section id=\"changes\"><h2>What changed since \(day(pack.meta.since))</h2>"
         let totals = changes.totals
         /// "12" or "5,000 (the latest 100 below)".
         func count(_ total: Int, _ listed: Int) -> String { total > listed ? "\(total) (the latest \(listed) below)" : "\(total)" }
         html += "<ul><li>New vendors: \(count(totals.newVendors, changes.newVendors.count))\(changes.newVendors.isEmpty ? "" : " — " + e(changes.newVendors.joined(separator: ", ")))</li>"
         html += "<li>Offboarded: \(count(totals.offboarded, changes.offboarded.count))\(changes.offboarded.isEmpty ? "" : " — " + e(changes.offboarded.joined(separator: ", ")))</li>"
-        html += "<li>Assessments sent \(changes.assessmentsSent), completed \(changes.assessmentsCompleted), became overdue \(changes.assessmentsOverdue)</li></ul>"
+        html += "<li>Assessments sent \(changes.assessmentsSent), completed \(changes.assessmentsCompleted), became overdue \(changes.assessmentsOverdue)</li>"
+        html += changes.modelChanges.map { "<li>\(e(PackWriter.modelChangeText($0)))</li>" }.joined() + "</ul>"
+        /// A rating change's "from" and "to", with the model versions where the model changed between them.
+        func rated(_ change: CommitteePack.RatingChange) -> [String] {
+            let spans = change.fromModel != nil && change.toModel != nil && change.fromModel != change.toModel
+            return [change.vendor, change.from.rawValue + (spans ? " (model \(change.fromModel!))" : ""), change.to.rawValue + (spans ? " (model \(change.toModel!))" : ""),
+                    day(change.at), change.reason?.text ?? ""]
+        }
         html += table("Ratings that worsened: \(count(totals.ratingsWorse, changes.ratingsWorse.count))", ["Vendor", "From", "To", "On", "Largest driver now"],
-                      changes.ratingsWorse.map { [$0.vendor, $0.from.rawValue, $0.to.rawValue, day($0.at), $0.reason] }, empty: "No rating worsened.")
+                      changes.ratingsWorse.map(rated), empty: "No rating worsened.")
         html += table("Ratings that improved: \(count(totals.ratingsBetter, changes.ratingsBetter.count))", ["Vendor", "From", "To", "On", "Largest driver now"],
-                      changes.ratingsBetter.map { [$0.vendor, $0.from.rawValue, $0.to.rawValue, day($0.at), $0.reason] }, empty: "No rating improved.")
+                      changes.ratingsBetter.map(rated), empty: "No rating improved.")
         html += table("Incidents opened: \(count(totals.incidentsOpened, changes.incidentsOpened.count))", ["Vendor", "Incident", "Severity", "Occurred"],
                       changes.incidentsOpened.map { [$0.vendor, $0.title, $0.severity, day($0.at)] }, empty: "No incident was opened.")
         html += table("Incidents closed: \(count(totals.incidentsClosed, changes.incidentsClosed.count))", ["Vendor", "Incident", "Severity", "Resolved"],
@@ -170,8 +177,8 @@ struct HTMLPack {
             + " · decisions \(e(profile.decisionImpact)) · criticality \(e(profile.businessCriticality)) · data \(e(profile.dataCategories.joined(separator: ", ")))</p>"
         html += "<p>Score <strong>\(score(profile.score))</strong>\(profile.rating.map { " (\($0.rawValue))" } ?? ""); "
             + "last assessed \(profile.lastAssessed.map(day) ?? "never"); next assessment \(profile.nextAssessment.map(day) ?? "due now").</p>"
-        if !profile.drivers.isEmpty { html += "<h4>Largest drivers</h4><ol>" + profile.drivers.map { "<li>\(e($0))</li>" }.joined() + "</ol>" }
-        html += "<h4>Answers that failed</h4>" + list(profile.failedAnswers, empty: "None.")
+        if !profile.drivers.isEmpty { html += "<h4>Largest drivers</h4><ol>" + profile.drivers.map { "<li>\(e($0.text))</li>" }.joined() + "</ol>" }
+        html += "<h4>Answers that failed</h4>" + list(profile.failedAnswers.map(\.text), empty: "None.")
         html += "<h4>Clause gaps</h4><p\(profile.clauseGaps.isEmpty ? " class=\"empty\">None." : ">" + e(profile.clauseGaps.joined(separator: ", ")) + ".")</p>"
         html += "<h4>Open incidents</h4>" + list(profile.incidents.map { "\($0.severity): \($0.title) (\($0.status ?? "open"), since \(day($0.at)))" }, empty: "None.")
         return html + "</article>"
@@ -183,7 +190,7 @@ struct HTMLPack {
 
     /// The end of the appendix and the footer with the digest.
     func closing(digest: String, profiles: Int) -> String {
-        (profiles == 0 ? "<p class=\"empty\">No vendor is critical or high.</p>" : "") + "</section><footer><p>Scoring model \(pack.meta.modelVersions.isEmpty ? "none" : e(pack.meta.modelVersions.joined(separator: ", "))). Content digest (SHA-256) <code>\(digest)</code>.</p></footer></body></html>\n"
+        (profiles == 0 ? "<p class=\"empty\">No vendor is critical or high.</p>" : "") + "</section><footer><p>\(e(PackWriter.modelsText(pack).prefix(1).uppercased() + PackWriter.modelsText(pack).dropFirst())). Content digest (SHA-256) <code>\(digest)</code>.</p></footer></body></html>\n"
     }
 
     static let css = """

@@ -150,6 +150,30 @@ public enum PackWriter {
 
     static func day(_ date: Date) -> String { AnswerForm.dayText(date) }
 
+    /// `scoring model 2 (digest …)`, or both where the pack's scores come from two.
+    static func modelsText(_ pack: CommitteePack) -> String {
+        guard !pack.meta.modelVersions.isEmpty else { return "no scoring model yet" }
+        let names = pack.meta.modelVersions.map { digest in
+            pack.meta.models.first { $0.digest == digest }.map { "model \($0.version) (\(digest))" } ?? "model \(digest)"
+        }
+        return "scores by scoring " + names.joined(separator: " and ")
+    }
+
+    /// `The scoring model changed on 2026-12-01 from version 1 to version 2: 380 scores changed, 41 ratings worse, 96 better`.
+    static func modelChangeText(_ change: CommitteePack.ModelChange) -> String {
+        guard let previous = change.previousVersion else {
+            return "The first scoring model, version \(change.version) (\(change.digest)), scored vendors from \(day(change.at))"
+        }
+        return "The scoring model changed on \(day(change.at)) from version \(previous) (\(change.previousDigest ?? "")) to version \(change.version)"
+            + " (\(change.digest)): \(change.scoresChanged) scores changed when rescored under it, \(change.ratingsWorse) ratings worse, \(change.ratingsBetter) better"
+    }
+
+    /// ` (model 1 → 2)` when a rating change spans two scoring models, else nothing.
+    static func modelsMoved(_ change: CommitteePack.RatingChange) -> String {
+        guard let from = change.fromModel, let to = change.toModel, from != to else { return "" }
+        return " (model \(from) → \(to))"
+    }
+
     static let utc: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
@@ -176,7 +200,7 @@ public enum PackWriter {
         let summary = pack.summary
         lines.append("# TPRM committee pack, \(day(pack.meta.asOf))")
         lines.append("")
-        lines.append("Changes since \(day(pack.meta.since)). Digest `\(pack.meta.digest)`; scoring model \(pack.meta.modelVersions.isEmpty ? "none" : pack.meta.modelVersions.joined(separator: ", ")).")
+        lines.append("Changes since \(day(pack.meta.since)). Digest `\(pack.meta.digest)`; \(modelsText(pack)).")
         lines.append("")
         lines.append("## Where the portfolio stands")
         lines.append("")
@@ -190,7 +214,7 @@ public enum PackWriter {
         lines.append("| Vendor | Tier | Score | Rating | Largest drivers |")
         lines.append("|---|---|---:|---|---|")
         for vendor in pack.topRisks {
-            lines.append("| \(cell(vendor.name)) | \(vendor.tier.rawValue) | \(score(vendor.score)) | \(vendor.rating.rawValue) | \(cell(vendor.drivers.joined(separator: "; "))) |")
+            lines.append("| \(cell(vendor.name)) | \(vendor.tier.rawValue) | \(score(vendor.score)) | \(vendor.rating.rawValue) | \(cell(vendor.drivers.map(\.text).joined(separator: "; "))) |")
         }
         let changes = pack.changes
         lines.append("")
@@ -202,10 +226,11 @@ public enum PackWriter {
         }
         lines.append("- New vendors: \(names(totals.newVendors, changes.newVendors)).")
         lines.append("- Offboarded: \(names(totals.offboarded, changes.offboarded)).")
+        for change in changes.modelChanges { lines.append("- \(modelChangeText(change)).") }
         lines.append("- Ratings worse: \(totals.ratingsWorse); better: \(totals.ratingsBetter)"
             + (totals.ratingsWorse + totals.ratingsBetter > changes.ratingsWorse.count + changes.ratingsBetter.count ? " (the latest \(changes.listLimit) of each below)" : "") + ".")
         for change in changes.ratingsWorse + changes.ratingsBetter {
-            lines.append("  - \(cell(change.vendor)): \(change.from.rawValue) → \(change.to.rawValue) on \(day(change.at)) (\(cell(change.reason)))")
+            lines.append("  - \(cell(change.vendor)): \(change.from.rawValue) → \(change.to.rawValue) on \(day(change.at))\(modelsMoved(change)) (\(cell(change.reason?.text ?? "")))")
         }
         lines.append("- Incidents opened: \(totals.incidentsOpened); closed: \(totals.incidentsClosed); open now: \(pack.openIncidents.count).")
         lines.append("- Assessments sent: \(changes.assessmentsSent); completed: \(changes.assessmentsCompleted); became overdue: \(changes.assessmentsOverdue).")
@@ -222,11 +247,11 @@ public enum PackWriter {
                                          "open_incidents", "clause_gaps"].joined(separator: ",") + "\r\n"
 
     /// One vendor of the register as a CSV record: RFC 4180 quoting, CRLF line end.
-    static func csvRecord(_ row: RegisterRow, cadence: [Tier: ScoringConfiguration.Cadence]) -> String {
+    static func csvRecord(_ row: RegisterRow, cadence: [Tier: ScoringConfiguration.Cadence], sentences: ScoreSentences = .standard, library: ClauseLibrary? = nil) -> String {
         let next = nextAssessment(after: row.lastAssessed, tier: row.tier, cadence: cadence)
         let fields = [
             row.slug, row.name, row.tier.rawValue, row.status, row.hundredths.map(Self.hundredths) ?? "", row.rating?.rawValue ?? "",
-            row.drivers.joined(separator: "; "), row.lastAssessed.map(day) ?? "", next.map(day) ?? "never assessed",
+            row.drivers.map { sentences.text($0, library: library) }.joined(separator: "; "), row.lastAssessed.map(day) ?? "", next.map(day) ?? "never assessed",
             String(row.openIncidents), String(row.clauseGaps),
         ]
         return fields.map(quote).joined(separator: ",") + "\r\n"

@@ -42,6 +42,8 @@ public final class RescoreWorker: @unchecked Sendable {
     private let logger: Logger
     private let lock = NSLock()
     private var stopped = false
+    /// Whether this worker's model is recorded in `scoring_models` (once per worker, before its first batch).
+    private var registered = false
     private let wake = DispatchSemaphore(value: 0)
     private var listener: PostgresListener?
 
@@ -64,7 +66,8 @@ public final class RescoreWorker: @unchecked Sendable {
     /// Claims, scores and stores one batch; returns how many jobs it took (0 when nothing is due).
     @discardableResult
     public func processBatch(asOf: Date = Date()) throws -> Int {
-        try pool.withConnection { connection in
+        try register()
+        return try pool.withConnection { connection in
             try connection.transaction { connection in
                 let jobs = try RescoreBatch.claim(connection, limit: configuration.batchSize, asOf: asOf, catalog: catalog)
                 guard !jobs.isEmpty else { return 0 }
@@ -85,8 +88,7 @@ public final class RescoreWorker: @unchecked Sendable {
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
             switch jobs[index].inputs {
             case .success(let inputs):
-                let score = model.score(inputs)
-                results.set(index, .scored(score, json: score.json))
+                results.set(index, .scoring(inputs, with: model))
             case .failure(let error): results.set(index, .failed(error.description))
             }
         }
@@ -106,12 +108,26 @@ public final class RescoreWorker: @unchecked Sendable {
     /// - Returns: how many vendors were queued and how many changed tier.
     @discardableResult
     public func prepare() throws -> (queued: Int, retiered: Int) {
+        try register()
         let queued = try ScoringStore(pool: pool).enqueueOutdated(modelVersion: modelVersion)
         guard queued > 0 else { return (0, 0) }
         let retiered = try VendorStore(pool: pool, tiering: catalog.scoring.tiering).reassessTiers(actor: "tprm worker (model \(modelVersion))")
         logger.info("queued vendors whose score is missing or from another model version",
                     metadata: ["vendors": "\(queued)", "tiers changed": "\(retiered)"])
         return (queued, retiered)
+    }
+
+    /// Records the model in `scoring_models` the first time this worker needs it, so every score it writes names a
+    /// known version of scoring.yaml.
+    func register() throws {
+        lock.lock()
+        let done = registered
+        lock.unlock()
+        guard !done else { return }
+        try ScoringStore(pool: pool).register(model: modelVersion, version: catalog.scoring.version)
+        lock.lock()
+        registered = true
+        lock.unlock()
     }
 
     /// Prepares (see ``prepare()``), then works until `stop()`: lanes on threads of their own,

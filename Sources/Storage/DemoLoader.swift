@@ -56,10 +56,10 @@ public struct DemoLoader: Sendable {
             let contractIDs = Dictionary(uniqueKeysWithValues: try connection.query("""
                 SELECT vendor_id, id FROM contracts WHERE vendor_id = ANY(\(idList)::bigint[])
                 """).decode((Int, Int).self))
-            summary.clauses = try connection.copyFrom("COPY contract_clauses (contract_id, clause_key, status, note, verified_by) FROM STDIN") { copy in
+            summary.clauses = try connection.copyFrom("COPY contract_clauses (contract_id, clause_key, status, note, verified_by, parameters) FROM STDIN") { copy in
                 for plan in plans {
                     guard let vendorID = ids[plan.vendor.draft.slug], let contract = contractIDs[vendorID] else { continue }
-                    for clause in plan.clauses { try copy.row(contract, clause.key, clause.status.rawValue, "", "demo") }
+                    for clause in plan.clauses { try copy.row(contract, clause.key, clause.status.rawValue, "", "demo", try JSONB(clause.parameters)) }
                 }
             }
             summary.certifications = try connection.copyFrom("COPY certifications (vendor_id, standard, issuer, scope, expires_on) FROM STDIN") { copy in
@@ -69,13 +69,14 @@ public struct DemoLoader: Sendable {
                 }
             }
             summary.incidents = try connection.copyFrom("""
-                COPY incidents (vendor_id, title, category, severity, occurred_at, detected_at, vendor_notified_at, status, resolution, resolved_at) FROM STDIN
+                COPY incidents (vendor_id, title, category, severity, occurred_at, detected_at, vendor_aware_at, vendor_notified_at, status, resolution,
+                                resolved_at) FROM STDIN
                 """) { copy in
                 for plan in plans {
                     guard let id = ids[plan.vendor.draft.slug] else { continue }
                     for incident in plan.incidents {
-                        try copy.row(id, incident.title, incident.category.rawValue, incident.severity.rawValue, incident.occurredAt, incident.occurredAt,
-                                     incident.notifiedAt, incident.resolvedAt == nil ? "open" : "resolved",
+                        try copy.row(id, incident.title, incident.category.rawValue, incident.severity.rawValue, incident.occurredAt, incident.detectedAt,
+                                     incident.vendorAwareAt, incident.notifiedAt, incident.resolvedAt == nil ? "open" : "resolved",
                                      incident.resolvedAt == nil ? nil : "demo resolution", incident.resolvedAt)
                     }
                 }

@@ -84,16 +84,24 @@ public struct ContractStore: Sendable {
         }
     }
 
-    /// Sets a clause's status in a contract (by contract id); the key must be in `library`.
+    /// Sets a clause's status in a contract (by contract id), with the numbers signed for it; the key must be in
+    /// `library`, and each parameter one the library gives the clause.
     ///
-    /// - Throws: ``StorageError/invalid(field:reason:)`` for a key not in the library, ``StorageError/notFound(_:)``.
+    /// - Throws: ``StorageError/invalid(field:reason:)`` for a key not in the library or a parameter it does not take,
+    ///   ``StorageError/notFound(_:)``.
     @discardableResult
     public func setClause(
-        contract id: Int, key: String, status: ClauseStatus, note: String, verifiedBy: String?,
+        contract id: Int, key: String, status: ClauseStatus, note: String, verifiedBy: String?, parameters: [String: Int] = [:],
         library: ClauseLibrary, actor: String
     ) throws -> Contract {
         guard library.clause(key) != nil else {
             throw StorageError.invalid(field: "clause", reason: "unknown clause \"\(key)\" (see tprm contract clauses for the library's keys)")
+        }
+        if let problem = library.problem(key: key, parameters: parameters) {
+            throw StorageError.invalid(field: "parameters", reason: problem)
+        }
+        if !parameters.isEmpty, !status.isInForce {
+            throw StorageError.invalid(field: "parameters", reason: "only a clause in force (present or deviation) has signed numbers; this one is \(status.rawValue)")
         }
         do {
             return try pool.transaction { connection in
@@ -104,10 +112,11 @@ public struct ContractStore: Sendable {
                     SELECT to_jsonb(c)::text FROM contract_clauses c WHERE contract_id = \(id) AND clause_key = \(key)
                     """).first?.decode(String.self, at: 0)
                 let after = try connection.query("""
-                    INSERT INTO contract_clauses AS c (contract_id, clause_key, status, note, verified_by)
-                    VALUES (\(id), \(key), \(status.rawValue), \(note), \(verifiedBy))
+                    INSERT INTO contract_clauses AS c (contract_id, clause_key, status, note, verified_by, parameters)
+                    VALUES (\(id), \(key), \(status.rawValue), \(note), \(verifiedBy), \(try JSONB(parameters)))
                     ON CONFLICT (contract_id, clause_key) DO UPDATE
-                        SET status = EXCLUDED.status, note = EXCLUDED.note, verified_by = EXCLUDED.verified_by, updated_at = now()
+                        SET status = EXCLUDED.status, note = EXCLUDED.note, verified_by = EXCLUDED.verified_by, parameters = EXCLUDED.parameters,
+                            updated_at = now()
                     RETURNING to_jsonb(c)::text
                     """)[0].decode(String.self, at: 0)
                 try Audit.record(connection, actor: actor, action: before == nil ? .create : .update, entity: "contract_clause",
@@ -141,7 +150,7 @@ public struct ContractStore: Sendable {
     static let columns = """
         k.id, v.slug, k.reference, k.effective_on, k.expires_on, k.renewal_notice_days, k.annual_value, k.currency,
         COALESCE((SELECT jsonb_agg(jsonb_build_object('key', c.clause_key, 'status', c.status, 'note', c.note,
-                                                      'verifiedBy', c.verified_by,
+                                                      'verifiedBy', c.verified_by, 'parameters', c.parameters,
                                                       'updatedAt', to_char(c.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))
                                    ORDER BY c.clause_key)
                   FROM contract_clauses c WHERE c.contract_id = k.id), '[]') AS clauses
@@ -170,14 +179,19 @@ public struct ContractStore: Sendable {
 public struct IncidentChange: Sendable, Hashable {
     public var status: Incident.Status?
     public var severity: Incident.Severity?
+    public var vendorAwareAt: Date?
     public var vendorNotifiedAt: Date?
     public var resolution: String?
     public var resolvedAt: Date?
 
     /// Creates a change.
-    public init(status: Incident.Status? = nil, severity: Incident.Severity? = nil, vendorNotifiedAt: Date? = nil, resolution: String? = nil, resolvedAt: Date? = nil) {
+    public init(
+        status: Incident.Status? = nil, severity: Incident.Severity? = nil, vendorAwareAt: Date? = nil, vendorNotifiedAt: Date? = nil,
+        resolution: String? = nil, resolvedAt: Date? = nil
+    ) {
         self.status = status
         self.severity = severity
+        self.vendorAwareAt = vendorAwareAt
         self.vendorNotifiedAt = vendorNotifiedAt
         self.resolution = resolution
         self.resolvedAt = resolvedAt
@@ -195,12 +209,12 @@ public struct IncidentStore: Sendable {
     @discardableResult
     public func add(
         vendor slug: String, title: String, category: Incident.Category, severity: Incident.Severity,
-        occurredAt: Date, detectedAt: Date, vendorNotifiedAt: Date?, actor: String
+        occurredAt: Date, detectedAt: Date, vendorAwareAt: Date? = nil, vendorNotifiedAt: Date?, actor: String
     ) throws -> Incident {
         try VendorChild.create(pool, vendor: slug, entity: "incident", table: "incidents", actor: actor) { connection, vendorID in
             try connection.query("""
-                INSERT INTO incidents (vendor_id, title, category, severity, occurred_at, detected_at, vendor_notified_at)
-                VALUES (\(vendorID), \(title), \(category.rawValue), \(severity.rawValue), \(occurredAt), \(detectedAt), \(vendorNotifiedAt))
+                INSERT INTO incidents (vendor_id, title, category, severity, occurred_at, detected_at, vendor_aware_at, vendor_notified_at)
+                VALUES (\(vendorID), \(title), \(category.rawValue), \(severity.rawValue), \(occurredAt), \(detectedAt), \(vendorAwareAt), \(vendorNotifiedAt))
                 RETURNING id
                 """)[0].decode(Int.self, at: 0)
         } read: { connection, id in
@@ -222,6 +236,7 @@ public struct IncidentStore: Sendable {
                     UPDATE incidents SET
                         status = COALESCE(\(change.status?.rawValue), status),
                         severity = COALESCE(\(change.severity?.rawValue), severity),
+                        vendor_aware_at = COALESCE(\(change.vendorAwareAt), vendor_aware_at),
                         vendor_notified_at = COALESCE(\(change.vendorNotifiedAt), vendor_notified_at),
                         resolution = COALESCE(\(change.resolution), resolution),
                         resolved_at = CASE
@@ -255,7 +270,7 @@ public struct IncidentStore: Sendable {
     }
 
     static let columns = """
-        i.id, v.slug, i.title, i.category, i.severity, i.occurred_at, i.detected_at, i.vendor_notified_at,
+        i.id, v.slug, i.title, i.category, i.severity, i.occurred_at, i.detected_at, i.vendor_aware_at, i.vendor_notified_at,
         i.status, i.resolution, i.resolved_at
         """
 
@@ -274,7 +289,7 @@ public struct IncidentStore: Sendable {
             category: try RawColumn.decode(Incident.Category.self, row, "category"),
             severity: try RawColumn.decode(Incident.Severity.self, row, "severity"),
             occurredAt: try row.decode(Date.self, "occurred_at"), detectedAt: try row.decode(Date.self, "detected_at"),
-            vendorNotifiedAt: try row.decode(Date?.self, "vendor_notified_at"),
+            vendorAwareAt: try row.decode(Date?.self, "vendor_aware_at"), vendorNotifiedAt: try row.decode(Date?.self, "vendor_notified_at"),
             status: try RawColumn.decode(Incident.Status.self, row, "status"),
             resolution: try row.decode(String?.self, "resolution"), resolvedAt: try row.decode(Date?.self, "resolved_at"))
     }

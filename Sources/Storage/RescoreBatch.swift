@@ -23,9 +23,15 @@ public enum RescoreBatch {
 
     /// The outcome of scoring one job.
     public enum Outcome: Sendable {
-        /// The score and its JSON, made where the score was computed.
-        case scored(Score, json: String)
+        /// The score with its stored breakdown and summary (``ScoreRecord``), made where the score was computed.
+        case scored(Score, breakdown: String, summary: String)
         case failed(String)
+
+        /// Scores `inputs` with `model`, encoding what is stored.
+        public static func scoring(_ inputs: ScoringInputs, with model: ScoringModel) -> Outcome {
+            let score = model.score(inputs)
+            return .scored(score, breakdown: ScoreRecord.breakdown(score), summary: ScoreRecord.summary(score.summary))
+        }
     }
 
     /// Claims up to `limit` due jobs and loads their inputs in a few set-based queries.
@@ -52,12 +58,21 @@ public enum RescoreBatch {
             let vendor = try VendorStore.vendor(row)
             vendors[vendor.id] = vendor
         }
-        // The latest submitted or completed assessment of each vendor, its questionnaire (each distinct one read once) and its answers.
+        // The latest submitted or completed full assessment of each vendor, and any check-in submitted since, with their
+        // questionnaires (each distinct one read once) and answers.
         let latest = try connection.query("""
-            SELECT DISTINCT ON (vendor_id) id, vendor_id, content_hash
-            FROM assessments WHERE vendor_id = ANY(\(idList)::bigint[]) AND status IN ('submitted', 'under_review', 'completed')
-            ORDER BY vendor_id, submitted_at DESC, id DESC
-            """).decode((Int, Int, String).self)
+            WITH full_assessment AS (
+                SELECT DISTINCT ON (vendor_id) id, vendor_id, content_hash, submitted_at
+                FROM assessments WHERE vendor_id = ANY(\(idList)::bigint[]) AND status IN ('submitted', 'under_review', 'completed') AND reason <> 'check_in'
+                ORDER BY vendor_id, submitted_at DESC, id DESC
+            ), check_in AS (
+                SELECT DISTINCT ON (c.vendor_id) c.id, c.vendor_id, c.content_hash
+                FROM assessments c JOIN full_assessment f ON f.vendor_id = c.vendor_id
+                WHERE c.status IN ('submitted', 'under_review', 'completed') AND c.reason = 'check_in' AND c.submitted_at > f.submitted_at
+                ORDER BY c.vendor_id, c.submitted_at DESC, c.id DESC
+            )
+            SELECT id, vendor_id, content_hash, false FROM full_assessment UNION ALL SELECT id, vendor_id, content_hash, true FROM check_in
+            """).decode((Int, Int, String, Bool).self)
         var questionnaires: [String: Result<Questionnaire, LoadError>] = [:]
         for (hash, content) in try connection.query("""
             SELECT content_hash, content::text FROM questionnaire_snapshots WHERE content_hash = ANY(\(Array(Set(latest.map(\.2))))::text[])
@@ -80,18 +95,19 @@ public enum RescoreBatch {
                 value: value, answeredAt: answeredAt, hasEvidence: evidence, verdict: verdict.flatMap(Answer.Verdict.init(rawValue:)))
         }
         var clauses: [Int: [ClauseStatusRecord]] = [:]
-        for (vendorID, key, status, updatedAt) in try connection.query("""
-            SELECT k.vendor_id, c.clause_key, c.status, c.updated_at
+        for (vendorID, key, status, updatedAt, parameters) in try connection.query("""
+            SELECT k.vendor_id, c.clause_key, c.status, c.updated_at, NULLIF(c.parameters, '{}')
             FROM contract_clauses c JOIN contracts k ON k.id = c.contract_id
             WHERE k.vendor_id = ANY(\(idList)::bigint[]) AND k.effective_on <= \(asOf)::date AND (k.expires_on IS NULL OR k.expires_on >= \(asOf)::date)
-            """).decode((Int, String, String, Date).self) {
+            """).decode((Int, String, String, Date, JSONB<[String: Int]>?).self) {
+            // Most clauses carry no signed numbers: NULL for those, so that only the few with some are decoded.
             guard let status = ClauseStatus(rawValue: status) else { continue }
-            clauses[vendorID, default: []].append(ClauseStatusRecord(key: key, status: status, note: "", verifiedBy: nil, updatedAt: updatedAt))
+            clauses[vendorID, default: []].append(ClauseStatusRecord(
+                key: key, status: status, note: "", verifiedBy: nil, updatedAt: updatedAt, parameters: parameters?.value ?? [:]))
         }
         var incidents: [Int: [Incident]] = [:]
         for row in try connection.query(PostgresQuery(unsafeSQL: """
-            SELECT i.vendor_id, i.id, v.slug, i.title, i.category, i.severity, i.occurred_at, i.detected_at, i.vendor_notified_at,
-                   i.status, i.resolution, i.resolved_at
+            SELECT i.vendor_id, \(IncidentStore.columns)
             FROM incidents i JOIN vendors v ON v.id = i.vendor_id WHERE i.vendor_id = ANY($1::bigint[])
             """, bindings: bindings(idList))) {
             incidents[try row.decode(Int.self, "vendor_id"), default: []].append(try IncidentStore.incident(row))
@@ -104,19 +120,27 @@ public enum RescoreBatch {
             certifications[try row.decode(Int.self, "vendor_id"), default: []].append(try CertificationStore.certification(row))
         }
 
+        var byVendor: [Int: (full: (Int, String)?, checkIn: (Int, String)?)] = [:]
+        for (id, vendorID, hash, isCheckIn) in assessments {
+            if isCheckIn { byVendor[vendorID, default: (nil, nil)].checkIn = (id, hash) } else { byVendor[vendorID, default: (nil, nil)].full = (id, hash) }
+        }
         var result: [Int: Result<ScoringInputs, LoadError>] = [:]
-        for (vendorID, vendor) in vendors {
-            var assessment: AssessmentInputs?
-            if let (id, _, hash) = assessments.first(where: { $0.1 == vendorID }) {
+        vendors: for (vendorID, vendor) in vendors {
+            var read: [AssessmentInputs?] = []
+            for entry in [byVendor[vendorID]?.full, byVendor[vendorID]?.checkIn] {
+                guard let (id, hash) = entry else {
+                    read.append(nil)
+                    continue
+                }
                 switch questionnaires[hash] ?? .failure(LoadError(description: "questionnaire snapshot \(hash.prefix(12)) is missing")) {
-                case .success(let questionnaire): assessment = AssessmentInputs(questionnaire: questionnaire, answers: answers[id] ?? [:])
+                case .success(let questionnaire): read.append(AssessmentInputs(id: id, questionnaire: questionnaire, answers: answers[id] ?? [:]))
                 case .failure(let error):
                     result[vendorID] = .failure(LoadError(description: "assessment \(id): \(error)"))
-                    continue
+                    continue vendors
                 }
             }
             result[vendorID] = .success(ScoringInputs(
-                vendor: vendor.slug, tier: vendor.tier, profile: vendor.profile, assessment: assessment,
+                vendor: vendor.slug, tier: vendor.tier, profile: vendor.profile, assessment: read[0], checkIn: read[1],
                 clauses: clauses[vendorID] ?? [], incidents: incidents[vendorID] ?? [], certifications: certifications[vendorID] ?? [], asOf: asOf))
         }
         return result
@@ -129,12 +153,12 @@ public enum RescoreBatch {
         var failedIDs: [String] = [], errors: [String] = [], attempts: [String] = []
         for (job, outcome) in zip(jobs, outcomes) {
             switch outcome {
-            case .scored(let score, let json):
+            case .scored(let score, let breakdown, let summary):
                 ids.append(String(job.vendorID))
                 hundredths.append(String(score.hundredths))
                 ratings.append(score.rating.rawValue)
-                breakdowns.append(json)
-                summaries.append(score.summaryJSON)
+                breakdowns.append(breakdown)
+                summaries.append(summary)
             case .failed(let error):
                 failedIDs.append(String(job.vendorID))
                 errors.append(error)

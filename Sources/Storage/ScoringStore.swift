@@ -3,10 +3,13 @@ public import Postgres
 public import SupplierRisk
 
 /// A vendor's stored score.
-public struct StoredScore: Sendable, Hashable, Codable {
+public struct StoredScore: Sendable, Hashable, Encodable {
     public let vendor: String
     public let score: Score
+    /// The digest of the model files it was computed with.
     public let modelVersion: String
+    /// The version of scoring.yaml that model was (nil for a digest no worker registered).
+    public let model: Int?
     public let asOf: Date
     public let computedAt: Date
 }
@@ -18,6 +21,8 @@ public struct ScoreHistoryEntry: Sendable, Hashable, Codable {
     public let previousHundredths: Int?
     public let previousRating: Tier?
     public let modelVersion: String
+    /// The version of scoring.yaml of that model.
+    public let model: Int?
     public let computedAt: Date
 }
 
@@ -76,6 +81,18 @@ public struct ScoringStore: Sendable {
         return count
     }
 
+    /// Records the model a worker scores with (its digest and the version of scoring.yaml), once; returns when it was
+    /// first used.
+    @discardableResult
+    public func register(model digest: String, version: Int) throws -> Date {
+        try pool.withConnection { connection in
+            try connection.query("""
+                WITH new AS (INSERT INTO scoring_models (digest, version) VALUES (\(digest), \(version)) ON CONFLICT (digest) DO NOTHING RETURNING first_used_at)
+                SELECT first_used_at FROM new UNION ALL SELECT first_used_at FROM scoring_models WHERE digest = \(digest)
+                """)[0].decode(Date.self, at: 0)
+        }
+    }
+
     /// Queue counts: waiting now, waiting for a retry, and given up (kept with their error).
     public func queueDepth() throws -> (due: Int, retrying: Int, failed: Int) {
         try pool.withConnection { connection in
@@ -113,12 +130,17 @@ public struct ScoringStore: Sendable {
         try pool.withConnection { connection in
             _ = try VendorLookup.id(connection, slug: slug)
             guard let row = try connection.query("""
-                SELECT v.slug, s.breakdown::text, s.model_version, s.as_of, s.computed_at
-                FROM scores s JOIN vendors v ON v.id = s.vendor_id WHERE v.slug = \(slug)
+                SELECT v.slug, s.hundredths, s.rating, s.breakdown::text, s.model_version, m.version, s.as_of, s.computed_at
+                FROM scores s JOIN vendors v ON v.id = s.vendor_id LEFT JOIN scoring_models m ON m.digest = s.model_version WHERE v.slug = \(slug)
                 """).first else { return nil }
-            let (vendor, breakdown, version, asOf, computedAt) = try row.decode((String, String, String, Date, Date).self)
-            let score = try JSONDecoder().decode(Score.self, from: Data(breakdown.utf8))
-            return StoredScore(vendor: vendor, score: score, modelVersion: version, asOf: asOf, computedAt: computedAt)
+            let (vendor, hundredths, rating, breakdown, version, model, asOf, computedAt) = try row.decode((String, Int, String, String, String, Int?, Date, Date).self)
+            let score: Score
+            do {
+                score = try ScoreRecord.score(breakdown: breakdown, hundredths: hundredths, rating: Tier(rawValue: rating) ?? .critical)
+            } catch {
+                throw StorageError.invalid(field: "score", reason: "the stored score of \(slug) cannot be read: \(error)")
+            }
+            return StoredScore(vendor: vendor, score: score, modelVersion: version, model: model, asOf: asOf, computedAt: computedAt)
         }
     }
 
@@ -140,14 +162,15 @@ public struct ScoringStore: Sendable {
             var bindings = PostgresBindings()
             bindings.append(try VendorLookup.id(connection, slug: slug))
             return try Keyset(keys: [("h.id", "bigint")], descending: false).read(
-                connection, columns: "h.hundredths, h.rating, h.previous_hundredths, h.previous_rating, h.model_version, h.computed_at",
-                from: "score_history h", where: "h.vendor_id = $1", bindings: bindings, after: mark, limit: limit
+                connection, columns: "h.hundredths, h.rating, h.previous_hundredths, h.previous_rating, h.model_version, h.computed_at, m.version",
+                from: "score_history h LEFT JOIN scoring_models m ON m.digest = h.model_version", where: "h.vendor_id = $1", bindings: bindings,
+                after: mark, limit: limit
             ) { row in
                 ScoreHistoryEntry(
                     hundredths: try row.decode(Int.self, at: 0), rating: try RawColumn.decode(Tier.self, row, "rating"),
                     previousHundredths: try row.decode(Int?.self, at: 2),
                     previousRating: try row.decode(String?.self, at: 3).flatMap(Tier.init(rawValue:)),
-                    modelVersion: try row.decode(String.self, at: 4), computedAt: try row.decode(Date.self, at: 5))
+                    modelVersion: try row.decode(String.self, at: 4), model: try row.decode(Int?.self, at: 6), computedAt: try row.decode(Date.self, at: 5))
             }
         }
     }

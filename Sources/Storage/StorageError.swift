@@ -51,5 +51,9 @@ public enum StorageError: Error, Sendable, Hashable, CustomStringConvertible {
         "incidents_resolution_when_resolved": { _ in .invalid(field: "status", reason: "a resolved or closed incident needs its resolution time, an open one none") },
         "incidents_resolved_after_occurred": { _ in .invalid(field: "resolved", reason: "cannot be before the incident occurred") },
         "incidents_title_present": { _ in .invalid(field: "title", reason: "must be 1 to 300 characters") },
+        "incidents_aware_after_occurred": { _ in .invalid(field: "aware", reason: "cannot be before the incident occurred") },
+        "vendors_prohibited_not_active": { _ in
+            .invalid(field: "status", reason: "a vendor whose use is prohibited by the EU AI Act (Art. 5) cannot be active")
+        },
     ]
 }

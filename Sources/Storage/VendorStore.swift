@@ -20,15 +20,17 @@ public struct VendorStore: Sendable {
     @discardableResult
     public func add(_ draft: VendorDraft, actor: String) throws -> Vendor {
         do {
+            if let problem = VendorRules.problem(status: draft.status, profile: draft.profile) { throw StorageError.invalid(field: "status", reason: problem) }
             return try pool.transaction { connection in
                 let assessment = tiering.assess(draft.profile)
                 let id = try connection.query("""
                     INSERT INTO vendors (slug, name, status, business_owner, contact_email, offering, ai_description,
-                        data_categories, decision_impact, ai_act_class, business_criticality, hosting_regions, tier, tier_reasons)
+                        data_categories, decision_impact, ai_act_class, autonomy, business_criticality, hosting_regions, tier, tier_reasons)
                     VALUES (\(draft.slug), \(draft.name), \(draft.status.rawValue), \(draft.businessOwner), \(draft.contactEmail),
                         \(draft.profile.offering.rawValue), \(draft.profile.description), \(draft.profile.dataCategories.map(\.rawValue).sorted()),
-                        \(draft.profile.decisionImpact.rawValue), \(draft.profile.aiActClass.rawValue), \(draft.profile.businessCriticality.rawValue),
-                        \(draft.profile.hostingRegions), \(assessment.tier.rawValue), \(try JSONB(assessment.reasons)))
+                        \(draft.profile.decisionImpact.rawValue), \(draft.profile.aiActClass.rawValue), \(draft.profile.autonomy.rawValue),
+                        \(draft.profile.businessCriticality.rawValue), \(draft.profile.hostingRegions), \(assessment.tier.rawValue),
+                        \(try JSONB(assessment.reasons)))
                     RETURNING id
                     """)[0].decode(Int.self, at: 0)
                 try linkFourthParties(connection, vendorID: id, draft: draft, replacing: false)
@@ -57,6 +59,7 @@ public struct VendorStore: Sendable {
                 let unchanged = draft
                 try change(&draft)
                 if draft == unchanged { return current }
+                if let problem = VendorRules.problem(status: draft.status, profile: draft.profile) { throw StorageError.invalid(field: "status", reason: problem) }
                 let before = try snapshot(connection, id: current.id)
                 let assessment = tiering.assess(draft.profile)
                 try connection.execute("""
@@ -65,6 +68,7 @@ public struct VendorStore: Sendable {
                         offering = \(draft.profile.offering.rawValue), ai_description = \(draft.profile.description),
                         data_categories = \(draft.profile.dataCategories.map(\.rawValue).sorted()),
                         decision_impact = \(draft.profile.decisionImpact.rawValue), ai_act_class = \(draft.profile.aiActClass.rawValue),
+                        autonomy = \(draft.profile.autonomy.rawValue),
                         business_criticality = \(draft.profile.businessCriticality.rawValue), hosting_regions = \(draft.profile.hostingRegions),
                         tier = \(assessment.tier.rawValue), tier_reasons = \(try JSONB(assessment.reasons)), updated_at = now()
                     WHERE id = \(current.id)
@@ -136,7 +140,7 @@ public struct VendorStore: Sendable {
 
     static let columns = """
         v.id, v.slug, v.name, v.status, v.business_owner, v.contact_email, v.offering, v.ai_description,
-        v.data_categories, v.decision_impact, v.ai_act_class, v.business_criticality, v.hosting_regions, v.tier,
+        v.data_categories, v.decision_impact, v.ai_act_class, v.autonomy, v.business_criticality, v.hosting_regions, v.tier,
         v.created_at, v.updated_at,
         ARRAY(SELECT f.name FROM vendor_fourth_parties l JOIN fourth_parties f ON f.id = l.fourth_party_id
               WHERE l.vendor_id = v.id AND l.role = 'foundation_model' ORDER BY f.name) AS foundation_models,
@@ -170,6 +174,7 @@ public struct VendorStore: Sendable {
             dataCategories: Set(categories),
             decisionImpact: try value(AIProfile.DecisionImpact.self, "decision_impact"),
             aiActClass: try value(AIProfile.AIActClass.self, "ai_act_class"),
+            autonomy: try value(AIProfile.Autonomy.self, "autonomy"),
             businessCriticality: try value(AIProfile.BusinessCriticality.self, "business_criticality"),
             hostingRegions: try row.decode([String].self, "hosting_regions"))
         return Vendor(
@@ -230,7 +235,7 @@ extension VendorStore {
         }
         let count = try connection.copyFrom("""
             COPY vendors (slug, name, status, business_owner, contact_email, offering, ai_description, data_categories,
-                          decision_impact, ai_act_class, business_criticality, hosting_regions, tier, tier_reasons)
+                          decision_impact, ai_act_class, autonomy, business_criticality, hosting_regions, tier, tier_reasons)
             FROM STDIN
             """) { copy in
             for vendor in rows.map(\.draft) {
@@ -238,7 +243,8 @@ extension VendorStore {
                 try copy.row(
                     vendor.slug, vendor.name, vendor.status.rawValue, vendor.businessOwner, vendor.contactEmail, vendor.profile.offering.rawValue,
                     vendor.profile.description, vendor.profile.dataCategories.map(\.rawValue).sorted(), vendor.profile.decisionImpact.rawValue,
-                    vendor.profile.aiActClass.rawValue, vendor.profile.businessCriticality.rawValue, vendor.profile.hostingRegions,
+                    vendor.profile.aiActClass.rawValue, vendor.profile.autonomy.rawValue, vendor.profile.businessCriticality.rawValue,
+                    vendor.profile.hostingRegions,
                     assessment.tier.rawValue, try JSONB(assessment.reasons))
             }
         }

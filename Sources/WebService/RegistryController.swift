@@ -128,7 +128,7 @@ struct RegistryController {
     struct VendorChange: Decodable {
         struct Profile: Decodable {
             let offering: String?, description: String?, dataCategories: [String]?, decisionImpact: String?
-            let aiActClass: String?, businessCriticality: String?, hostingRegions: [String]?
+            let aiActClass: String?, autonomy: String?, businessCriticality: String?, hostingRegions: [String]?
         }
         let name: String?, status: String?, businessOwner: String?, contactEmail: String?
         let profile: Profile?, foundationModels: [String]?, subProcessors: [String]?
@@ -149,6 +149,7 @@ struct RegistryController {
         let categories = try profile?.dataCategories.map { try $0.map { try JSONBody.value($0, AIProfile.DataCategory.self, "profile.dataCategories") } }
         let impact = try profile?.decisionImpact.map { try JSONBody.value($0, AIProfile.DecisionImpact.self, "profile.decisionImpact") }
         let act = try profile?.aiActClass.map { try JSONBody.value($0, AIProfile.AIActClass.self, "profile.aiActClass") }
+        let autonomy = try profile?.autonomy.map { try JSONBody.value($0, AIProfile.Autonomy.self, "profile.autonomy") }
         let criticality = try profile?.businessCriticality.map { try JSONBody.value($0, AIProfile.BusinessCriticality.self, "profile.businessCriticality") }
         let store = vendors
         let vendor = try await blocking.run {
@@ -162,6 +163,7 @@ struct RegistryController {
                 if let categories { draft.profile.dataCategories = Set(categories) }
                 if let impact { draft.profile.decisionImpact = impact }
                 if let act { draft.profile.aiActClass = act }
+                if let autonomy { draft.profile.autonomy = autonomy }
                 if let criticality { draft.profile.businessCriticality = criticality }
                 if let regions = profile?.hostingRegions { draft.profile.hostingRegions = regions }
                 if let models = change.foundationModels { draft.foundationModels = models }
@@ -204,7 +206,7 @@ struct RegistryController {
     }
 
     struct ClauseStatusBody: Decodable {
-        let status: String, note: String?, verifiedBy: String?
+        let status: String, note: String?, verifiedBy: String?, parameters: [String: Int]?
     }
 
     @Sendable func contracts(_ request: Request, context: AppRequestContext) async throws -> Listing<Contract> {
@@ -242,18 +244,19 @@ struct RegistryController {
         let store = ContractStore(pool: pool)
         let library = catalog.clauses
         return Item(value: try await blocking.run {
-            try store.setClause(contract: contract, key: key, status: status, note: body.note ?? "", verifiedBy: body.verifiedBy, library: library, actor: identity.name)
+            try store.setClause(contract: contract, key: key, status: status, note: body.note ?? "", verifiedBy: body.verifiedBy,
+                                parameters: body.parameters ?? [:], library: library, actor: identity.name)
         })
     }
 
     // MARK: Incidents
 
     struct NewIncident: Decodable {
-        let title: String, category: String, severity: String, occurredAt: Date, detectedAt: Date?, vendorNotifiedAt: Date?
+        let title: String, category: String, severity: String, occurredAt: Date, detectedAt: Date?, vendorAwareAt: Date?, vendorNotifiedAt: Date?
     }
 
     struct IncidentUpdate: Decodable {
-        let status: String?, severity: String?, vendorNotifiedAt: Date?, resolution: String?, resolvedAt: Date?
+        let status: String?, severity: String?, vendorAwareAt: Date?, vendorNotifiedAt: Date?, resolution: String?, resolvedAt: Date?
     }
 
     @Sendable func incidents(_ request: Request, context: AppRequestContext) async throws -> Listing<Incident> {
@@ -276,7 +279,8 @@ struct RegistryController {
         let store = IncidentStore(pool: pool)
         let incident = try await blocking.run {
             try store.add(vendor: slug, title: body.title, category: category, severity: severity, occurredAt: body.occurredAt,
-                          detectedAt: body.detectedAt ?? body.occurredAt, vendorNotifiedAt: body.vendorNotifiedAt, actor: identity.name)
+                          detectedAt: body.detectedAt ?? body.occurredAt, vendorAwareAt: body.vendorAwareAt, vendorNotifiedAt: body.vendorNotifiedAt,
+                          actor: identity.name)
         }
         return EditedResponse(status: .created, response: Item(value: incident))
     }
@@ -288,7 +292,7 @@ struct RegistryController {
         let change = IncidentChange(
             status: try body.status.map { try JSONBody.value($0, Incident.Status.self, "status") },
             severity: try body.severity.map { try JSONBody.value($0, Incident.Severity.self, "severity") },
-            vendorNotifiedAt: body.vendorNotifiedAt, resolution: body.resolution, resolvedAt: body.resolvedAt)
+            vendorAwareAt: body.vendorAwareAt, vendorNotifiedAt: body.vendorNotifiedAt, resolution: body.resolution, resolvedAt: body.resolvedAt)
         let store = IncidentStore(pool: pool)
         return Item(value: try await blocking.run { try store.update(incident, change, actor: identity.name) })
     }

@@ -102,6 +102,7 @@ struct VendorController {
             let dataCategories: [String]
             let decisionImpact: String
             let aiActClass: String
+            let autonomy: String?
             let businessCriticality: String
             let hostingRegions: [String]?
         }
@@ -152,6 +153,7 @@ struct VendorController {
                 dataCategories: Set(try body.profile.dataCategories.map { try value($0, AIProfile.DataCategory.self, "profile.dataCategories") }),
                 decisionImpact: try value(body.profile.decisionImpact, AIProfile.DecisionImpact.self, "profile.decisionImpact"),
                 aiActClass: try value(body.profile.aiActClass, AIProfile.AIActClass.self, "profile.aiActClass"),
+                autonomy: try body.profile.autonomy.map { try value($0, AIProfile.Autonomy.self, "profile.autonomy") } ?? .none,
                 businessCriticality: try value(body.profile.businessCriticality, AIProfile.BusinessCriticality.self, "profile.businessCriticality"),
                 hostingRegions: body.profile.hostingRegions ?? []),
             foundationModels: body.foundationModels ?? [], subProcessors: body.subProcessors ?? [])

@@ -100,7 +100,7 @@ import Testing
 
         try registry.vendor("tier-change", criticality: .low); try registry.completed("tier-change", on: recent)
         _ = try registry.vendors.update("tier-change", actor: "test") { $0.profile.businessCriticality = .critical }
-        expected["tier-change"] = "tier changed from medium to critical"
+        expected["tier-change"] = "tier changed from low to critical"
         try registry.vendor("new-model"); try registry.completed("new-model", on: recent)
         _ = try registry.vendors.update("new-model", actor: "test") { $0.foundationModels = ["OpenAI", "Mistral"] }
         expected["new-model"] = "foundation-model providers or sub-processors changed"
@@ -178,6 +178,41 @@ import Testing
         // Past the grace period the open link dies, the assessment expires, and the vendor is due again.
         let later = try #require(try job.run(asOf: Self.asOf.addingTimeInterval(20 * 86_400)))
         #expect(later.reminders.expired.count == 1)
+    }
+}
+
+extension ReassessmentTests {
+    /// The critical tier checks in every three months between its yearly assessments, with the lighter questionnaire.
+    @Test func theCriticalTierChecksInQuarterlyWithTheEssentials() throws {
+        let registry = try Registry("reassesscheckin")
+        let configuration = OutreachConfiguration(publicURL: "https://tprm.example.com", from: "tprm@bank.example", mailbox: "tprm-team@bank.example")
+        let job = Reassessment(pool: registry.pool, catalog: Self.catalog, configuration: configuration)
+        try registry.vendor("quarter-ago", criticality: .critical); try registry.completed("quarter-ago", on: Self.daysBefore(100))
+        try registry.vendor("checked-in", criticality: .critical); try registry.completed("checked-in", on: Self.daysBefore(200))
+        try registry.completed("checked-in", on: Self.daysBefore(30))
+        try registry.execute("""
+            UPDATE assessments SET reason = 'check_in' WHERE id = (SELECT max(a.id) FROM assessments a JOIN vendors v ON v.id = a.vendor_id WHERE v.slug = 'checked-in')
+            """)
+        try registry.vendor("year-ago", criticality: .critical); try registry.completed("year-ago", on: Self.daysBefore(400))
+        try registry.vendor("high-quarter", criticality: .high); try registry.completed("high-quarter", on: Self.daysBefore(100))
+
+        let plan = try ReassessmentStore(pool: registry.pool).plan(asOf: Self.asOf, cadence: Self.catalog.scoring.cadence)
+        func candidate(_ slug: String) throws -> ReassessmentCandidate { try #require(plan.first { $0.vendor == slug }) }
+        #expect(try candidate("quarter-ago").isCheckInDue)
+        #expect(try candidate("quarter-ago").checkIn?.hasSuffix("the critical tier checks in every 3 months") == true)
+        #expect(try !candidate("checked-in").isCheckInDue && !candidate("checked-in").isDue, "checked in a month ago")
+        #expect(try candidate("year-ago").isDue && !candidate("year-ago").isCheckInDue, "a full assessment is due, not a check-in")
+        #expect(try !candidate("high-quarter").isCheckInDue, "only the critical tier checks in")
+
+        let run = try #require(try job.run(asOf: Self.asOf))
+        let checkIn = try #require(run.entries.first { $0.vendor == "quarter-ago" })
+        #expect(checkIn.reason == .checkIn && checkIn.action == .sent)
+        #expect(checkIn.detail.contains("ai-supplier-essentials"))
+        #expect(run.entries.first { $0.vendor == "year-ago" }?.detail.contains("ai-supplier-due-diligence") == true)
+        #expect(try registry.scalar("""
+            SELECT count(*) FROM assessments a JOIN vendors v ON v.id = a.vendor_id JOIN questionnaire_snapshots q USING (content_hash)
+            WHERE v.slug = 'quarter-ago' AND a.reason = 'check_in' AND q.template_key = 'ai-supplier-essentials' AND a.status = 'sent'
+            """, Int.self) == 1)
     }
 }
 

@@ -52,6 +52,7 @@ import Testing
         #expect(try fixture.worker().drain() == 1)
         let first = try #require(try fixture.scores.score("acme"))
         #expect(first.modelVersion == "test-model")
+        #expect(first.model == 2, "the worker registered its model as version 2 of scoring.yaml")
         #expect(first.score.lines.reduce(0) { $0 + $1.hundredths } == first.score.hundredths)
         #expect(first.score.lines.contains { $0.source.description == "assessment none" })
 
@@ -62,7 +63,7 @@ import Testing
         #expect(try fixture.worker().drain() == 1)
         let second = try #require(try fixture.scores.score("acme"))
         #expect(second.score.hundredths > first.score.hundredths)
-        #expect(second.score.lines.contains { $0.source.kind == "incident" })
+        #expect(second.score.lines.contains { $0.source.kind == .incident })
 
         try fixture.scores.enqueue(["acme"])
         #expect(try fixture.worker().drain() == 1)
@@ -86,9 +87,11 @@ import Testing
         try fixture.worker().drain()
         let score = try #require(try fixture.scores.score("acme")).score
         let line = try #require(score.lines.first { $0.source.description == "question DAT-01" })
-        #expect(line.explanation.hasPrefix("DAT-01 answered \"opt_out\", score 30, document attached ×0.8"))
+        #expect(line.outcome == .failed, "opt_out scores 30%, below the pass mark of a key control")
+        #expect(line.credit == 0.27, "30% × 0.9 for a document")
+        #expect(ScoreSentences.standard.text(line) == "DAT-01 (key control) answered \"opt_out\": failed, no credit on \(ScoreSentences.number(line.weight! * 100))% of the controls")
         #expect(score.lines.first { $0.source.description == "question SEC-01" }?.hundredths == 0)
-        #expect(score.lines.first { $0.source.description == "question DAT-02" }?.explanation.contains("unanswered (required)") == true)
+        #expect(score.lines.first { $0.source.description == "question DAT-02" }?.outcome == .unanswered)
     }
 
     @Test func aVendorThatCannotBeScoredHoldsUpNobodyAndKeepsItsError() throws {
@@ -201,7 +204,7 @@ final class Counts: @unchecked Sendable {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tprm-catalog-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: RescoreWorkerTests.catalogDirectory, to: directory)
         let scoringFile = directory.appendingPathComponent("scoring.yaml")
-        try String(contentsOf: scoringFile, encoding: .utf8).replacingOccurrences(of: "    advisory: medium", with: "    advisory: high")
+        try String(contentsOf: scoringFile, encoding: .utf8).replacingOccurrences(of: "    advisory: low", with: "    advisory: high")
             .write(to: scoringFile, atomically: true, encoding: .utf8)
         let catalog = try Catalog.load(directory)
         let version = try ModelVersion.compute(catalogDirectory: directory, on: fixture.pool)
@@ -212,7 +215,7 @@ final class Counts: @unchecked Sendable {
         try worker.drain()
         #expect(try fixture.vendors.vendor("advisor").tier == .high)
         #expect(try fixture.scores.score("advisor")?.modelVersion == version)
-        #expect(try fixture.scores.score("advisor")?.score.lines.first?.explanation.hasPrefix("inherent risk of tier high") == true)
+        #expect(try fixture.scores.score("advisor")?.score.lines.first?.detail == .tier(.high, inherent: 65))
         let audit = try AuditLog(pool: fixture.pool).entries(entity: "vendor", id: "advisor").items
         #expect(audit.last?.actor == "tprm worker (model \(version))")
         #expect(try worker.prepare() == (0, 0), "nothing to do once the model is current")

@@ -36,7 +36,7 @@ import Testing
 
     @Test func clauseStatusesShowTheGapsAgainstTheTiersRequiredClauses() throws {
         let registry = try Registry("clauses")
-        let vendor = try registry.vendors.add(Registry.draft("acme", data: [.personal], impact: .significant), actor: "alice")
+        let vendor = try registry.vendors.add(Registry.draft("acme", data: [.personal], impact: .significant, criticality: .high), actor: "alice")
         #expect(vendor.tier == .high)
         let store = ContractStore(pool: registry.pool)
         let contract = try store.add(

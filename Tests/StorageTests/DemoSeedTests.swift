@@ -39,4 +39,32 @@ import Testing
         let audited = try pool.withConnection { try $0.query("SELECT count(DISTINCT entity) FROM audit_log")[0].decode(Int.self, at: 0) }
         #expect(audited == 6, "vendors, assessments, contracts, clauses, certificates and incidents are audited")
     }
+
+    /// A realistic mix, mostly medium and low, with what a committee would want to see a few of.
+    @Test func thePortfolioLooksLikeARealOne() throws {
+        let plans = DemoPortfolio.generate(count: 2_000, seed: 1, catalog: Self.catalog, asOf: Self.asOf)
+        func share(_ tier: Tier) -> Double { Double(plans.filter { $0.tier == tier }.count) / Double(plans.count) }
+        #expect(abs(share(.critical) - 0.10) < 0.03 && abs(share(.high) - 0.20) < 0.04, "critical \(share(.critical)), high \(share(.high))")
+        #expect(abs(share(.medium) - 0.40) < 0.05 && abs(share(.low) - 0.30) < 0.05, "medium \(share(.medium)), low \(share(.low))")
+        #expect(plans.allSatisfy { $0.tier == Self.catalog.scoring.tiering.assess($0.vendor.draft.profile).tier })
+        #expect(plans.allSatisfy { VendorRules.problem(status: $0.vendor.draft.status, profile: $0.vendor.draft.profile) == nil }, "no prohibited use is active")
+        let assessed = plans.compactMap(\.assessment)
+        let knockOuts = assessed.filter { assessment in
+            let questionnaire = Self.catalog.questionnaire(assessment.questionnaire)!
+            return questionnaire.questions.contains { question in
+                guard case .option(let value)? = assessment.answers[question.id]?.value else { return false }
+                return question.knockOut.contains(value)
+            }
+        }
+        #expect((5...100).contains(knockOuts.count), "a few knock-outs: \(knockOuts.count) of \(assessed.count)")
+        let stale = assessed.filter { Self.asOf.timeIntervalSince($0.submittedAt) > 400 * 86_400 }
+        #expect(Double(stale.count) / Double(assessed.count) > 0.08, "some answers have gone stale")
+        let incidents = plans.flatMap(\.incidents)
+        let late = incidents.filter { incident in (incident.notifiedAt ?? Self.asOf).timeIntervalSince(incident.vendorAwareAt ?? incident.detectedAt) > 72 * 3600 }
+        #expect(!late.isEmpty, "some notices are late by any tier's SLA")
+        #expect(incidents.contains { $0.vendorAwareAt != nil }, "some incidents record when the vendor became aware")
+        #expect(plans.contains { $0.vendor.draft.profile.offering == .agent && $0.vendor.draft.profile.autonomy != .none })
+        #expect(plans.contains { $0.vendor.draft.profile.offering == .generalPurposeModel })
+        #expect(plans.flatMap(\.clauses).contains { !$0.parameters.isEmpty }, "some contracts carry a signed SLA")
+    }
 }

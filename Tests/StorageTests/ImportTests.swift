@@ -45,7 +45,7 @@ import Testing
             return
         }
         #expect(problems.description == """
-            line 18, column ai_act_class: unknown value "limitted" (expected minimal, limited, gpai, high_risk, prohibited)
+            line 18, column ai_act_class: unknown value "limitted" (expected minimal, limited, high_risk, prohibited)
             line 32, column contact_email: "ai at vendor30" is not an email address
             """)
     }
@@ -75,7 +75,7 @@ import Testing
          "line 2, column business_owner: is required\nline 2, column data_categories: is required (values separated by ;)"),
         (header, "line 2, column -: the file has a header but no vendors"),
         ("", "line 1, column -: the file is empty; it needs a header row"),
-        ("name,tier\n", "line 1, column 2: unknown column \"tier\" (expected name, business_owner, offering, data_categories, decision_impact, ai_act_class, business_criticality, slug, status, contact_email, description, hosting_regions, foundation_models, sub_processors)\nline 1, column business_owner: the header lacks this required column\nline 1, column offering: the header lacks this required column\nline 1, column data_categories: the header lacks this required column\nline 1, column decision_impact: the header lacks this required column\nline 1, column ai_act_class: the header lacks this required column\nline 1, column business_criticality: the header lacks this required column"),
+        ("name,tier\n", "line 1, column 2: unknown column \"tier\" (expected name, business_owner, offering, data_categories, decision_impact, ai_act_class, business_criticality, slug, status, contact_email, description, autonomy, hosting_regions, foundation_models, sub_processors)\nline 1, column business_owner: the header lacks this required column\nline 1, column offering: the header lacks this required column\nline 1, column data_categories: the header lacks this required column\nline 1, column decision_impact: the header lacks this required column\nline 1, column ai_act_class: the header lacks this required column\nline 1, column business_criticality: the header lacks this required column"),
     ])
     func badFilesAreRefusedWithTheirPosition(text: String, message: String) {
         guard case .failure(let problems) = VendorCSV.parse(text) else {

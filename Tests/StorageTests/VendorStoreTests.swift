@@ -9,7 +9,7 @@ import Testing
     @Test func addStoresTheProfileTierAndFourthPartiesAndAuditsOnce() throws {
         let registry = try Registry("vendoradd")
         let vendor = try registry.vendors.add(
-            Registry.draft("acme-ai", data: [.personal, .internal], impact: .significant, models: ["OpenAI", "Anthropic"], subProcessors: ["AWS"]),
+            Registry.draft("acme-ai", data: [.personal, .internal], impact: .significant, criticality: .high, models: ["OpenAI", "Anthropic"], subProcessors: ["AWS"]),
             actor: "alice")
         #expect(vendor.tier == .high)
         #expect(vendor.foundationModels == ["Anthropic", "OpenAI"])
@@ -70,7 +70,7 @@ import Testing
             draft.status = .active
             draft.foundationModels = ["Mistral"]
         }
-        #expect(updated.tier == .critical)
+        #expect(updated.tier == .high, "automated decisions reach high on their own")
         #expect(updated.status == .active)
         #expect(updated.foundationModels == ["Mistral"])
         let audit = try AuditLog(pool: registry.pool).entries(entity: "vendor", id: "acme").items
@@ -101,10 +101,31 @@ import Testing
         #expect(audit.map(\.actor) == ["alice"])
     }
 
+    @Test func aProhibitedUseIsNeverActive() throws {
+        let registry = try Registry("vendorprohibited")
+        var draft = Registry.draft("banned", act: .prohibited)
+        draft.status = .active
+        #expect(throws: StorageError.invalid(
+            field: "status", reason: "a vendor whose use is prohibited by the EU AI Act (Art. 5) cannot be active; change the use (ai_act_class) or keep it out of service")) {
+            try registry.vendors.add(draft, actor: "alice")
+        }
+        #expect(try registry.count("vendors") == 0)
+        draft.status = .onboarding
+        try registry.vendors.add(draft, actor: "alice")
+        #expect(throws: StorageError.self) { try registry.vendors.update("banned", actor: "bob") { $0.status = .active } }
+        #expect(try registry.vendors.vendor("banned").status == .onboarding)
+        #expect(try registry.count("audit_log") == 1, "nothing written by the refused change")
+        // The database holds the rule too, whatever writes.
+        let error = #expect(throws: PostgresError.self) {
+            try registry.pool.withConnection { try $0.execute("UPDATE vendors SET status = 'active' WHERE slug = 'banned'") }
+        }
+        #expect(error?.constraint == "vendors_prohibited_not_active")
+    }
+
     @Test func fourthPartyConcentrationCountsVendorsAndCriticalOnes() throws {
         let registry = try Registry("concentration")
-        try registry.vendors.add(Registry.draft("a", data: [.specialCategory], models: ["OpenAI"], subProcessors: ["AWS"]), actor: "t")
-        try registry.vendors.add(Registry.draft("b", impact: .automated, models: ["openai ", "Anthropic"]), actor: "t")
+        try registry.vendors.add(Registry.draft("a", data: [.specialCategory], impact: .significant, models: ["OpenAI"], subProcessors: ["AWS"]), actor: "t")
+        try registry.vendors.add(Registry.draft("b", data: [.personal], impact: .automated, models: ["openai ", "Anthropic"]), actor: "t")
         try registry.vendors.add(Registry.draft("c", models: ["OpenAI"]), actor: "t")
         try registry.vendors.add(Registry.draft("d", models: ["Anthropic"]), actor: "t")
         try registry.vendors.add(Registry.draft("e"), actor: "t")

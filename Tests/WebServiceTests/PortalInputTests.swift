@@ -71,19 +71,23 @@ import WebService
             #expect(page.status == .contentTooLarge)
             page = try await browser.upload(question: "GOV-01", filename: "empty.pdf", content: [], csrf: csrf)
             #expect(page.status == .unprocessableContent)
-            page = try await browser.upload(question: "GOV-03", filename: "note.txt", content: Array("hello".utf8), csrf: csrf)
-            #expect(page.status == .unprocessableContent, "GOV-03 takes no evidence")
+            page = try await browser.upload(question: "XYZ-99", filename: "note.txt", content: Array("hello".utf8), csrf: csrf)
+            #expect(page.status == .unprocessableContent, "no such question")
+            #expect(page.body.contains("That question is not asked in this questionnaire. Nothing was saved."))
             page = try await browser.upload(question: "DAT-04", filename: "dpa.pdf", content: PortalTests.pdf, csrf: csrf)
             #expect(page.status == .unprocessableContent, "DAT-04 is not shown until DAT-03 is yes")
             #expect(try world.scalar("SELECT count(*) FROM evidence_files", Int.self) == 0, "nothing refused was stored")
 
+            // Every question accepts a document, a text question too.
+            page = try await browser.upload(question: "GOV-03", filename: "note.txt", content: Array("The AI lead".utf8), csrf: csrf)
+            #expect(page.status == .seeOther)
             page = try await browser.upload(question: "GOV-01", filename: "..", content: Array("Policy, version 3\n".utf8), csrf: csrf)
             #expect(page.status == .seeOther)
             page = try await browser.upload(question: "GOV-01", filename: "C:\\Users\\me\\Évaluation <final>.csv", content: Array("a,b\n1,2\n".utf8), csrf: csrf)
             #expect(page.status == .seeOther)
         }
         #expect(try world.scalar("SELECT string_agg(filename || ' ' || content_type, '|' ORDER BY id) FROM evidence_files", String.self)
-                == "evidence text/plain|_valuation _final_.csv text/csv")
+                == "note.txt text/plain|evidence text/plain|_valuation _final_.csv text/csv")
     }
 
     @Test func aLinkOpensOnlyItsOwnAssessmentAndDeadLinksAllLookTheSame() async throws {
@@ -127,7 +131,7 @@ import WebService
             #expect(try await old.open(acme.link).status == .notFound)
             var fresh = PortalBrowser(client: client)
             #expect(try await fresh.open(relinked.link).status == .ok)
-            #expect(try await fresh.get("/portal/assessment").body.contains("1 of 28"), "the draft is still there")
+            #expect(try await fresh.get("/portal/assessment").body.contains("1 of 31"), "the draft is still there")
             // The limiter: 8 lookups at once, then 429 with Retry-After.
             var statuses: [HTTPResponse.Status] = []
             var retryAfter: String?

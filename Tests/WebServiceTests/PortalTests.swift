@@ -194,7 +194,7 @@ struct PortalBrowser {
 
             var page = try await browser.get("/portal/assessment")
             #expect(page.status == .ok)
-            #expect(page.body.contains("0 of 28 questions answered"), "DAT-04 is hidden until DAT-03 is yes")
+            #expect(page.body.contains("0 of 31 questions answered"), "DAT-04 is hidden until DAT-03 is yes")
             #expect(!page.body.contains("q-DAT-04"))
             let csrf = try #require(page.csrf)
 
@@ -203,7 +203,7 @@ struct PortalBrowser {
             #expect(saved.status == .seeOther)
             page = try await browser.get("/portal/assessment")
             #expect(page.body.contains("q-DAT-04"))
-            #expect(page.body.contains("2 of 29 questions answered"))
+            #expect(page.body.contains("2 of 32 questions answered"))
             #expect(try world.scalar("SELECT status FROM assessments WHERE id = \(assessmentID)", String.self) == "in_progress")
 
             // Submitting without DAT-04's document is refused beside the field, and saves nothing.
@@ -291,7 +291,7 @@ struct PortalBrowser {
         try worker.drain()
         let completed = try #require(try ScoringStore(pool: world.pool).score("acme"))
         #expect(completed.score.hundredths != submitted.score.hundredths, "the review moved the score")
-        let cited = Set(completed.score.lines.filter { $0.source.kind == "question" }.map(\.source.id))
+        let cited = Set(completed.score.lines.filter { $0.source.kind == .question }.map(\.source.id))
         #expect(cited.contains("GOV-01") && cited.contains("DAT-04"), "the breakdown cites the answers")
     }
 }

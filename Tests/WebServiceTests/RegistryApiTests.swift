@@ -42,12 +42,14 @@ import WebService
             #expect(status == .created)
             let contract = try #require(body["id"] as? Int)
             (status, body) = try await request(client, .put, "/api/v1/contracts/\(contract)/clauses/incident-notification", token: fixture.analyst,
-                                               body: #"{"status": "present", "verifiedBy": "legal"}"#)
+                                               body: #"{"status": "present", "verifiedBy": "legal", "parameters": {"sla_hours": 24}}"#)
             #expect(status == .ok)
             #expect((body["clauses"] as? [[String: Any]])?.first?["key"] as? String == "incident-notification")
+            #expect((body["clauses"] as? [[String: Any]])?.first?["parameters"] as? [String: Int] == ["sla_hours": 24], "the SLA as signed")
 
             (status, body) = try await request(client, .post, "/api/v1/vendors/acme-ai/incidents", token: fixture.analyst,
-                                               body: #"{"title": "Leak", "category": "data_leakage_via_model", "severity": "high", "occurredAt": "2026-11-01T10:00:00Z"}"#)
+                                               body: #"{"title": "Leak", "category": "data_leakage_via_model", "severity": "high", "occurredAt": "2026-11-01T10:00:00Z", "vendorAwareAt": "2026-11-01T12:00:00Z"}"#)
+            #expect(body["vendorAwareAt"] as? String == "2026-11-01T12:00:00Z")
             #expect(status == .created)
             let incident = try #require(body["id"] as? Int)
             (status, body) = try await request(client, .patch, "/api/v1/incidents/\(incident)", token: fixture.analyst, body: #"{"status": "resolved", "resolution": "fixed"}"#)
@@ -60,7 +62,7 @@ import WebService
             (status, body) = try await request(client, .get, "/api/v1/questionnaires", token: fixture.committee)
             #expect((body["questionnaires"] as? [Any])?.count == 2)
             (status, body) = try await request(client, .get, "/api/v1/questionnaires/ai-supplier-essentials", token: fixture.committee)
-            #expect((body["questions"] as? [Any])?.count == 29)
+            #expect((body["questions"] as? [Any])?.count == 33)
             (status, body) = try await request(client, .get, "/api/v1/vendors/acme-ai/score/what-if", token: fixture.committee)
             #expect(status == .ok)
             #expect((body["actions"] as? [[String: Any]])?.first?["target"] as? String == "assessment")
@@ -105,7 +107,11 @@ import WebService
                 (.put, "/api/v1/contracts/999/clauses/permitted-use", #"{"status": "present"}"#, .notFound, "no contract with id 999"),
                 (.post, "/api/v1/vendors/nobody/incidents", #"{"title": "t", "category": "bias", "severity": "low", "occurredAt": "2026-11-01"}"#, .notFound, "no vendor with slug nobody"),
                 (.patch, "/api/v1/vendors/acme-ai", #"{"profile": {"aiActClass": "high-risk"}}"#, .unprocessableContent,
-                 "profile.aiActClass: unknown value \"high-risk\" (expected minimal, limited, gpai, high_risk, prohibited)"),
+                 "profile.aiActClass: unknown value \"high-risk\" (expected minimal, limited, high_risk, prohibited)"),
+                (.patch, "/api/v1/vendors/acme-ai", #"{"profile": {"autonomy": "full"}}"#, .unprocessableContent,
+                 "profile.autonomy: unknown value \"full\" (expected none, recommends, acts_with_approval, acts_autonomously)"),
+                (.put, "/api/v1/contracts/1/clauses/incident-notification", #"{"status": "present", "parameters": {"sla_days": 1}}"#, .unprocessableContent,
+                 "parameters: clause incident-notification takes no parameter \"sla_days\" (it takes sla_hours)"),
                 (.get, "/api/v1/questionnaires/nope", "", .notFound, "no questionnaire \"nope\""),
             ]
             for (method, uri, body, expected, message) in cases {
@@ -192,7 +198,7 @@ import WebService
     @Test func importIsAllOrNothingAndRescoreQueues() async throws {
         let fixture = try ApiTests.Fixture("apiimport")
         let header = "name,business_owner,offering,data_categories,decision_impact,ai_act_class,business_criticality\n"
-        let good = header + "Acme,Claims,ai_saas,personal,advisory,limited,medium\nBeta,Legal,model_api,internal,none,gpai,low\n"
+        let good = header + "Acme,Claims,ai_saas,personal,advisory,limited,medium\nBeta,Legal,general_purpose_model,internal,none,minimal,low\n"
         let bad = header + "Gamma,Claims,ai_saas,personal,advisory,limited,medium\nDelta,Claims,ai_saas,personal,autonomous,limited,medium\n"
         let csv: HTTPFields = [.authorization: "Bearer \(fixture.analyst)", .contentType: "text/csv"]
         try await fixture.app.test(.router) { client in

@@ -32,7 +32,7 @@ import Testing
         #expect(try tprm(RegistryCommandTests.acme).status == 0)
         let sent = try tprm(["questionnaire", "send", "acme-ai", "--due", "14"])
         #expect(sent.status == 0, "\(sent.standardError)")
-        #expect(sent.standardOutput.hasPrefix("sent assessment #1 to security@acme.example: ai-supplier-due-diligence v1, due "), "the high tier's questionnaire")
+        #expect(sent.standardOutput.hasPrefix("sent assessment #1 to security@acme.example: ai-supplier-due-diligence v2, due "), "the high tier's questionnaire")
         let link = try #require(sent.standardOutput.split(separator: "\n").last?.replacingOccurrences(of: "private link (shown once): ", with: ""))
         #expect(link.hasPrefix("https://tprm.example.com/portal/") && link.count == "https://tprm.example.com/portal/".count + 43)
 
@@ -69,7 +69,7 @@ import Testing
         (["questionnaire", "send", "acme-ai", "--template", "iso"],
          "tprm: no questionnaire \"iso\" (expected ai-supplier-due-diligence, ai-supplier-essentials)\n"),
         (["questionnaire", "send", "acme-ai", "--reason", "annual"],
-         "tprm: --reason: unknown value \"annual\" (expected onboarding, periodic, triggered) (see tprm questionnaire send --help)\n"),
+         "tprm: --reason: unknown value \"annual\" (expected onboarding, periodic, triggered, check_in) (see tprm questionnaire send --help)\n"),
         (["questionnaire", "send", "acme-ai", "--due", "0"], "tprm: --due: give 1 to 365 days, not 0 (see tprm questionnaire send --help)\n"),
         (["questionnaire", "send", "acme-ai", "--to", "not an address"], "tprm: --to: \"not an address\" is not an email address\n"),
         (["questionnaire", "send", "acme-ai", "--mail", "smtp:x"],

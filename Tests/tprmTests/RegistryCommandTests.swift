@@ -24,13 +24,13 @@ import Testing
     }
 
     static let acme = ["vendor", "add", "Acme AI", "--owner", "Head of Claims", "--email", "security@acme.example", "--offering", "ai_saas",
-                       "--data", "personal,confidential", "--impact", "advisory", "--ai-act", "limited", "--criticality", "medium",
+                       "--data", "personal,confidential", "--impact", "advisory", "--ai-act", "limited", "--criticality", "high",
                        "--models", "OpenAI", "--regions", "EU"]
 
     @Test func anAnalystRegistersAVendorAndSeesTierClausesCertificatesAndIncidents() throws {
         let added = try tprm(Self.acme)
         #expect(added.status == 0, "\(added.standardError)")
-        #expect(added.standardOutput == "registered acme-ai: tier high (data_categories includes confidential; data_categories includes personal)\n")
+        #expect(added.standardOutput == "registered acme-ai: tier high (business_criticality = high)\n")
 
         #expect(try tprm(["cert", "add", "acme-ai", "--standard", "iso_27001", "--issuer", "BSI", "--expires", "2026-01-09"]).status == 0)
         let contract = try tprm(["contract", "add", "acme-ai", "--reference", "MSA-1", "--effective", "2026-01-01", "--expires", "2028-12-31"])
@@ -43,16 +43,18 @@ import Testing
         #expect(show.status == 0)
         let text = show.standardOutput
         #expect(text.contains("Tier: high"))
-        #expect(text.contains("▸  data_categories includes personal      high"))
+        #expect(text.contains("▸  business_criticality = high            high"))
+        #expect(text.contains("   data_categories includes personal      medium"))
+        #expect(text.contains("autonomy           none"))
         #expect(text.contains("ISO/IEC 27001 by BSI, EXPIRED 2026-01-09"))
-        #expect(text.contains("Clause gaps: 16 of 17 required clauses not satisfied"))
+        #expect(text.contains("Clause gaps: 24 of 25 required clauses not satisfied"))
         #expect(!text.contains("  permitted-use "), "the clause set present is no gap")
         #expect(text.contains("no-training-on-customer-data  not recorded"))
-        #expect(text.contains("(notice after 72 h, SLA 48 h: LATE)"))
+        #expect(text.contains("(notice 72 h after detection, SLA 48 h the library's, none signed: LATE)"))
 
         let json = try tprm(["vendor", "show", "acme-ai", "--json", "--as-of", "2026-11-29"])
         let object = try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any]
-        #expect((object?["clauseGaps"] as? [Any])?.count == 16)
+        #expect((object?["clauseGaps"] as? [Any])?.count == 24)
         #expect((object?["tier"] as? [String: Any])?["tier"] as? String == "high")
         #expect((object?["lateNotices"] as? [Int]) == [1])
 
@@ -72,7 +74,7 @@ import Testing
 
     @Test(arguments: [
         (["vendor", "add", "X", "--owner", "Y", "--offering", "saas", "--data", "personal", "--impact", "none", "--ai-act", "minimal", "--criticality", "low"],
-         "tprm: --offering: unknown value \"saas\" (expected model_api, ai_saas, embedded_feature, agent, custom_development) (see tprm vendor add --help)\n"),
+         "tprm: --offering: unknown value \"saas\" (expected model_api, general_purpose_model, ai_saas, embedded_feature, agent, custom_development) (see tprm vendor add --help)\n"),
         (["vendor", "add", "X", "--owner", "Y"],
          "tprm: the AI profile needs --offering, --data, --impact, --ai-act, --criticality (see tprm vendor add --help)\n"),
         (["vendor", "add", "X", "--owner", "Y", "--email", "not-an-address", "--offering", "ai_saas", "--data", "personal", "--impact", "none", "--ai-act", "minimal", "--criticality", "low"],
@@ -89,7 +91,14 @@ import Testing
         (["vendor", "list", "--sort=risk"],
          "tprm: --sort: unknown order \"risk\" (expected name, -name, score, -score, tier, -tier, updated, -updated) (see tprm vendor list --help)\n"),
         (["incident", "update", "1"],
-         "tprm: nothing to change: give --status, --severity, --notified, --resolution or --resolved (see tprm incident update --help)\n"),
+         "tprm: nothing to change: give --status, --severity, --aware, --notified, --resolution or --resolved (see tprm incident update --help)\n"),
+        (["contract", "clause", "set", "7", "incident-notification", "present", "--param", "sla_hours"],
+         "tprm: --param: \"sla_hours\" is not name=value with a whole number, such as sla_hours=24 (see tprm contract clause set --help)\n"),
+        (["vendor", "add", "X", "--owner", "Y", "--offering", "agent", "--data", "personal", "--impact", "none", "--ai-act", "minimal",
+          "--autonomy", "full", "--criticality", "low"],
+         "tprm: --autonomy: unknown value \"full\" (expected none, recommends, acts_with_approval, acts_autonomously) (see tprm vendor add --help)\n"),
+        (["vendor", "add", "X", "--owner", "Y", "--offering", "ai_saas", "--data", "public", "--impact", "none", "--ai-act", "gpai", "--criticality", "low"],
+         "tprm: --ai-act: unknown value \"gpai\" (expected minimal, limited, high_risk, prohibited) (see tprm vendor add --help)\n"),
     ])
     func badInputIsRefusedWithItsReasonAndChangesNothing(arguments: [String], message: String) throws {
         let result = try tprm(arguments)
@@ -114,7 +123,7 @@ import Testing
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let header = "name,business_owner,offering,data_categories,decision_impact,ai_act_class,business_criticality,foundation_models\n"
         let good = directory.appendingPathComponent("vendors.csv")
-        try (header + "Acme,Claims,ai_saas,personal,advisory,limited,medium,OpenAI\n\"Beta, Ltd\",Legal,model_api,internal,none,gpai,low,OpenAI;Mistral\n")
+        try (header + "Acme,Claims,ai_saas,personal,advisory,limited,medium,OpenAI\n\"Beta, Ltd\",Legal,general_purpose_model,internal,none,minimal,low,OpenAI;Mistral\n")
             .write(to: good, atomically: true, encoding: .utf8)
         let bad = directory.appendingPathComponent("bad.csv")
         try (header + "Gamma,Claims,ai_saas,personal,advisory,limited,medium,\nDelta,Claims,ai_saas,personal,autonomous,limited,medium,\n")

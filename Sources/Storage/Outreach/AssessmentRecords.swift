@@ -4,6 +4,8 @@ public import SupplierRisk
 /// Why an assessment was sent.
 public enum AssessmentReason: String, Sendable, Hashable, Codable, CaseIterable {
     case onboarding, periodic, triggered
+    /// The lighter questionnaire between full assessments of a tier that has check-ins (the critical tier's quarterly one).
+    case checkIn = "check_in"
 }
 
 /// Where an assessment stands: sent → in progress → submitted → under review → completed, or expired or cancelled.

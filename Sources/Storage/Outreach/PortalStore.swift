@@ -5,6 +5,8 @@ public import SupplierRisk
 /// What the supplier portal shows for one session: the assessment, as sent, and its answers so far.
 public struct PortalView: Sendable {
     public let assessment: AssessmentSummary
+    /// Our profile of the vendor, which decides the questions asked only of some suppliers.
+    public let profile: AIProfile
     public let questionnaire: Questionnaire
     public let answers: [String: StoredAnswer]
     public let evidence: [EvidenceFile]
@@ -61,8 +63,11 @@ public struct PortalStore: Sendable {
                   AND l.revoked_at IS NULL AND l.expires_at > \(now) AND a.status NOT IN ('cancelled', 'expired')
                 """).first else { return nil }
             let (id, csrf, linkExpiry) = try row.decode((Int, String, Date).self)
+            let vendor = try VendorStore.vendor(connection.query("""
+                SELECT \(unsafeRaw: VendorStore.columns) FROM vendors v WHERE v.id = (SELECT vendor_id FROM assessments WHERE id = \(id))
+                """)[0])
             return PortalView(
-                assessment: try AssessmentOutreachStore.summaries(connection, where: "a.id = $1", id)[0],
+                assessment: try AssessmentOutreachStore.summaries(connection, where: "a.id = $1", id)[0], profile: vendor.profile,
                 questionnaire: try AssessmentOutreachStore.questionnaire(connection, id),
                 answers: Dictionary(uniqueKeysWithValues: try AssessmentOutreachStore.answers(connection, id).map { ($0.questionID, $0) }),
                 evidence: try AssessmentOutreachStore.evidence(connection, id), csrfToken: csrf, linkExpiresAt: linkExpiry)

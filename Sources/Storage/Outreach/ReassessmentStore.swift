@@ -9,7 +9,7 @@ public struct ReassessmentCandidate: Sendable, Hashable, Codable {
     public let name: String
     public let tier: Tier
     public let contactEmail: String?
-    /// When its last assessment was completed; nil when it never was.
+    /// When its last full assessment was completed; nil when it never was.
     public let lastCompleted: Date?
     /// An assessment already open for it, which makes the job skip it.
     public let openAssessment: Int?
@@ -17,9 +17,14 @@ public struct ReassessmentCandidate: Sendable, Hashable, Codable {
     public let cadence: String?
     /// What happened since the last assessment that calls for a new one.
     public let triggers: [String]
+    /// Why the tier's check-in is due, when no full assessment is: the last assessment or check-in is older than the
+    /// tier's check-in interval.
+    public let checkIn: String?
 
-    /// Due by cadence or by a trigger.
+    /// Due for a full assessment, by cadence or by a trigger.
     public var isDue: Bool { cadence != nil || !triggers.isEmpty }
+    /// Due for a check-in only.
+    public var isCheckInDue: Bool { !isDue && checkIn != nil }
 }
 
 /// Finds the vendors due for re-assessment: by the tier's cadence since the last completed assessment
@@ -38,17 +43,20 @@ public struct ReassessmentStore: Sendable {
     /// Only what is dated on or before `asOf` counts, so a past day's plan can be reproduced.
     public func plan(asOf: Date, cadence: [Tier: ScoringConfiguration.Cadence]) throws -> [ReassessmentCandidate] {
         let months = Tier.allCases.map { cadence[$0]?.months ?? 12 }  // low, medium, high, critical
+        let checkIns = Tier.allCases.map { cadence[$0]?.checkInMonths ?? 0 }  // 0: the tier has no check-ins
         return try pool.withConnection { connection in
             try connection.query("""
                 WITH completed AS (
-                    SELECT vendor_id, max(completed_at) AS last_completed FROM assessments
-                    WHERE status = 'completed' AND completed_at <= \(asOf) GROUP BY vendor_id
+                    -- The cadence and the triggers run from the last full assessment; a check-in from the last of either.
+                    SELECT vendor_id, max(completed_at) FILTER (WHERE reason <> 'check_in') AS last_completed, max(completed_at) AS last_any
+                    FROM assessments WHERE status = 'completed' AND completed_at <= \(asOf) GROUP BY vendor_id
                 ), open AS (
                     SELECT vendor_id, min(id) AS open_id FROM assessments
                     WHERE status IN ('sent', 'in_progress', 'submitted', 'under_review') GROUP BY vendor_id
                 ), candidates AS (
-                    SELECT v.id, v.slug, v.name, v.tier, v.contact_email, c.last_completed, o.open_id,
-                           (ARRAY[\(months[0]), \(months[1]), \(months[2]), \(months[3])])[array_position(ARRAY['low', 'medium', 'high', 'critical'], v.tier)] AS months
+                    SELECT v.id, v.slug, v.name, v.tier, v.contact_email, c.last_completed, c.last_any, o.open_id,
+                           (ARRAY[\(months[0]), \(months[1]), \(months[2]), \(months[3])])[array_position(ARRAY['low', 'medium', 'high', 'critical'], v.tier)] AS months,
+                           (ARRAY[\(checkIns[0]), \(checkIns[1]), \(checkIns[2]), \(checkIns[3])])[array_position(ARRAY['low', 'medium', 'high', 'critical'], v.tier)] AS check_in_months
                     FROM vendors v LEFT JOIN completed c ON c.vendor_id = v.id LEFT JOIN open o ON o.vendor_id = v.id
                     WHERE v.status = 'active' AND v.created_at <= \(asOf)
                 ), assessed AS (
@@ -94,7 +102,12 @@ public struct ReassessmentStore: Sendable {
                          THEN 'last completed ' || to_char(c.last_completed AT TIME ZONE 'UTC', 'YYYY-MM-DD') || '; the ' || c.tier
                               || ' tier is re-assessed every ' || c.months || ' months'
                     END AS cadence,
-                    COALESCE(t.triggers, '{}') AS triggers
+                    COALESCE(t.triggers, '{}') AS triggers,
+                    CASE WHEN c.check_in_months > 0 AND c.last_completed IS NOT NULL
+                              AND c.last_any + make_interval(months => c.check_in_months::int) <= \(asOf)
+                         THEN 'last assessed or checked in ' || to_char(c.last_any AT TIME ZONE 'UTC', 'YYYY-MM-DD') || '; the ' || c.tier
+                              || ' tier checks in every ' || c.check_in_months || ' months'
+                    END AS check_in
                 FROM candidates c LEFT JOIN triggered t ON t.vendor_id = c.id
                 ORDER BY c.slug
                 """).map { row in
@@ -102,7 +115,7 @@ public struct ReassessmentStore: Sendable {
                     vendorID: try row.decode(Int.self, "id"), vendor: try row.decode(String.self, "slug"), name: try row.decode(String.self, "name"), tier: try RawColumn.decode(Tier.self, row, "tier"),
                     contactEmail: try row.decode(String?.self, "contact_email"), lastCompleted: try row.decode(Date?.self, "last_completed"),
                     openAssessment: try row.decode(Int?.self, "open_id"), cadence: try row.decode(String?.self, "cadence"),
-                    triggers: try row.decode([String].self, "triggers"))
+                    triggers: try row.decode([String].self, "triggers"), checkIn: try row.decode(String?.self, "check_in"))
             }
         }
     }

@@ -4,7 +4,7 @@ public import SupplierRisk
 
 /// One vendor of the portfolio as it stood on a day: its registered state (from the audit log) and its
 /// score (from the score history), with its three largest drivers.
-public struct RegisterRow: Sendable, Hashable, Codable {
+public struct RegisterRow: Sendable, Hashable {
     public let slug: String
     public let name: String
     public let tier: Tier
@@ -14,7 +14,7 @@ public struct RegisterRow: Sendable, Hashable, Codable {
     public let rating: Tier?
     public let modelVersion: String?
     /// The three largest lines of the score's breakdown, largest first.
-    public let drivers: [String]
+    public let drivers: [Score.Line]
     public let lastAssessed: Date?
     public let openIncidents: Int
     public let clauseGaps: Int
@@ -31,7 +31,7 @@ public struct AppendixRow: Sendable {
     public let businessCriticality: String
     public let dataCategories: [String]
     /// The answers of its score's breakdown that earned no credit, or a knock-out, by question id.
-    public let failedAnswers: [String]
+    public let failedAnswers: [Score.Line]
     /// The keys of the required clauses missing from its contracts in force.
     public let clauseGapKeys: [String]
     /// Its incidents open as of the pack's date, most severe first: (title, severity, status, occurred).
@@ -53,8 +53,10 @@ public struct PortfolioFigures: Sendable {
 
     /// Vendors grouped by tier, rating and score bucket: every count of the summary and heat map adds these up.
     public let groups: [Group]
-    /// The scoring model versions of the scores in the portfolio, sorted.
+    /// The scoring model versions (digests) of the scores in the portfolio, sorted.
     public let modelVersions: [String]
+    /// Every model a worker has scored with by then: digest, version of scoring.yaml, and when first used, oldest first.
+    public let models: [(digest: String, version: Int, firstUsedAt: Date)]
     /// The ten highest residual risks, highest first (ties by slug).
     public let top: [RegisterRow]
 }
@@ -68,7 +70,11 @@ public struct CommitteeFacts: Sendable {
     public let newVendors: [String]
     public let offboarded: [String]
     /// Rating changes in the window: vendor, from, to, when, and the largest driver after the change.
-    public let ratingChanges: [(vendor: String, from: Tier, to: Tier, at: Date, reason: String)]
+    /// Rating changes in the window: vendor, from, to, when, the largest driver after the change, and the model versions
+    /// of the score before and after (they differ where the model changed between them).
+    public let ratingChanges: [(vendor: String, from: Tier, to: Tier, at: Date, reason: Score.Line?, fromModel: Int?, toModel: Int?)]
+    /// Scoring models first used in the window.
+    public let modelChanges: [ModelChange]
     public let incidentsOpened: [(vendor: String, title: String, severity: String, occurredAt: Date)]
     public let incidentsClosed: [(vendor: String, title: String, severity: String, resolvedAt: Date)]
     public let openIncidents: [(vendor: String, title: String, severity: String, status: String, occurredAt: Date)]
@@ -87,6 +93,22 @@ public struct CommitteeFacts: Sendable {
     public let slaBreaches: [(vendor: String, title: String, detail: String)]
     /// How many items each list of changes had in all (each list holds its latest ``CommitteeReportStore/listLimit``).
     public let totals: ChangeTotals
+}
+
+/// A scoring model first used in a pack's window, with the one it replaced and what moved when vendors were
+/// rescored under it.
+public struct ModelChange: Sendable, Codable, Hashable {
+    public let digest: String
+    /// The version of scoring.yaml.
+    public let version: Int
+    /// When a worker first scored with it.
+    public let at: Date
+    public let previousDigest: String?
+    public let previousVersion: Int?
+    /// Vendors whose score changed when rescored under it.
+    public let scoresChanged: Int
+    public let ratingsWorse: Int
+    public let ratingsBetter: Int
 }
 
 /// How many of each kind of change a pack's window held, though its lists show only the latest.
@@ -164,7 +186,7 @@ public struct CommitteeReportStore: Sendable {
     static func registerColumns(score s: String = "s") -> String {
         """
         p.slug, p.name, p.tier, p.status, \(s).hundredths, \(s).rating, \(s).model_version,
-        COALESCE(\(s).summary->'drivers', '[]') AS drivers,
+        COALESCE(\(s).summary->'drivers', '[]')::text AS drivers,
         COALESCE(jsonb_array_length(\(s).summary->'clauseGaps'), 0) AS clause_gaps,
         (SELECT max(a.completed_at) FROM assessments a WHERE a.vendor_id = p.id AND a.status = 'completed' AND a.completed_at <= $1) AS last_assessed,
         (SELECT count(*) FROM incidents i WHERE i.vendor_id = p.id AND i.occurred_at <= $1
@@ -179,12 +201,22 @@ public struct CommitteeReportStore: Sendable {
         ORDER BY p.slug COLLATE "C"
         """
 
+    /// Typed lines of a summary column (JSON text): model-2 lines, or model-1 sentences kept as they were written.
+    static func lines(_ row: PostgresRow, _ column: String) throws -> [Score.Line] {
+        let text = try row.decode(String.self, column)
+        do {
+            return try ScoreRecord.lines(text)
+        } catch {
+            throw PostgresDecodingError(column: column, sqlType: .text, swiftType: "[Score.Line]", reason: error.description)
+        }
+    }
+
     static func registerRow(_ row: PostgresRow) throws -> RegisterRow {
         RegisterRow(
             slug: try row.decode(String.self, "slug"), name: try row.decode(String.self, "name"), tier: try RawColumn.decode(Tier.self, row, "tier"),
             status: try row.decode(String.self, "status"), hundredths: try row.decode(Int?.self, "hundredths"),
             rating: try row.decode(String?.self, "rating").flatMap(Tier.init(rawValue:)), modelVersion: try row.decode(String?.self, "model_version"),
-            drivers: try row.decode([String].self, "drivers"), lastAssessed: try row.decode(Date?.self, "last_assessed"),
+            drivers: try lines(row, "drivers"), lastAssessed: try row.decode(Date?.self, "last_assessed"),
             openIncidents: try row.decode(Int.self, "open_incidents"), clauseGaps: try row.decode(Int.self, "clause_gaps"))
     }
 
@@ -259,7 +291,7 @@ public struct CommitteeReportStore: Sendable {
             bindings.append(asOf)
             try connection.forEachBatch(PostgresQuery(unsafeSQL: """
                 SELECT p.slug, p.name, p.tier, p.status, p.hundredths, p.rating, p.model_version,
-                       COALESCE(p.summary->'drivers', '[]') AS drivers,
+                       COALESCE(p.summary->'drivers', '[]')::text AS drivers,
                        COALESCE(jsonb_array_length(p.summary->'clauseGaps'), 0) AS clause_gaps,
                        a.last_assessed, COALESCE(i.open_incidents, 0) AS open_incidents, COALESCE(i.incidents, '{}') AS incidents,
                        p.business_owner, p.offering, p.ai_act_class, p.decision_impact, p.business_criticality,
@@ -270,7 +302,7 @@ public struct CommitteeReportStore: Sendable {
                            SELECT score_summary(COALESCE(h.breakdown, (
                                SELECT c.breakdown FROM scores c WHERE c.vendor_id = h.vendor_id AND c.hundredths = h.hundredths
                                AND c.rating = h.rating AND c.computed_at <= $1)))->'failedAnswers'
-                           FROM score_history h WHERE h.id = p.history_id), '[]') AS failed_answers
+                           FROM score_history h WHERE h.id = p.history_id), '[]')::text AS failed_answers
                 FROM pack_portfolio p
                 -- Aggregated once and hash-joined, rather than probed for each of thousands of vendors.
                 LEFT JOIN (SELECT vendor_id, max(completed_at) AS last_assessed FROM assessments
@@ -293,7 +325,7 @@ public struct CommitteeReportStore: Sendable {
                         businessOwner: try row.decode(String?.self, "business_owner") ?? "", offering: try row.decode(String?.self, "offering") ?? "",
                         aiActClass: try row.decode(String?.self, "ai_act_class") ?? "", decisionImpact: try row.decode(String?.self, "decision_impact") ?? "",
                         businessCriticality: try row.decode(String?.self, "business_criticality") ?? "",
-                        dataCategories: try row.decode([String].self, "data_categories"), failedAnswers: try row.decode([String].self, "failed_answers"),
+                        dataCategories: try row.decode([String].self, "data_categories"), failedAnswers: try CommitteeReportStore.lines(row, "failed_answers"),
                         clauseGapKeys: try row.decode([String].self, "clause_gap_keys"),
                         incidents: incidents.map { (title: $0.title, severity: $0.severity, status: $0.status, occurredAt: $0.at) }))
                 }
@@ -316,7 +348,9 @@ public struct CommitteeReportStore: Sendable {
                 SELECT \(CommitteeReportStore.registerColumns(score: "p")) FROM pack_portfolio p WHERE p.hundredths IS NOT NULL
                 ORDER BY p.hundredths DESC, p.slug COLLATE "C" LIMIT 10
                 """).map(CommitteeReportStore.registerRow)
-            let figures = PortfolioFigures(groups: groups, modelVersions: versions, top: top)
+            let models = try query("SELECT digest, version, first_used_at FROM scoring_models WHERE first_used_at <= $1 ORDER BY first_used_at, digest")
+                .map { try $0.decode((String, Int, Date).self) }
+            let figures = PortfolioFigures(groups: groups, modelVersions: versions, models: models.map { (digest: $0.0, version: $0.1, firstUsedAt: $0.2) }, top: top)
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = TimeZone(identifier: "UTC")!
             let months: [(String, Date)] = (0..<12).reversed().map { back in
@@ -373,11 +407,16 @@ public struct CommitteeReportStore: Sendable {
                       AND l.before->>'status' IS DISTINCT FROM 'offboarded' \(window) GROUP BY 1) x
                 ORDER BY at DESC, slug LIMIT \(limit)
                 """)).map { try $0.decode(String.self, at: 0) }
+            // Each change with the model of the score before it (the vendor's previous history row), so that a change that
+            // came with a new scoring model says so.
             let ratingRows = try query("""
-                SELECT slug, previous_rating, rating, computed_at, reason, worse, total FROM (
+                SELECT slug, previous_rating, rating, computed_at, reason, worse, total, from_model, to_model FROM (
                     SELECT h.id, v.slug, h.previous_rating, h.rating, h.computed_at,
-                           COALESCE(h.summary->'drivers'->>0, score_summary(h.breakdown)->'drivers'->>0, '') AS reason, x.worse,
-                           row_number() OVER (PARTITION BY x.worse ORDER BY h.computed_at DESC, h.id DESC) AS n, count(*) OVER (PARTITION BY x.worse) AS total
+                           jsonb_build_array(COALESCE(h.summary->'drivers'->0, score_summary(h.breakdown)->'drivers'->0))::text AS reason, x.worse,
+                           row_number() OVER (PARTITION BY x.worse ORDER BY h.computed_at DESC, h.id DESC) AS n, count(*) OVER (PARTITION BY x.worse) AS total,
+                           (SELECT m.version FROM score_history p JOIN scoring_models m ON m.digest = p.model_version
+                            WHERE p.vendor_id = h.vendor_id AND p.id < h.id ORDER BY p.id DESC LIMIT 1) AS from_model,
+                           (SELECT m.version FROM scoring_models m WHERE m.digest = h.model_version) AS to_model
                     FROM score_history h JOIN vendors v ON v.id = h.vendor_id,
                          LATERAL (SELECT array_position(ARRAY['low', 'medium', 'high', 'critical'], h.rating)
                                          > array_position(ARRAY['low', 'medium', 'high', 'critical'], h.previous_rating) AS worse) x
@@ -386,9 +425,36 @@ public struct CommitteeReportStore: Sendable {
                 """)
             totals.ratingsWorse = try total(ratingRows, "worse", true)
             totals.ratingsBetter = try total(ratingRows, "worse", false)
-            let ratingChanges = try ratingRows.map { row -> (String, Tier, Tier, Date, String) in
+            let ratingChanges = try ratingRows.map { row -> (String, Tier, Tier, Date, Score.Line?, Int?, Int?) in
                 (try row.decode(String.self, at: 0), try RawColumn.decode(Tier.self, row, "previous_rating"), try RawColumn.decode(Tier.self, row, "rating"),
-                 try row.decode(Date.self, at: 3), try row.decode(String.self, at: 4))
+                 try row.decode(Date.self, at: 3), try CommitteeReportStore.lines(row, "reason").first,
+                 try row.decode(Int?.self, "from_model"), try row.decode(Int?.self, "to_model"))
+            }
+            // Models first used in the window, each with the one before it and the ratings that moved when vendors were
+            // rescored under it (a history row of the new model whose previous row was of another).
+            let modelChanges = try query("""
+                WITH m AS (
+                    SELECT digest, version, first_used_at, lag(digest) OVER w AS previous_digest, lag(version) OVER w AS previous_version
+                    FROM scoring_models WHERE first_used_at <= $1 WINDOW w AS (ORDER BY first_used_at, digest)
+                )
+                SELECT m.digest, m.version, m.first_used_at, m.previous_digest, m.previous_version, c.changed, c.worse, c.better
+                FROM m, LATERAL (
+                    SELECT count(*)::int AS changed,
+                           count(*) FILTER (WHERE array_position(ARRAY['low', 'medium', 'high', 'critical'], h.rating)
+                                                > array_position(ARRAY['low', 'medium', 'high', 'critical'], h.previous_rating))::int AS worse,
+                           count(*) FILTER (WHERE array_position(ARRAY['low', 'medium', 'high', 'critical'], h.rating)
+                                                < array_position(ARRAY['low', 'medium', 'high', 'critical'], h.previous_rating))::int AS better
+                    FROM score_history h
+                    WHERE h.model_version = m.digest AND h.computed_at <= $1 AND h.previous_hundredths IS NOT NULL
+                      AND (SELECT p.model_version FROM score_history p WHERE p.vendor_id = h.vendor_id AND p.id < h.id ORDER BY p.id DESC LIMIT 1)
+                          IS DISTINCT FROM m.digest) c
+                WHERE m.first_used_at > $2
+                ORDER BY m.first_used_at, m.digest
+                """).map { row in
+                ModelChange(
+                    digest: try row.decode(String.self, at: 0), version: try row.decode(Int.self, at: 1), at: try row.decode(Date.self, at: 2),
+                    previousDigest: try row.decode(String?.self, at: 3), previousVersion: try row.decode(Int?.self, at: 4),
+                    scoresChanged: try row.decode(Int.self, at: 5), ratingsWorse: try row.decode(Int.self, at: 6), ratingsBetter: try row.decode(Int.self, at: 7))
             }
             let opened = try listed(\.incidentsOpened, query("""
                 SELECT v.slug, i.title, i.severity, i.occurred_at, count(*) OVER () AS total FROM incidents i JOIN vendors v ON v.id = i.vendor_id
@@ -447,7 +513,8 @@ public struct CommitteeReportStore: Sendable {
             let breaches = try listed(\.notificationBreaches, query("""
                 SELECT p.slug, i.title,
                        CASE WHEN i.vendor_notified_at IS NULL THEN 'no notice from the vendor yet'
-                            ELSE 'notified ' || round(extract(epoch FROM i.vendor_notified_at - i.occurred_at) / 3600) || ' h after it occurred' END,
+                            ELSE 'notified ' || round(extract(epoch FROM i.vendor_notified_at - COALESCE(i.vendor_aware_at, i.detected_at)) / 3600)
+                                 || CASE WHEN i.vendor_aware_at IS NULL THEN ' h after it was detected' ELSE ' h after the vendor became aware' END END,
                        count(*) OVER () AS total
                 FROM pack_portfolio p, jsonb_array_elements_text(p.summary->'lateNotices') AS late
                 JOIN incidents i ON i.id = late::bigint
@@ -456,7 +523,8 @@ public struct CommitteeReportStore: Sendable {
                 """)).map { try $0.decode((String, String, String).self) }
             return CommitteeFacts(
                 figures: figures, trend: trend.map { (month: $0.0, average: $0.1, scored: $0.2) }, newVendors: newVendors, offboarded: offboarded,
-                ratingChanges: ratingChanges.map { (vendor: $0.0, from: $0.1, to: $0.2, at: $0.3, reason: $0.4) },
+                ratingChanges: ratingChanges.map { (vendor: $0.0, from: $0.1, to: $0.2, at: $0.3, reason: $0.4, fromModel: $0.5, toModel: $0.6) },
+                modelChanges: modelChanges,
                 incidentsOpened: opened.map { (vendor: $0.0, title: $0.1, severity: $0.2, occurredAt: $0.3) },
                 incidentsClosed: closed.map { (vendor: $0.0, title: $0.1, severity: $0.2, resolvedAt: $0.3) },
                 openIncidents: open.map { (vendor: $0.0, title: $0.1, severity: $0.2, status: $0.3, occurredAt: $0.4) },

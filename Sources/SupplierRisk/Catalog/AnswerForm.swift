@@ -28,11 +28,12 @@ public enum AnswerForm {
     /// Reads `fields` (question id → the values posted for it; several for multi questions, empty text for none).
     ///
     /// - Parameters:
+    ///   - profile: our profile of the vendor, which decides the questions asked only of some suppliers.
     ///   - files: the questions that have evidence uploaded.
-    ///   - submitting: also require every shown required question and document.
+    ///   - submitting: also require every shown required question, and a document for every answer that claims something.
     /// - Returns: the answers of the shown questions, or every problem found.
     public static func read(
-        _ questionnaire: Questionnaire, fields: [String: [String]], files: Set<String>, submitting: Bool
+        _ questionnaire: Questionnaire, profile: AIProfile?, fields: [String: [String]], files: Set<String>, submitting: Bool
     ) -> Result<[String: Answer.Value], Problems> {
         var problems: [Problem] = []
         var answers: [String: Answer.Value] = [:]
@@ -47,44 +48,19 @@ public enum AnswerForm {
             case .failure(let problem): problems.append(problem)
             }
         }
-        let shown = visible(questionnaire, answers: answers)
+        let shown = questionnaire.visible(answers: answers, profile: profile)
         answers = answers.filter { shown.contains($0.key) }
         problems = problems.filter { $0.questionID.isEmpty || shown.contains($0.questionID) || questionnaire.question($0.questionID) == nil }
         if submitting {
             for question in questionnaire.questions where shown.contains(question.id) {
                 if question.required, answers[question.id] == nil, !problems.contains(where: { $0.questionID == question.id }) {
                     problems.append(Problem(question.id, question.type == .file ? "upload the document this question asks for" : "this question needs an answer"))
-                } else if question.evidence == .required, !files.contains(question.id), answers[question.id] != nil {
+                } else if let answer = answers[question.id], question.needsEvidence(for: answer), !files.contains(question.id) {
                     problems.append(Problem(question.id, "attach a document that supports this answer"))
                 }
             }
         }
         return problems.isEmpty ? .success(answers) : .failure(Problems(problems: problems))
-    }
-
-    /// The questions shown, given the answers: those without a condition, and those whose condition's
-    /// question is shown and answered with one of its values.
-    public static func visible(_ questionnaire: Questionnaire, answers: [String: Answer.Value]) -> Set<String> {
-        var shown: Set<String> = []
-        var decided: [String: Bool] = [:]
-        func isShown(_ id: String, depth: Int) -> Bool {
-            if let known = decided[id] { return known }
-            guard depth < 32, let question = questionnaire.question(id) else { return false }
-            var result = true
-            if let condition = question.showIf {
-                let chosen: [String]
-                switch answers[condition.question] {
-                case .option(let option)?: chosen = [option]
-                case .options(let options)?: chosen = options
-                default: chosen = []
-                }
-                result = isShown(condition.question, depth: depth + 1) && chosen.contains(where: condition.values.contains)
-            }
-            decided[id] = result
-            return result
-        }
-        for question in questionnaire.questions where isShown(question.id, depth: 0) { shown.insert(question.id) }
-        return shown
     }
 
     /// A date as the form writes it: 2026-11-29, in UTC.
@@ -110,6 +86,9 @@ public enum AnswerForm {
         case .multi:
             if let unknown = values.first(where: { value in !question.options.contains { $0.value == value } }) {
                 return .failure(Problem(id, "\"\(unknown)\" is not one of the choices (\(question.options.map(\.label).joined(separator: ", ")))"))
+            }
+            if values.count > 1, let exclusive = question.options.first(where: { $0.exclusive && values.contains($0.value) }) {
+                return .failure(Problem(id, "\"\(exclusive.label)\" cannot be chosen together with other answers"))
             }
             return .success(.options(question.options.map(\.value).filter(values.contains)))
         case .number:

@@ -27,6 +27,7 @@ public struct Catalog: Sendable {
             if let questionnaire = attempt({ () throws(CatalogError) in try Questionnaire.load(file) }) { questionnaires.append(questionnaire) }
         }
         problems += tierProblems(questionnaires, directory: directory)
+        if let scoring { problems += checkInProblems(scoring, questionnaires, directory: directory) }
         guard problems.isEmpty, let scoring, let clauses else { throw CatalogError(problems: problems) }
         return Catalog(scoring: scoring, clauses: clauses, questionnaires: questionnaires)
     }
@@ -56,6 +57,16 @@ public struct Catalog: Sendable {
     /// The questionnaire with `key`.
     public func questionnaire(_ key: String) -> Questionnaire? {
         questionnaires.first { $0.key == key }
+    }
+
+    /// A tier's check-in must send a questionnaire of the catalog.
+    static func checkInProblems(_ scoring: ScoringConfiguration, _ questionnaires: [Questionnaire], directory: URL) -> [CatalogProblem] {
+        Tier.allCases.reversed().compactMap { tier in
+            guard let key = scoring.cadence[tier]?.checkIn, !questionnaires.contains(where: { $0.key == key }) else { return nil }
+            return CatalogProblem(
+                file: directory.appendingPathComponent(scoringFile).path, line: 1, column: 1,
+                message: "cadence.\(tier.rawValue).check_in: no questionnaire \"\(key)\" in the catalog (it has \(questionnaires.map(\.key).joined(separator: ", ")))")
+        }
     }
 
     /// Every tier must be served by exactly one questionnaire.

@@ -15,6 +15,8 @@ public struct ClauseLibrary: Sendable, Hashable {
         public let title: String
         /// Why we want it, for the analyst and the vendor.
         public let why: String
+        /// How much a gap in it weighs.
+        public let importance: Importance
         /// The tiers that must have it.
         public let requiredTiers: Set<Tier>
         /// Profile facts that make it required whatever the tier.
@@ -22,17 +24,21 @@ public struct ClauseLibrary: Sendable, Hashable {
         /// Numbers the clause carries, per tier (the incident-notice SLA in hours, say).
         public let parameters: [String: [Tier: Int]]
 
-        let conditions: [TieringRules.Condition]
+        let conditions: [ProfileCondition]
 
-        enum CodingKeys: String, CodingKey { case key, title, why, requiredTiers, requiredWhen, parameters }
+        enum CodingKeys: String, CodingKey { case key, title, why, importance, requiredTiers, requiredWhen, parameters }
 
-        init(key: String, title: String, why: String, requiredTiers: Set<Tier>, conditions: [TieringRules.Condition], parameters: [String: [Tier: Int]]) {
+        init(
+            key: String, title: String, why: String, importance: Importance, requiredTiers: Set<Tier>, conditions: [ProfileCondition],
+            parameters: [String: [Tier: Int]]
+        ) {
             self.key = key
             self.title = title
             self.why = why
+            self.importance = importance
             self.requiredTiers = requiredTiers
             self.conditions = conditions
-            self.requiredWhen = conditions.map(\.fact)
+            self.requiredWhen = conditions.map(\.text)
             self.parameters = parameters
         }
 
@@ -45,8 +51,31 @@ public struct ClauseLibrary: Sendable, Hashable {
         public func parameter(_ name: String, tier: Tier) -> Int? { parameters[name]?[tier] }
     }
 
+    /// How much a missing clause weighs in the score.
+    public enum Importance: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+        case standard, important, essential
+
+        public static func < (lhs: Importance, rhs: Importance) -> Bool {
+            allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+        }
+    }
+
     /// The clause with `key`.
     public func clause(_ key: String) -> Clause? { clauses.first { $0.key == key } }
+
+    /// Why signed parameters are not acceptable for a clause, or nil when they are: each must be one the library
+    /// gives the clause, with a whole number above 0.
+    public func problem(key: String, parameters: [String: Int]) -> String? {
+        guard let clause = clause(key) else { return "unknown clause \"\(key)\"" }
+        for (name, value) in parameters.sorted(by: { $0.key < $1.key }) {
+            guard clause.parameters[name] != nil else {
+                let known = clause.parameters.keys.sorted()
+                return "clause \(key) takes no parameter \"\(name)\"" + (known.isEmpty ? " (it has none)" : " (it takes \(known.joined(separator: ", ")))")
+            }
+            if value <= 0 { return "\(name) must be a whole number above 0, not \(value)" }
+        }
+        return nil
+    }
 
     /// The clauses a vendor with this tier and profile must have, in library order.
     public func required(tier: Tier, profile: AIProfile) -> [Clause] {
@@ -85,7 +114,8 @@ public struct ClauseLibrary: Sendable, Hashable {
         var keys: [String: Node] = [:]
         for (index, item) in items.enumerated() {
             let what = "clauses[\(index + 1)]"
-            guard let pairs = reader.mapping(item, what, allowed: ["key", "title", "why", "required_for", "parameters"], required: ["key", "title", "why", "required_for"]) else { continue }
+            let allowed: Set<String> = ["key", "title", "why", "importance", "required_for", "parameters"]
+            guard let pairs = reader.mapping(item, what, allowed: allowed, required: ["key", "title", "why", "importance", "required_for"]) else { continue }
             let field = Dictionary(pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
             let key = reader.string(field["key"], "\(what).key")
             if let key {
@@ -99,10 +129,11 @@ public struct ClauseLibrary: Sendable, Hashable {
             }
             let title = reader.string(field["title"], "\(what).title")
             let why = reader.string(field["why"], "\(what).why")
+            let importance = reader.value(field["importance"], Importance.self, "\(what).importance", expected: "essential, important, standard")
             let (tiers, conditions) = readRequirement(field["required_for"], "\(what).required_for", reader)
             let parameters = field["parameters"].map { readParameters($0, "\(what).parameters", reader) } ?? [:]
-            if let key, let title, let why, let tiers, let conditions {
-                clauses.append(Clause(key: key, title: title, why: why, requiredTiers: tiers, conditions: conditions, parameters: parameters))
+            if let key, let title, let why, let importance, let tiers, let conditions {
+                clauses.append(Clause(key: key, title: title, why: why, importance: importance, requiredTiers: tiers, conditions: conditions, parameters: parameters))
             }
         }
         return clauses
@@ -112,7 +143,7 @@ public struct ClauseLibrary: Sendable, Hashable {
         VendorRules.problem(slug: key) == nil
     }
 
-    private static func readRequirement(_ node: Node?, _ what: String, _ reader: YAMLReader) -> (Set<Tier>?, [TieringRules.Condition]?) {
+    private static func readRequirement(_ node: Node?, _ what: String, _ reader: YAMLReader) -> (Set<Tier>?, [ProfileCondition]?) {
         guard let pairs = reader.mapping(node, what, allowed: ["tiers", "when"]) else { return (nil, nil) }
         if pairs.isEmpty { reader.problem(node, "\(what) must name tiers, conditions (when), or both") }
         let field = Dictionary(pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
@@ -126,11 +157,11 @@ public struct ClauseLibrary: Sendable, Hashable {
                 tiers = nil
             }
         }
-        var conditions: [TieringRules.Condition]? = []
+        var conditions: [ProfileCondition]? = []
         if let list = field["when"] {
             if let items = reader.sequence(list, "\(what).when") {
                 for (index, item) in items.enumerated() {
-                    if let condition = ScoringConfiguration.readCondition(item, "\(what).when[\(index + 1)]", reader) {
+                    if let condition = reader.profileCondition(item, "\(what).when[\(index + 1)]") {
                         conditions?.append(condition)
                     } else {
                         conditions = nil

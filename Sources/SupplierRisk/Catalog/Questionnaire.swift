@@ -12,6 +12,37 @@ public struct Questionnaire: Sendable, Hashable, Codable {
     public let domains: [Domain]
     /// Its questions, in order.
     public let questions: [Question]
+    /// The catalog format it was written in: 1 for snapshots sent before scoring model 2, whose multi-select
+    /// questions declare no rule and which mark no key controls; 2 since.
+    public let format: Int
+
+    /// The catalog format this version of tprm writes.
+    public static let currentFormat = 2
+
+    /// Creates a questionnaire.
+    public init(key: String, version: Int, title: String, description: String, tiers: [Tier], domains: [Domain], questions: [Question],
+                format: Int = Questionnaire.currentFormat) {
+        self.key = key
+        self.version = version
+        self.title = title
+        self.description = description
+        self.tiers = tiers
+        self.domains = domains
+        self.questions = questions
+        self.format = format
+    }
+
+    private enum CodingKeys: String, CodingKey { case key, version, title, description, tiers, domains, questions, format }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            key: try container.decode(String.self, forKey: .key), version: try container.decode(Int.self, forKey: .version),
+            title: try container.decode(String.self, forKey: .title), description: try container.decode(String.self, forKey: .description),
+            tiers: try container.decode([Tier].self, forKey: .tiers), domains: try container.decode([Domain].self, forKey: .domains),
+            questions: try container.decode([Question].self, forKey: .questions),
+            format: try container.decodeIfPresent(Int.self, forKey: .format) ?? 1)
+    }
 
     /// A risk domain: a group of questions weighed together.
     public struct Domain: Sendable, Hashable, Codable {
@@ -19,6 +50,12 @@ public struct Questionnaire: Sendable, Hashable, Codable {
         public let title: String
         /// The domain's weight among the questionnaire's domains.
         public let weight: Int
+
+        public init(key: String, title: String, weight: Int) {
+            self.key = key
+            self.title = title
+            self.weight = weight
+        }
     }
 
     /// How a question is answered.
@@ -26,32 +63,86 @@ public struct Questionnaire: Sendable, Hashable, Codable {
         case yesNo = "yes_no", single, multi, number, date, text, file
     }
 
-    /// Whether an answer needs a document behind it.
+    /// Whether an answer needs a document behind it. Every question accepts one.
     public enum Evidence: String, Sendable, Hashable, Codable, CaseIterable {
-        case required, optional, none
+        case required, optional
+        /// Only in snapshots sent before every question accepted a document; read as `optional`.
+        case none
     }
 
     /// A choice of a yes/no, single or multi question, with its score (0–100).
     public struct Option: Sendable, Hashable, Codable {
         public let value: String
         public let label: String
+        /// Its score; unused (0) in a multi question judged by `all_of` or `none_of`.
         public let score: Int
+        /// Chosen alone or not at all (`None of these`).
+        public let exclusive: Bool
+
+        public init(value: String, label: String, score: Int, exclusive: Bool = false) {
+            self.value = value
+            self.label = label
+            self.score = score
+            self.exclusive = exclusive
+        }
+
+        private enum CodingKeys: String, CodingKey { case value, label, score, exclusive }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(value: try container.decode(String.self, forKey: .value), label: try container.decode(String.self, forKey: .label),
+                      score: try container.decode(Int.self, forKey: .score), exclusive: try container.decodeIfPresent(Bool.self, forKey: .exclusive) ?? false)
+        }
     }
 
     /// A score for numbers (or, for dates, the age in months) up to `max`; the last band has no max.
     public struct Band: Sendable, Hashable, Codable {
         public let max: Double?
         public let score: Int
+
+        public init(max: Double?, score: Int) {
+            self.max = max
+            self.score = score
+        }
     }
 
-    /// Shows a question only when another question's answer is one of `values`.
-    public struct ShowIf: Sendable, Hashable, Codable {
-        public let question: String
-        public let values: [String]
+    /// How a multi-select answer is judged: by what it contains, never by how many boxes are ticked.
+    public enum MultiRule: Sendable, Hashable {
+        /// The worst option chosen sets the score (regions: one weak region is enough).
+        case worst
+        /// The best option chosen sets the score (certifications: one strong one is enough).
+        case best
+        /// Every one of these should be chosen; the score is the share that is.
+        case allOf([String])
+        /// None of these should be chosen; one chosen scores 0.
+        case noneOf([String])
+    }
+
+    /// When a question is asked: when any of its conditions holds.
+    public struct ShowIf: Sendable, Hashable {
+        public let any: [Condition]
+
+        public init(any: [Condition]) { self.any = any }
+
+        /// One condition: on another question's answer, or on our profile of the vendor.
+        public enum Condition: Sendable, Hashable {
+            /// The question's answer is one of the values (a multi answer: contains one).
+            case answer(question: String, values: [String])
+            /// The vendor's profile has the fact; the supplier cannot answer it away.
+            case profile(ProfileFact)
+        }
+
+        /// The questions whose answers decide it.
+        public var gates: [String] {
+            any.compactMap { if case .answer(let question, _) = $0 { question } else { nil } }
+        }
+
+        /// Whether it depends on the profile alone.
+        public var isProfileOnly: Bool { gates.isEmpty }
     }
 
     /// One question.
-    public struct Question: Sendable, Hashable, Codable {
+    public struct Question: Sendable, Hashable {
         public let id: String
         public let domain: String
         public let text: String
@@ -66,14 +157,103 @@ public struct Questionnaire: Sendable, Hashable, Codable {
         /// Whether it must be answered (when shown).
         public let required: Bool
         public let evidence: Evidence
+        /// With evidence required on a choice question: the answers that need a document (those that claim
+        /// something). Empty: every answer does.
+        public let evidenceWhen: [String]
+        /// A key control: when it fails, control effectiveness is capped.
+        public let key: Bool
+        /// How a multi-select answer is judged; nil for other types (and for multi questions of format-1 snapshots).
+        public let rule: MultiRule?
         /// Answers that fail the vendor outright, whatever else it answers.
         public let knockOut: [String]
         public let showIf: ShowIf?
         public let references: [Reference]
+
+        public init(
+            id: String, domain: String, text: String, help: String, type: AnswerType, options: [Option] = [], bands: [Band] = [],
+            weight: Int?, required: Bool = true, evidence: Evidence = .optional, evidenceWhen: [String] = [], key: Bool = false,
+            rule: MultiRule? = nil, knockOut: [String] = [], showIf: ShowIf? = nil, references: [Reference] = []
+        ) {
+            self.id = id
+            self.domain = domain
+            self.text = text
+            self.help = help
+            self.type = type
+            self.options = options
+            self.bands = bands
+            self.weight = weight
+            self.required = required
+            self.evidence = evidence
+            self.evidenceWhen = evidenceWhen
+            self.key = key
+            self.rule = rule
+            self.knockOut = knockOut
+            self.showIf = showIf
+            self.references = references
+        }
+
+        /// Whether this answer needs a document attached before the questionnaire can be submitted.
+        public func needsEvidence(for value: Answer.Value) -> Bool {
+            guard evidence == .required else { return false }
+            guard !evidenceWhen.isEmpty else { return true }
+            switch value {
+            case .option(let chosen): return evidenceWhen.contains(chosen)
+            case .options(let chosen): return chosen.contains(where: evidenceWhen.contains)
+            default: return true
+            }
+        }
     }
 
     /// The question with `id`.
     public func question(_ id: String) -> Question? { questions.first { $0.id == id } }
+
+    /// Which questions are asked, given the answers so far and the vendor's profile: a question is shown when it has
+    /// no condition, or when any of its conditions holds (an answer condition also needs its question shown).
+    public func visible(answers: [String: Answer.Value], profile: AIProfile?) -> Set<String> {
+        var decided: [String: Bool] = [:]
+        func isShown(_ id: String, depth: Int) -> Bool {
+            if let known = decided[id] { return known }
+            guard depth < 32, let question = question(id) else { return false }
+            let shown = question.showIf.map { showIf in
+                showIf.any.contains { condition in
+                    switch condition {
+                    case .profile(let fact):
+                        // Without a profile (a preview), profile conditions are taken to hold: every duty is shown.
+                        return profile.map(fact.holds(for:)) ?? true
+                    case .answer(let gate, let values):
+                        return isShown(gate, depth: depth + 1) && Self.chosen(answers[gate]).contains(where: values.contains)
+                    }
+                }
+            } ?? true
+            decided[id] = shown
+            return shown
+        }
+        return Set(questions.map(\.id).filter { isShown($0, depth: 0) })
+    }
+
+    /// The option values an answer chose.
+    static func chosen(_ value: Answer.Value?) -> [String] {
+        switch value {
+        case .option(let option)?: [option]
+        case .options(let options)?: options
+        default: []
+        }
+    }
+
+    /// This snapshot as the current catalog would score it: a format-1 snapshot takes the `rule` and `key` marks of
+    /// the catalog questionnaire with its key, for each question of the same id and type there. Others are unchanged.
+    public func upgraded(from catalog: [Questionnaire]) -> Questionnaire {
+        guard format < Self.currentFormat, let current = catalog.first(where: { $0.key == key }) else { return self }
+        let questions = questions.map { question -> Question in
+            guard let match = current.question(question.id), match.type == question.type else { return question }
+            return Question(
+                id: question.id, domain: question.domain, text: question.text, help: question.help, type: question.type, options: question.options,
+                bands: question.bands, weight: question.weight, required: question.required, evidence: question.evidence,
+                evidenceWhen: question.evidenceWhen, key: match.key, rule: question.rule ?? match.rule, knockOut: question.knockOut,
+                showIf: question.showIf, references: question.references)
+        }
+        return Questionnaire(key: key, version: version, title: title, description: description, tiers: tiers, domains: domains, questions: questions, format: format)
+    }
 }
 
 /// A pointer into a framework: `ISO42001:A.10.3`, `NIST-AI-RMF:GOVERN-6.1`, `EU-AI-ACT:Art.26`.
@@ -105,8 +285,10 @@ public struct Reference: Sendable, Hashable, Codable, CustomStringConvertible {
     /// As written in the catalog: `ISO42001:A.10.3`.
     public var code: String { "\(framework.rawValue):\(item)" }
 
-    /// For a reader: `ISO/IEC 42001 A.10.3`.
-    public var description: String { "\(framework.title) \(item)" }
+    /// For a reader: `ISO/IEC 42001 A.10.3`, `ISO/IEC 42001 clause 9.2`.
+    public var description: String {
+        framework == .iso42001 && !item.hasPrefix("A.") ? "\(framework.title) clause \(item)" : "\(framework.title) \(item)"
+    }
 
     /// ISO/IEC 42001:2023 Annex A: its 38 controls.
     public static let annexAControls: [String] = [
@@ -114,6 +296,12 @@ public struct Reference: Sendable, Hashable, Codable, CustomStringConvertible {
         "A.5.2", "A.5.3", "A.5.4", "A.5.5", "A.6.1.2", "A.6.1.3", "A.6.2.2", "A.6.2.3", "A.6.2.4", "A.6.2.5",
         "A.6.2.6", "A.6.2.7", "A.6.2.8", "A.7.2", "A.7.3", "A.7.4", "A.7.5", "A.7.6", "A.8.2", "A.8.3",
         "A.8.4", "A.8.5", "A.9.2", "A.9.3", "A.9.4", "A.10.2", "A.10.3", "A.10.4",
+    ]
+
+    /// ISO/IEC 42001:2023 clauses 4 to 10, the requirements of the management system itself (9.2 is internal audit).
+    public static let managementSystemClauses: [String] = [
+        "4.1", "4.2", "4.3", "4.4", "5.1", "5.2", "5.3", "6.1", "6.1.1", "6.1.2", "6.1.3", "6.1.4", "6.2", "6.3",
+        "7.1", "7.2", "7.3", "7.4", "7.5", "8.1", "8.2", "8.3", "8.4", "9.1", "9.2", "9.3", "10.1", "10.2",
     ]
 
     /// Parses `FRAMEWORK:ITEM`; returns why not when it is malformed.
@@ -126,8 +314,9 @@ public struct Reference: Sendable, Hashable, Codable, CustomStringConvertible {
         let valid: Bool
         switch framework {
         case .iso42001:
-            guard annexAControls.contains(item) else {
-                return .failure(ReferenceProblem("\"\(text)\": \(item) is not an ISO/IEC 42001 Annex A control (A.2.2 … A.10.4)"))
+            guard annexAControls.contains(item) || managementSystemClauses.contains(item) else {
+                return .failure(ReferenceProblem(
+                    "\"\(text)\": \(item) is neither an ISO/IEC 42001 Annex A control (A.2.2 … A.10.4) nor a clause of its management system (4.1 … 10.2)"))
             }
             valid = true
         case .nistAIRMF:

@@ -3,7 +3,7 @@ import Yams
 
 /// `questionnaires/scoring.yaml`: the tiering rules, the re-assessment cadence per tier and the score's parameters.
 public struct ScoringConfiguration: Sendable, Hashable {
-    /// The file's own version number, raised whenever its meaning changes.
+    /// The file's own version number, raised whenever its meaning changes: the scoring model's version.
     public let version: Int
     /// How a profile sets the tier.
     public let tiering: TieringRules
@@ -18,6 +18,15 @@ public struct ScoringConfiguration: Sendable, Hashable {
         public let months: Int
         /// Months between lighter check-ins in between, if the tier has them.
         public let checkInMonths: Int?
+        /// The questionnaire a check-in sends (a key of the catalog), when the tier has check-ins.
+        public let checkIn: String?
+
+        /// Creates a cadence.
+        public init(months: Int, checkInMonths: Int? = nil, checkIn: String? = nil) {
+            self.months = months
+            self.checkInMonths = checkInMonths
+            self.checkIn = checkIn
+        }
     }
 
     /// Reads and validates a scoring file.
@@ -52,18 +61,22 @@ public struct ScoringConfiguration: Sendable, Hashable {
 
     private static func readTiering(_ node: Node?, _ reader: YAMLReader) -> TieringRules? {
         let dimensions = [
-            AIProfile.DataCategory.dimension, AIProfile.DecisionImpact.dimension,
-            AIProfile.AIActClass.dimension, AIProfile.BusinessCriticality.dimension,
+            AIProfile.DataCategory.dimension, AIProfile.DecisionImpact.dimension, AIProfile.AIActClass.dimension,
+            AIProfile.Autonomy.dimension, AIProfile.BusinessCriticality.dimension,
         ]
         guard let pairs = reader.mapping(node, "tiering", allowed: Set(dimensions + ["overrides"]), required: dimensions) else { return nil }
         let node = Dictionary(pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
         let data = levels(node[AIProfile.DataCategory.dimension], AIProfile.DataCategory.self, reader)
         let impact = levels(node[AIProfile.DecisionImpact.dimension], AIProfile.DecisionImpact.self, reader)
         let act = levels(node[AIProfile.AIActClass.dimension], AIProfile.AIActClass.self, reader)
+        let autonomy = levels(node[AIProfile.Autonomy.dimension], AIProfile.Autonomy.self, reader)
         let criticality = levels(node[AIProfile.BusinessCriticality.dimension], AIProfile.BusinessCriticality.self, reader)
-        let overrides = node["overrides"].map { readOverrides($0, reader) } ?? []
-        guard let data, let impact, let act, let criticality, let overrides else { return nil }
-        return TieringRules(dataCategories: data, decisionImpact: impact, aiActClass: act, businessCriticality: criticality, overrides: overrides)
+        guard let data, let impact, let act, let autonomy, let criticality else { return nil }
+        var rules = TieringRules(
+            dataCategories: data, decisionImpact: impact, aiActClass: act, autonomy: autonomy, businessCriticality: criticality, overrides: [])
+        guard let overrides = node["overrides"].map({ readOverrides($0, rules, reader) }) ?? [] else { return nil }
+        rules.overrides = overrides
+        return rules
     }
 
     /// A dimension's mapping from every value to a tier; each value must appear once.
@@ -78,7 +91,8 @@ public struct ScoringConfiguration: Sendable, Hashable {
         return levels.count == Value.allCases.count ? levels : nil
     }
 
-    private static func readOverrides(_ node: Node, _ reader: YAMLReader) -> [TieringRules.Override]? {
+    /// The overrides; each must lift some profile it matches above what the dimensions give it, or it is refused as a no-op.
+    private static func readOverrides(_ node: Node, _ rules: TieringRules, _ reader: YAMLReader) -> [TieringRules.Override]? {
         guard let items = reader.sequence(node, "tiering.overrides") else { return nil }
         var overrides: [TieringRules.Override] = []
         var complete = true
@@ -89,10 +103,16 @@ public struct ScoringConfiguration: Sendable, Hashable {
                 continue
             }
             let fields = Dictionary(pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
-            let condition = readCondition(fields["when"], "\(what).when", reader)
+            let condition = reader.profileCondition(fields["when"], "\(what).when")
             let minimum = reader.tier(fields["at_least"], "\(what).at_least")
             let reason = reader.string(fields["reason"], "\(what).reason")
             guard let condition, let minimum, let reason else {
+                complete = false
+                continue
+            }
+            let reached = rules.lowestTier(matching: condition)
+            if minimum <= reached {
+                reader.problem(item, "\(what) changes no tier: every profile with \(condition.text) is \(reached.rawValue) or above by its dimensions alone")
                 complete = false
                 continue
             }
@@ -101,44 +121,26 @@ public struct ScoringConfiguration: Sendable, Hashable {
         return complete ? overrides : nil
     }
 
-    static func readCondition(_ node: Node?, _ what: String, _ reader: YAMLReader) -> TieringRules.Condition? {
-        let dimensions = [
-            AIProfile.DataCategory.dimension, AIProfile.DecisionImpact.dimension,
-            AIProfile.AIActClass.dimension, AIProfile.BusinessCriticality.dimension,
-        ]
-        guard let pairs = reader.mapping(node, what, allowed: Set(dimensions)) else { return nil }
-        guard pairs.count == 1, let pair = pairs.first else {
-            reader.problem(node, "\(what) must name exactly one fact, such as {decision_impact: automated}")
-            return nil
-        }
-        let field = "\(what).\(pair.key)"
-        switch pair.key {
-        case AIProfile.DataCategory.dimension:
-            return reader.value(pair.value, AIProfile.DataCategory.self, field, expected: AIProfile.DataCategory.expected).map { .dataCategory($0) }
-        case AIProfile.DecisionImpact.dimension:
-            return reader.value(pair.value, AIProfile.DecisionImpact.self, field, expected: AIProfile.DecisionImpact.expected).map { .decisionImpact($0) }
-        case AIProfile.AIActClass.dimension:
-            return reader.value(pair.value, AIProfile.AIActClass.self, field, expected: AIProfile.AIActClass.expected).map { .aiActClass($0) }
-        default:
-            return reader.value(pair.value, AIProfile.BusinessCriticality.self, field, expected: AIProfile.BusinessCriticality.expected).map { .businessCriticality($0) }
-        }
-    }
-
     private static func readCadence(_ node: Node?, _ reader: YAMLReader) -> [Tier: Cadence]? {
         guard let pairs = reader.mapping(node, "cadence", allowed: Set(Tier.allCases.map(\.rawValue)), required: Tier.allCases.reversed().map(\.rawValue)) else { return nil }
         var cadence: [Tier: Cadence] = [:]
         for pair in pairs {
             guard let tier = Tier(rawValue: pair.key) else { continue }
             let what = "cadence.\(pair.key)"
-            guard let fields = reader.mapping(pair.value, what, allowed: ["months", "check_in_months"], required: ["months"]) else { continue }
+            guard let fields = reader.mapping(pair.value, what, allowed: ["months", "check_in_months", "check_in"], required: ["months"]) else { continue }
             let field = Dictionary(fields.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
             guard let months = reader.positiveInt(field["months"], "\(what).months") else { continue }
             let checkIn = field["check_in_months"].flatMap { reader.positiveInt($0, "\(what).check_in_months") }
+            let questionnaire = field["check_in"].flatMap { reader.string($0, "\(what).check_in") }
             if let checkIn, checkIn >= months {
                 reader.problem(field["check_in_months"], "\(what).check_in_months (\(checkIn)) must be shorter than months (\(months))")
                 continue
             }
-            cadence[tier] = Cadence(months: months, checkInMonths: checkIn)
+            if (checkIn == nil) != (questionnaire == nil) {
+                reader.problem(pair.value, "\(what): give check_in_months and check_in (the questionnaire a check-in sends) together")
+                continue
+            }
+            cadence[tier] = Cadence(months: months, checkInMonths: checkIn, checkIn: questionnaire)
         }
         return cadence.count == Tier.allCases.count ? cadence : nil
     }

@@ -10,6 +10,8 @@ public struct AIProfile: Sendable, Hashable, Codable {
     public var decisionImpact: DecisionImpact
     /// The use's class under the EU AI Act.
     public var aiActClass: AIActClass
+    /// How far the AI acts on its own.
+    public var autonomy: Autonomy
     /// How much the business depends on the service.
     public var businessCriticality: BusinessCriticality
     /// Where the service runs and keeps data (for example `eu-west-1`, `US`).
@@ -22,6 +24,7 @@ public struct AIProfile: Sendable, Hashable, Codable {
         dataCategories: Set<DataCategory>,
         decisionImpact: DecisionImpact,
         aiActClass: AIActClass,
+        autonomy: Autonomy = .none,
         businessCriticality: BusinessCriticality,
         hostingRegions: [String]
     ) {
@@ -30,14 +33,18 @@ public struct AIProfile: Sendable, Hashable, Codable {
         self.dataCategories = dataCategories
         self.decisionImpact = decisionImpact
         self.aiActClass = aiActClass
+        self.autonomy = autonomy
         self.businessCriticality = businessCriticality
         self.hostingRegions = hostingRegions
     }
 
     /// What kind of AI a vendor provides.
     public enum Offering: String, Sendable, Hashable, Codable, CaseIterable, ProfileValue {
-        /// A model reached through an API (an LLM or a vision model).
+        /// A task-specific model reached through an API (a vision or a scoring model).
         case modelAPI = "model_api"
+        /// A general-purpose AI model (a foundation model such as an LLM), reached through an API or as weights:
+        /// its provider has the duties of EU AI Act Art. 53, whatever the class of our use.
+        case generalPurposeModel = "general_purpose_model"
         /// A software service built around AI.
         case aiSaaS = "ai_saas"
         /// AI features inside software bought for another purpose.
@@ -86,14 +93,26 @@ public struct AIProfile: Sendable, Hashable, Codable {
         case minimal
         /// Transparency duties (Art. 50): people interact with AI or see synthetic content.
         case limited
-        /// A general-purpose AI model (Art. 53 duties for its provider).
-        case gpai
         /// High risk: an Annex III area or a safety component under Annex I.
         case highRisk = "high_risk"
         /// A prohibited practice (Art. 5).
         case prohibited
 
         public static let dimension = "ai_act_class"
+    }
+
+    /// How far the AI acts on its own, from producing information to acting with no person approving.
+    public enum Autonomy: String, Sendable, Hashable, Codable, CaseIterable, ProfileValue {
+        /// It produces information; it takes no action.
+        case none
+        /// It proposes actions that a person takes.
+        case recommends
+        /// It acts (calls tools, changes records, sends messages) after a person approves each action.
+        case actsWithApproval = "acts_with_approval"
+        /// It acts with no person approving each action.
+        case actsAutonomously = "acts_autonomously"
+
+        public static let dimension = "autonomy"
     }
 
     /// How much the business depends on the service.
@@ -117,7 +136,21 @@ extension ProfileValue {
 
 extension AIProfile {
     private enum CodingKeys: String, CodingKey {
-        case offering, description, dataCategories, decisionImpact, aiActClass, businessCriticality, hostingRegions
+        case offering, description, dataCategories, decisionImpact, aiActClass, autonomy, businessCriticality, hostingRegions
+    }
+
+    /// Decodes a profile; one recorded before the autonomy dimension existed acts on nothing (`none`).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            offering: try container.decode(Offering.self, forKey: .offering),
+            description: try container.decode(String.self, forKey: .description),
+            dataCategories: try container.decode(Set<DataCategory>.self, forKey: .dataCategories),
+            decisionImpact: try container.decode(DecisionImpact.self, forKey: .decisionImpact),
+            aiActClass: try container.decode(AIActClass.self, forKey: .aiActClass),
+            autonomy: try container.decodeIfPresent(Autonomy.self, forKey: .autonomy) ?? .none,
+            businessCriticality: try container.decode(BusinessCriticality.self, forKey: .businessCriticality),
+            hostingRegions: try container.decode([String].self, forKey: .hostingRegions))
     }
 
     /// Encodes the data categories sorted, so equal profiles give equal JSON.
@@ -128,6 +161,7 @@ extension AIProfile {
         try container.encode(dataCategories.map(\.rawValue).sorted(), forKey: .dataCategories)
         try container.encode(decisionImpact, forKey: .decisionImpact)
         try container.encode(aiActClass, forKey: .aiActClass)
+        try container.encode(autonomy, forKey: .autonomy)
         try container.encode(businessCriticality, forKey: .businessCriticality)
         try container.encode(hostingRegions, forKey: .hostingRegions)
     }

@@ -59,6 +59,9 @@ public enum ClauseStatus: String, Sendable, Hashable, Codable, CaseIterable {
 
     /// Whether the clause protects us as required.
     public var isSatisfied: Bool { self == .present || self == .notApplicable }
+
+    /// Whether the contract binds the vendor to the clause, in its words or weaker ones: its signed parameters apply.
+    public var isInForce: Bool { self == .present || self == .deviation }
 }
 
 /// One clause's recorded status in a contract.
@@ -73,13 +76,28 @@ public struct ClauseStatusRecord: Sendable, Hashable, Codable {
     public var verifiedBy: String?
     /// When the status was recorded.
     public var updatedAt: Date
+    /// The numbers signed in this contract, by the library clause's parameter names (`sla_hours: 24`).
+    public var parameters: [String: Int]
 
     /// Creates a clause status record.
-    public init(key: String, status: ClauseStatus, note: String, verifiedBy: String?, updatedAt: Date) {
+    public init(key: String, status: ClauseStatus, note: String, verifiedBy: String?, updatedAt: Date, parameters: [String: Int] = [:]) {
         self.key = key
         self.status = status
         self.note = note
         self.verifiedBy = verifiedBy
         self.updatedAt = updatedAt
+        self.parameters = parameters
+    }
+
+    private enum CodingKeys: String, CodingKey { case key, status, note, verifiedBy, updatedAt, parameters }
+
+    /// Decodes a record; one written before clauses carried signed parameters has none.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            key: try container.decode(String.self, forKey: .key), status: try container.decode(ClauseStatus.self, forKey: .status),
+            note: try container.decode(String.self, forKey: .note), verifiedBy: try container.decodeIfPresent(String.self, forKey: .verifiedBy),
+            updatedAt: try container.decode(Date.self, forKey: .updatedAt),
+            parameters: try container.decodeIfPresent([String: Int].self, forKey: .parameters) ?? [:])
     }
 }

@@ -16,6 +16,8 @@ public struct Incident: Sendable, Hashable, Codable {
     public var occurredAt: Date
     /// When anyone noticed.
     public var detectedAt: Date
+    /// When the vendor itself became aware, where recorded: its notice period runs from then.
+    public var vendorAwareAt: Date?
     /// When the vendor told us, if it has.
     public var vendorNotifiedAt: Date?
     /// Where handling stands.
@@ -28,7 +30,7 @@ public struct Incident: Sendable, Hashable, Codable {
     /// Creates an incident record.
     public init(
         id: Int, vendor: String, title: String, category: Category, severity: Severity, occurredAt: Date, detectedAt: Date,
-        vendorNotifiedAt: Date?, status: Status, resolution: String?, resolvedAt: Date?
+        vendorAwareAt: Date? = nil, vendorNotifiedAt: Date?, status: Status, resolution: String?, resolvedAt: Date?
     ) {
         self.id = id
         self.vendor = vendor
@@ -37,6 +39,7 @@ public struct Incident: Sendable, Hashable, Codable {
         self.severity = severity
         self.occurredAt = occurredAt
         self.detectedAt = detectedAt
+        self.vendorAwareAt = vendorAwareAt
         self.vendorNotifiedAt = vendorNotifiedAt
         self.status = status
         self.resolution = resolution
@@ -46,14 +49,18 @@ public struct Incident: Sendable, Hashable, Codable {
     /// Whether it is still being handled.
     public var isOpen: Bool { status == .open || status == .investigating }
 
-    /// Hours from occurrence to the vendor's notice, if it gave one.
+    /// When the vendor's notice period starts: when it became aware, where recorded, else when the incident was detected.
+    public var noticeClockStart: Date { vendorAwareAt ?? detectedAt }
+
+    /// Hours from the start of the notice period to the vendor's notice, if it gave one.
     public var noticeHours: Double? {
-        vendorNotifiedAt.map { $0.timeIntervalSince(occurredAt) / 3600 }
+        vendorNotifiedAt.map { max(0, $0.timeIntervalSince(noticeClockStart)) / 3600 }
     }
 
-    /// Whether the vendor's notice came later than `slaHours` after the incident (or has not come and is overdue by `now`).
+    /// Whether the vendor's notice came later than `slaHours` after its notice period started (or has not come and
+    /// is overdue by `now`).
     public func isNoticeLate(slaHours: Int, now: Date) -> Bool {
-        let deadline = occurredAt.addingTimeInterval(Double(slaHours) * 3600)
+        let deadline = noticeClockStart.addingTimeInterval(Double(slaHours) * 3600)
         return (vendorNotifiedAt ?? now) > deadline
     }
 

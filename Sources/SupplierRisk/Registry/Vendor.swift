@@ -105,6 +105,14 @@ public enum VendorRules {
         return String(slug.prefix(64))
     }
 
+    /// Why a vendor cannot have this status with this profile, or `nil` when it can: a use prohibited by the
+    /// EU AI Act (Art. 5) may be assessed, but the vendor never becomes active.
+    public static func problem(status: Vendor.Status, profile: AIProfile) -> String? {
+        status == .active && profile.aiActClass == .prohibited
+            ? "a vendor whose use is prohibited by the EU AI Act (Art. 5) cannot be active; change the use (ai_act_class) or keep it out of service"
+            : nil
+    }
+
     /// Why an email address is not acceptable, or `nil` when it is.
     public static func problem(email: String) -> String? {
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)

@@ -3,7 +3,7 @@
 /// Columns (any order; those marked * are required):
 /// `name`*, `slug` (made from the name when empty), `status` (default prospect),
 /// `business_owner`*, `contact_email`, `offering`*, `description`,
-/// `data_categories`*, `decision_impact`*, `ai_act_class`*, `business_criticality`*,
+/// `data_categories`*, `decision_impact`*, `ai_act_class`*, `autonomy` (default none), `business_criticality`*,
 /// `hosting_regions`, `foundation_models`, `sub_processors`.
 /// Lists hold values separated by `;`. Every problem is reported, with line and column.
 public enum VendorCSV {
@@ -39,7 +39,7 @@ public enum VendorCSV {
     }
 
     static let required = ["name", "business_owner", "offering", "data_categories", "decision_impact", "ai_act_class", "business_criticality"]
-    static let optional = ["slug", "status", "contact_email", "description", "hosting_regions", "foundation_models", "sub_processors"]
+    static let optional = ["slug", "status", "contact_email", "description", "autonomy", "hosting_regions", "foundation_models", "sub_processors"]
 
     /// Parses and validates the whole file; returns the rows, or every problem found.
     public static func parse(_ text: String) -> Result<[Row], ProblemList> {
@@ -119,9 +119,13 @@ public enum VendorCSV {
             }
             let impact = value("decision_impact", AIProfile.DecisionImpact.self)
             let act = value("ai_act_class", AIProfile.AIActClass.self)
+            let autonomy = field["autonomy"].flatMap { $0.isEmpty ? nil : $0 } == nil ? AIProfile.Autonomy.none : value("autonomy", AIProfile.Autonomy.self)
             let criticality = value("business_criticality", AIProfile.BusinessCriticality.self)
 
-            guard rowProblems.isEmpty, let name, let status, let owner, let offering, let impact, let act, let criticality else {
+            if act == .prohibited, status == .active {
+                fail("status", "a vendor whose use is prohibited by the EU AI Act (Art. 5) cannot be active")
+            }
+            guard rowProblems.isEmpty, let name, let status, let owner, let offering, let impact, let act, let autonomy, let criticality else {
                 problems += rowProblems
                 continue
             }
@@ -130,7 +134,7 @@ public enum VendorCSV {
                 slug: slug, name: name, status: status, businessOwner: owner, contactEmail: email,
                 profile: AIProfile(
                     offering: offering, description: field["description"] ?? "", dataCategories: categories,
-                    decisionImpact: impact, aiActClass: act, businessCriticality: criticality, hostingRegions: list("hosting_regions")),
+                    decisionImpact: impact, aiActClass: act, autonomy: autonomy, businessCriticality: criticality, hostingRegions: list("hosting_regions")),
                 foundationModels: list("foundation_models"), subProcessors: list("sub_processors"))))
         }
         if rows.isEmpty && problems.isEmpty {

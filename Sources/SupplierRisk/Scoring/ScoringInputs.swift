@@ -11,8 +11,11 @@ public struct ScoringInputs: Sendable, Hashable {
     public var tier: Tier
     /// Its AI profile (clause requirements depend on it).
     public var profile: AIProfile
-    /// Its latest submitted or completed assessment, if any.
+    /// Its latest submitted or completed full assessment, if any.
     public var assessment: AssessmentInputs?
+    /// Its latest submitted or completed check-in since that assessment, if any: the lighter questionnaire of the
+    /// critical tier's quarterly check-in, whose knock-out answers reject as a full assessment's do.
+    public var checkIn: AssessmentInputs?
     /// Clause statuses of its contracts in force.
     public var clauses: [ClauseStatusRecord]
     /// Its incidents, open and resolved.
@@ -24,13 +27,14 @@ public struct ScoringInputs: Sendable, Hashable {
 
     /// Creates inputs.
     public init(
-        vendor: String, tier: Tier, profile: AIProfile, assessment: AssessmentInputs?, clauses: [ClauseStatusRecord],
-        incidents: [Incident], certifications: [Certification], asOf: Date
+        vendor: String, tier: Tier, profile: AIProfile, assessment: AssessmentInputs?, checkIn: AssessmentInputs? = nil,
+        clauses: [ClauseStatusRecord], incidents: [Incident], certifications: [Certification], asOf: Date
     ) {
         self.vendor = vendor
         self.tier = tier
         self.profile = profile
         self.assessment = assessment
+        self.checkIn = checkIn
         self.clauses = clauses
         self.incidents = incidents
         self.certifications = certifications
@@ -40,13 +44,16 @@ public struct ScoringInputs: Sendable, Hashable {
 
 /// An assessment as scoring sees it: the questionnaire the vendor was sent and its answers.
 public struct AssessmentInputs: Sendable, Hashable {
+    /// The database's identifier (0 when it has none, as in what-if and tests).
+    public var id: Int
     /// The snapshot of the questionnaire that was sent.
     public var questionnaire: Questionnaire
     /// The answers, by question id.
     public var answers: [String: Answer]
 
     /// Creates assessment inputs.
-    public init(questionnaire: Questionnaire, answers: [String: Answer]) {
+    public init(id: Int = 0, questionnaire: Questionnaire, answers: [String: Answer]) {
+        self.id = id
         self.questionnaire = questionnaire
         self.answers = answers
     }

@@ -2,22 +2,30 @@ import Foundation
 
 /// Computes residual risk from a vendor's inputs: a pure function, explained line by line.
 ///
-/// - Inherent: the tier's points.
-/// - Controls: each shown, scored question contributes its share (domain
-///   weight × question weight) of what its answer falls short of full marks.
-///   Credit is discounted by evidence (self-attested < document attached <
-///   accepted by a reviewer; flagged counts as failed) and fades when older
-///   than the tier's cadence. Unanswered required questions fail. A claimed
-///   certification counts only with a current certificate on record. A
-///   knock-out answer rates the controls worst. A vendor never assessed gets
-///   a "not assessed" contribution.
-/// - Contract: points for each required clause no contract in force satisfies.
-/// - Incidents: points by severity, halving after resolution every half-life,
-///   plus a penalty when the vendor's notice came later than the contract SLA.
+/// `residual = inherent × (floor + (1 − floor) × control gap) + contract + incidents`, at most 100, where
+///
+/// - **inherent** is the tier's points, and **floor** the share of it no control removes;
+/// - the **control gap** is 1 − control effectiveness. Effectiveness is the weighted credit of the answers (each
+///   question weighs its domain's share × its share of the domain). An answer's credit is its substance (its
+///   score) × the confidence its backing earns (self-attested < document < reviewer-accepted, within a bounded
+///   range) × what age leaves of it (full until the tier's cadence, none after the grace period). A failed key
+///   control caps effectiveness. A vendor never assessed has the whole gap;
+/// - **contract** adds points for each required clause no contract in force satisfies, by importance;
+/// - **incidents** add points by severity (and for a late notice), fading after resolution;
+/// - contract and incident points scale with the tier.
+///
+/// Then some facts impose a lowest rating: a knock-out answer or a prohibited use rates the vendor critical, an
+/// open critical incident at least high. A line lifts the score to the band's lowest point, so the score and
+/// the rating always agree.
+///
+/// The model is monotone: a worse answer, a failed review, a missing clause, a new or later-notified incident or
+/// an expired certificate never lowers the score; a higher tier never scores lower. The property tests hold it
+/// to that, and to one exception by design: removing an incident-notification clause whose signed SLA is shorter
+/// than the library's can leave a notice judged on time that the signed SLA made late.
 public struct ScoringModel: Sendable {
     public let configuration: ScoringConfiguration
     public let library: ClauseLibrary
-    /// The catalog's questionnaires, for what-if on vendors never assessed.
+    /// The catalog's questionnaires: what-if on vendors never assessed, and the rules of format-1 snapshots.
     let questionnaires: [Questionnaire]
 
     /// Creates a model from the catalog's scoring file and clause library.
@@ -40,206 +48,362 @@ public struct ScoringModel: Sendable {
 
     /// A contribution before rounding.
     struct Draft {
-        let component: ScoringParameters.Component
         let source: Score.Source
-        let points: Double
-        let explanation: String
+        let outcome: Score.Outcome
+        var points: Double
+        var credit: Double? = nil
+        var weight: Double? = nil
+        let detail: Score.Detail
     }
 
     /// Scores the inputs.
     public func score(_ inputs: ScoringInputs) -> Score {
-        let drafts = inherent(inputs) + controls(inputs) + contract(inputs) + incidents(inputs)
+        let inherent = Double(parameters.inherentPoints[inputs.tier] ?? 100)
+        let floor = parameters.residualFloor
+        var drafts = [Draft(source: .init(.profile, "tier"), outcome: .residualFloor, points: inherent * floor, weight: floor,
+                            detail: .tier(inputs.tier, inherent: inherent))]
+        drafts += controls(inputs, scale: inherent * (1 - floor))
+        let base = drafts.reduce(0) { $0 + $1.points }
+        var extra = contract(inputs) + incidents(inputs)
+        // The score is at most 100: contract and incident points share what room the inherent risk leaves.
+        let room = max(0, 100 - base)
+        let added = extra.reduce(0) { $0 + $1.points }
+        if added > room {
+            for index in extra.indices { extra[index].points *= room / added }
+        }
+        drafts += extra
+        drafts += ratingFloors(inputs, total: drafts.reduce(0) { $0 + $1.points })
         let rounded = Self.apportion(drafts.map(\.points))
         let lines = zip(drafts, rounded).map { draft, hundredths in
-            Score.Line(component: draft.component, source: draft.source, hundredths: hundredths, explanation: draft.explanation)
+            Score.Line(source: draft.source, outcome: draft.outcome, hundredths: hundredths, credit: draft.credit, weight: draft.weight, detail: draft.detail)
         }
         let total = rounded.reduce(0, +)
-        return Score(hundredths: total, rating: parameters.rating(of: Double(total) / 100), lines: lines)
-    }
-
-    func weight(_ component: ScoringParameters.Component) -> Double {
-        Double(parameters.components[component] ?? 0) / 100
-    }
-
-    // MARK: Inherent
-
-    func inherent(_ inputs: ScoringInputs) -> [Draft] {
-        let points = Double(parameters.inherentPoints[inputs.tier] ?? 0)
-        return [Draft(component: .inherent, source: .init(kind: "profile", id: "tier"), points: points * weight(.inherent),
-                      explanation: "inherent risk of tier \(inputs.tier.rawValue): \(Self.format(points)) of 100")]
+        return Score(hundredths: total, rating: parameters.rating(hundredths: total), lines: lines)
     }
 
     // MARK: Controls
 
-    func controls(_ inputs: ScoringInputs) -> [Draft] {
-        let full = 100 * weight(.controls)
+    /// How a question stands for scoring: shown and answered, hidden by its profile (not counted), or hidden by an answer.
+    enum Visibility: Equatable {
+        case shown
+        /// It does not apply to this vendor's profile: not counted at all.
+        case notApplicable
+        /// Hidden by the answers: full credit when the answers it depends on are at least as good as any that asks it,
+        /// none otherwise (`gate`: the question it depended on).
+        case hidden(passing: Bool, gate: String)
+    }
+
+    func controls(_ inputs: ScoringInputs, scale: Double) -> [Draft] {
         guard let assessment = inputs.assessment else {
-            return [Draft(component: .controls, source: .init(kind: "assessment", id: "none"), points: full * parameters.notAssessedControls,
-                          explanation: "not assessed: no submitted questionnaire, controls counted at \(Self.format(parameters.notAssessedControls * 100))% of the worst")]
+            return [Draft(source: .init(.assessment, "none"), outcome: .notAssessed, points: scale, detail: .notAssessed(assessment: nil))]
         }
-        let questionnaire = assessment.questionnaire
-        let shown = questionnaire.questions.filter { isShown($0, in: assessment) }
-        let knockOuts = shown.filter { question in
-            guard case .option(let value)? = assessment.answers[question.id]?.value else { return false }
-            return question.knockOut.contains(value)
+        let questionnaire = assessment.questionnaire.upgraded(from: questionnaires)
+        let visibility = self.visibility(questionnaire, assessment.answers, inputs.profile)
+        // Counted: scored, applicable to the profile, and required or answered. The set does not depend on how
+        // anything is answered, only whether, so a worse answer never moves weight between questions.
+        let counted = questionnaire.questions.filter { question in
+            question.weight != nil && visibility[question.id] != .notApplicable && (question.required || assessment.answers[question.id] != nil)
         }
-        if !knockOuts.isEmpty {
-            let first = knockOuts[0]
-            let answers = knockOuts.map { question -> String in
-                if case .option(let value)? = assessment.answers[question.id]?.value { return "\(question.id) = \(value)" }
-                return question.id
-            }
-            return [Draft(component: .controls, source: .init(kind: "question", id: first.id), points: full,
-                          explanation: "knock-out answer (\(answers.joined(separator: ", "))): controls rated worst whatever else was answered")]
-        }
-        // Counted questions: scored, shown, and answered or required.
-        let counted = shown.filter { $0.weight != nil && (assessment.answers[$0.id] != nil || $0.required) }
         let domains = questionnaire.domains.filter { domain in counted.contains { $0.domain == domain.key } }
+        guard !domains.isEmpty else {
+            return [Draft(source: .init(.assessment, String(assessment.id)), outcome: .notAssessed, points: scale, detail: .notAssessed(assessment: assessment.id))]
+        }
         let domainTotal = Double(domains.reduce(0) { $0 + $1.weight })
         var drafts: [Draft] = []
+        var effectiveness = 0.0
+        var failedKeys: [String] = []
         for domain in domains {
             let questions = counted.filter { $0.domain == domain.key }
             let questionTotal = Double(questions.reduce(0) { $0 + ($1.weight ?? 0) })
             for question in questions {
                 let share = Double(domain.weight) / domainTotal * Double(question.weight ?? 0) / questionTotal
-                let (credit, reason) = self.credit(question, answer: assessment.answers[question.id], inputs: inputs)
-                drafts.append(Draft(
-                    component: .controls, source: .init(kind: "question", id: question.id),
-                    points: full * share * (1 - credit),
-                    explanation: "\(reason); credit \(Self.format(credit * 100))%, weighs \(Self.format(share * 100))% of controls"))
+                let judged = judge(question, questionnaire, assessment.answers, visibility[question.id] ?? .shown, inputs)
+                effectiveness += share * judged.credit
+                if question.key, judged.failsKey { failedKeys.append(question.id) }
+                drafts.append(Draft(source: .init(.question, question.id), outcome: judged.outcome, points: scale * share * (1 - judged.credit),
+                                    credit: judged.credit, weight: share, detail: .answer(judged.facts)))
             }
+        }
+        if !failedKeys.isEmpty, effectiveness > parameters.keyControlCap {
+            drafts.append(Draft(
+                source: .init(.assessment, String(assessment.id)), outcome: .keyControlCap, points: scale * (effectiveness - parameters.keyControlCap),
+                detail: .keyControlCap(questions: failedKeys, cap: parameters.keyControlCap, effectiveness: effectiveness)))
         }
         return drafts
     }
 
-    /// Whether a question is asked, following its show-if chain.
-    func isShown(_ question: Questionnaire.Question, in assessment: AssessmentInputs, depth: Int = 0) -> Bool {
-        guard let condition = question.showIf else { return true }
-        guard depth < 32, let gate = assessment.questionnaire.question(condition.question),
-              isShown(gate, in: assessment, depth: depth + 1)
-        else { return false }
-        switch assessment.answers[condition.question]?.value {
-        case .option(let value)?: return condition.values.contains(value)
-        case .options(let values)?: return values.contains { condition.values.contains($0) }
-        default: return false
+    /// Each question's visibility: the conditions of the portal (``Questionnaire/visible(answers:profile:)``), with
+    /// those hidden told apart by why.
+    func visibility(_ questionnaire: Questionnaire, _ answers: [String: Answer], _ profile: AIProfile) -> [String: Visibility] {
+        let values = answers.mapValues(\.value)
+        let shown = questionnaire.visible(answers: values, profile: profile)
+        var result: [String: Visibility] = [:]
+        func decide(_ question: Questionnaire.Question, depth: Int) -> Visibility {
+            if let known = result[question.id] { return known }
+            var decision = Visibility.shown
+            if !shown.contains(question.id), let showIf = question.showIf {
+                if showIf.isProfileOnly || depth >= 32 {
+                    decision = .notApplicable
+                } else {
+                    // Hidden by answers: it passes only if every question it depends on passes.
+                    var passing = true
+                    var failedGate = showIf.gates[0]
+                    var applicable = false
+                    for case .answer(let gate, let showing) in showIf.any {
+                        guard let gateQuestion = questionnaire.question(gate) else { continue }
+                        switch decide(gateQuestion, depth: depth + 1) {
+                        case .notApplicable:
+                            continue
+                        case .hidden(let gatePassing, _):
+                            applicable = true
+                            if !gatePassing, passing { passing = false; failedGate = gate }
+                        case .shown:
+                            applicable = true
+                            let best = showing.map { substance(gateQuestion, Self.value(gateQuestion, $0), certifications: nil, asOf: Date.distantPast).substance }.max() ?? 1
+                            let current = answers[gate].map { substance(gateQuestion, $0.value, certifications: nil, asOf: Date.distantPast).substance } ?? -1
+                            if current < best, passing { passing = false; failedGate = gate }
+                        }
+                    }
+                    decision = applicable ? .hidden(passing: passing, gate: failedGate) : .notApplicable
+                }
+            }
+            result[question.id] = decision
+            return decision
+        }
+        for question in questionnaire.questions { _ = decide(question, depth: 0) }
+        return result
+    }
+
+    /// The answer value choosing one option of a question, for comparing a gate's answer with those that ask.
+    static func value(_ question: Questionnaire.Question, _ option: String) -> Answer.Value {
+        question.type == .multi ? .options([option]) : .option(option)
+    }
+
+    /// What a question's answer earns.
+    struct Judgement {
+        var credit: Double
+        var outcome: Score.Outcome
+        var facts: Score.AnswerFacts
+        /// Whether, as a key control, it fails.
+        var failsKey: Bool
+    }
+
+    func judge(_ question: Questionnaire.Question, _ questionnaire: Questionnaire, _ answers: [String: Answer], _ visibility: Visibility,
+               _ inputs: ScoringInputs) -> Judgement {
+        if case .hidden(let passing, let gate) = visibility {
+            return Judgement(credit: passing ? 1 : 0, outcome: passing ? .notApplicable : .notAsked,
+                             facts: .init(substance: passing ? 1 : 0, key: question.key, gate: gate), failsKey: !passing)
+        }
+        guard let answer = answers[question.id], !Self.isEmpty(answer.value) else {
+            return Judgement(credit: 0, outcome: .unanswered, facts: .init(key: question.key), failsKey: true)
+        }
+        let judged = substance(question, answer.value, certifications: inputs.certifications, asOf: inputs.asOf)
+        var facts = judged.facts
+        facts.key = question.key
+        if answer.verdict == .flagged {
+            facts.backing = nil
+            return Judgement(credit: 0, outcome: .flagged, facts: facts, failsKey: true)
+        }
+        let backing: Score.Backing = answer.verdict == .accepted ? .reviewerAccepted : answer.hasEvidence ? .documentAttached : .selfAttested
+        facts.backing = backing
+        let confidence = parameters.confidence[Self.level(backing)] ?? 1
+        // Dates are judged by their own age, against today: they age once, so they do not fade as well.
+        let (fade, age) = question.type == .date ? (1.0, nil) : staleness(of: answer, tier: inputs.tier, asOf: inputs.asOf)
+        facts.fade = fade
+        facts.ageMonths = age
+        let credit = judged.substance * confidence * fade
+        let failsKey = judged.substance < parameters.passMark
+        let outcome: Score.Outcome
+        if judged.substance == 0 || (question.key && failsKey) {
+            outcome = .failed
+        } else if fade == 0 {
+            outcome = .stale
+        } else if credit < 1 {
+            outcome = .partial
+        } else {
+            outcome = .credited
+        }
+        return Judgement(credit: credit, outcome: outcome, facts: facts, failsKey: failsKey)
+    }
+
+    static func level(_ backing: Score.Backing) -> ScoringParameters.EvidenceLevel {
+        switch backing {
+        case .selfAttested: .selfAttested
+        case .documentAttached: .documentAttached
+        case .reviewerAccepted: .reviewerAccepted
         }
     }
 
-    /// The share of full marks an answer earns (0–1), and why.
-    func credit(_ question: Questionnaire.Question, answer: Answer?, inputs: ScoringInputs) -> (Double, String) {
-        guard let answer else { return (0, "\(question.id) unanswered (required): counted as failed") }
-        if answer.verdict == .flagged { return (0, "\(question.id) flagged by the reviewer: counted as failed") }
-        let (base, description) = baseScore(question, answer.value, inputs: inputs)
-        let confidence: Double
-        let backing: String
-        switch (answer.verdict, answer.hasEvidence) {
-        case (.accepted?, _):
-            confidence = parameters.evidenceConfidence[.reviewerAccepted] ?? 1
-            backing = "accepted by the reviewer"
-        case (_, true):
-            confidence = parameters.evidenceConfidence[.documentAttached] ?? 1
-            backing = "document attached"
-        default:
-            confidence = parameters.evidenceConfidence[.selfAttested] ?? 1
-            backing = "self-attested"
-        }
-        let (fade, age) = staleness(of: answer, tier: inputs.tier, asOf: inputs.asOf)
-        var reason = "\(question.id) \(description), score \(Self.format(base)), \(backing) ×\(Self.format(confidence))"
-        if fade < 1 { reason += ", \(age) months old ×\(Self.format(fade))" }
-        return (base / 100 * confidence * fade, reason)
+    static func isEmpty(_ value: Answer.Value) -> Bool {
+        if case .options(let chosen) = value { return chosen.isEmpty }
+        return false
     }
 
-    /// The answer's score (0–100) before evidence and age, and a description of the answer.
-    func baseScore(_ question: Questionnaire.Question, _ value: Answer.Value, inputs: ScoringInputs) -> (Double, String) {
+    /// An answer's score (0–1) before backing and age, with the facts that explain it. Certifications claimed with
+    /// no current certificate on record count as worth nothing (`certifications` nil: not checked).
+    func substance(_ question: Questionnaire.Question, _ value: Answer.Value, certifications: [Certification]?, asOf: Date) -> (substance: Double, facts: Score.AnswerFacts) {
+        func uncertified(_ option: String) -> Certification.Standard? {
+            guard let certifications, let standard = Certification.Standard(rawValue: option), standard != .other else { return nil }
+            return certifications.contains { $0.standard == standard && !$0.isExpired(on: asOf) } ? nil : standard
+        }
+        func score(_ option: String) -> Double {
+            uncertified(option) != nil ? 0 : Double(question.options.first { $0.value == option }?.score ?? 0) / 100
+        }
         switch value {
         case .option(let chosen):
-            let option = question.options.first { $0.value == chosen }
-            if let standard = uncertified(chosen, inputs) { return (0, "answered \"\(chosen)\" but \(standard)") }
-            return (Double(option?.score ?? 0), "answered \"\(chosen)\"")
+            return (score(chosen), .init(answer: chosen, substance: score(chosen), uncertified: uncertified(chosen).map { [$0] } ?? []))
         case .options(let chosen):
-            var total = 0
-            var notes: [String] = []
-            for value in chosen.sorted() {
-                if let standard = uncertified(value, inputs) { notes.append(standard); continue }
-                total += question.options.first { $0.value == value }?.score ?? 0
+            let ordered = question.options.map(\.value).filter(chosen.contains) + chosen.filter { value in !question.options.contains { $0.value == value } }.sorted()
+            let notCertified = ordered.compactMap(uncertified)
+            var missing: [String] = [], forbidden: [String] = []
+            let result: Double
+            switch question.rule ?? .worst {
+            case .worst: result = ordered.map(score).min() ?? 0
+            case .best: result = ordered.map(score).max() ?? 0
+            case .allOf(let listed):
+                let held = listed.filter { ordered.contains($0) && uncertified($0) == nil }
+                missing = listed.filter { !held.contains($0) }
+                result = listed.isEmpty ? 1 : Double(held.count) / Double(listed.count)
+            case .noneOf(let listed):
+                forbidden = listed.filter(ordered.contains)
+                result = forbidden.isEmpty ? 1 : 0
             }
-            let description = "answered \(chosen.sorted().map { "\"\($0)\"" }.joined(separator: ", "))" + (notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))")
-            return (Double(min(100, total)), description)
+            return (result, .init(answer: ordered.joined(separator: ", "), substance: result, uncertified: notCertified, missing: missing, forbidden: forbidden))
         case .number(let number):
-            return (Double(band(number, question.bands)), "answered \(Self.format(number))")
+            let result = Double(band(number, question.bands)) / 100
+            return (result, .init(answer: Self.format(number), substance: result))
         case .date(let date):
-            let months = Self.months(from: date, to: inputs.asOf)
-            return (Double(band(months, question.bands)), "answered \(Self.day(date)) (\(Int(months.rounded(.down))) months ago)")
+            let result = Double(band(Self.months(from: date, to: asOf), question.bands)) / 100
+            return (result, .init(answer: Self.day(date), substance: result))
         case .text:
-            return (100, "answered")
+            return (1, .init(answer: "text", substance: 1))
         case .file:
-            return (100, "document provided")
+            return (1, .init(answer: "a document", substance: 1))
         }
-    }
-
-    /// Why a claimed certification does not count, or nil when it does (or the value is no certification).
-    func uncertified(_ value: String, _ inputs: ScoringInputs) -> String? {
-        guard let standard = Certification.Standard(rawValue: value), standard != .other else { return nil }
-        let held = inputs.certifications.filter { $0.standard == standard }
-        if held.contains(where: { !$0.isExpired(on: inputs.asOf) }) { return nil }
-        if let latest = held.map(\.expiresOn).max() {
-            return "the \(standard.title) certificate expired on \(Self.day(latest)), counted as missing"
-        }
-        return "no \(standard.title) certificate is on record, counted as missing"
     }
 
     func band(_ value: Double, _ bands: [Questionnaire.Band]) -> Int {
         bands.first { $0.max.map { value <= $0 } ?? true }?.score ?? 0
     }
 
-    /// The fade factor of an answer older than the tier's cadence, and its age in months.
-    func staleness(of answer: Answer, tier: Tier, asOf: Date) -> (Double, Int) {
+    /// What age leaves of an answer's credit (1 until the tier's cadence, falling to 0 over the grace period), and
+    /// its age in months once past the cadence.
+    func staleness(of answer: Answer, tier: Tier, asOf: Date) -> (Double, Int?) {
         let age = Self.months(from: answer.answeredAt, to: asOf)
         let cadence = Double(configuration.cadence[tier]?.months ?? 12)
-        guard age > cadence else { return (1, Int(age)) }
-        let floor = parameters.stalenessFloor
-        let fade = max(floor, 1 - (1 - floor) * (age - cadence) / Double(parameters.fadeMonths))
-        return (fade, Int(age))
+        guard age > cadence else { return (1, nil) }
+        return (max(0, 1 - (age - cadence) / Double(parameters.graceMonths)), Int(age))
     }
 
     // MARK: Contract
 
     func contract(_ inputs: ScoringInputs) -> [Draft] {
-        let records = inputs.clauses.sorted { ($0.key, $0.status.isSatisfied ? 1 : 0) < ($1.key, $1.status.isSatisfied ? 1 : 0) }
+        let records = inputs.clauses.sorted { ($0.key, Self.rank($0.status)) < ($1.key, Self.rank($1.status)) }
         let gaps = library.gaps(tier: inputs.tier, profile: inputs.profile, recorded: records)
-        let each = Double(parameters.missingClausePoints)
-        let scale = min(1, 100 / max(1, each * Double(gaps.count)))
-        return gaps.map { gap in
-            Draft(component: .contract, source: .init(kind: "clause", id: gap.clause.key), points: each * scale * weight(.contract),
-                  explanation: "required clause \(gap.status.map { "is \($0.rawValue)" } ?? "not recorded"): \(gap.clause.title)")
+        let scale = parameters.tierScale[inputs.tier] ?? 1
+        var drafts = gaps.map { gap -> Draft in
+            let each = parameters.clausePoints[gap.clause.importance] ?? 0
+            let deviation = gap.status == .deviation || gap.status == .negotiating
+            let share = deviation ? parameters.deviationShare : 1
+            return Draft(source: .init(.clause, gap.clause.key), outcome: deviation ? .clauseDeviation : .missingClause, points: each * share,
+                         weight: share, detail: .clause(status: gap.status, importance: gap.clause.importance))
+        }
+        let total = drafts.reduce(0) { $0 + $1.points }
+        let cap = total > parameters.contractCap ? parameters.contractCap / total : 1
+        for index in drafts.indices { drafts[index].points *= cap * scale }
+        return drafts
+    }
+
+    /// Statuses from worst to best: of two records of one clause (two contracts in force), the best counts.
+    static func rank(_ status: ClauseStatus) -> Int {
+        switch status {
+        case .missing: 0
+        case .negotiating: 1
+        case .deviation: 2
+        case .notApplicable: 3
+        case .present: 4
         }
     }
 
     // MARK: Incidents
 
+    /// The SLA an incident notice is judged against: the shortest signed for the incident-notification clause in a
+    /// contract in force (`clauses`), else the library's for the tier.
+    public func noticeSLA(tier: Tier, clauses: [ClauseStatusRecord]) -> (hours: Int, source: Score.SLASource)? {
+        let signed = clauses.filter { $0.key == "incident-notification" && $0.status.isInForce }.compactMap { $0.parameters["sla_hours"] }.min()
+        if let signed { return (signed, .contract) }
+        return library.clause("incident-notification")?.parameter("sla_hours", tier: tier).map { ($0, .library) }
+    }
+
     func incidents(_ inputs: ScoringInputs) -> [Draft] {
-        let sla = library.clause("incident-notification")?.parameter("sla_hours", tier: inputs.tier)
-        var raw: [(Score.Source, Double, String)] = []
+        let sla = noticeSLA(tier: inputs.tier, clauses: inputs.clauses)
+        var drafts: [Draft] = []
         for incident in inputs.incidents.sorted(by: { $0.id < $1.id }) where incident.occurredAt <= inputs.asOf {
-            let points = Double(parameters.incidentPoints[incident.severity] ?? 0)
+            let open = incident.isOpen || (incident.resolvedAt.map { $0 > inputs.asOf } ?? true)
             var decay = 1.0
-            var state = "open"
-            if !incident.isOpen {
-                let months = Self.months(from: incident.resolvedAt ?? incident.occurredAt, to: inputs.asOf)
-                decay = pow(0.5, months / Double(parameters.incidentHalfLifeMonths))
-                state = "resolved \(Int(months)) months ago ×\(Self.format(decay))"
+            var months: Int?
+            if !open, let resolved = incident.resolvedAt {
+                let elapsed = Self.months(from: resolved, to: inputs.asOf)
+                decay = pow(0.5, elapsed / Double(parameters.incidentHalfLifeMonths))
+                months = Int(elapsed)
             }
-            raw.append((.init(kind: "incident", id: String(incident.id)), points * decay,
-                        "\(incident.severity.rawValue) \(incident.category.rawValue) incident (\(state)): \(incident.title)"))
-            if let sla, incident.isNoticeLate(slaHours: sla, now: inputs.asOf) {
-                let notice = incident.noticeHours.map { "after \(Int($0.rounded())) h" } ?? "not given yet"
-                raw.append((.init(kind: "incident", id: String(incident.id)), Double(parameters.lateNoticePoints),
-                            "vendor notice \(notice), later than the \(sla) h the contract allows"))
+            let id = String(incident.id)
+            drafts.append(Draft(source: .init(.incident, id), outcome: .incident, points: (parameters.incidentPoints[incident.severity] ?? 0) * decay,
+                                detail: .incident(severity: incident.severity, category: incident.category, open: open, monthsResolved: months, decay: decay)))
+            let notified = incident.vendorNotifiedAt.flatMap { $0 <= inputs.asOf ? $0 : nil }
+            if let sla, incident.noticeClockStart <= inputs.asOf {
+                let deadline = incident.noticeClockStart.addingTimeInterval(Double(sla.hours) * 3600)
+                if (notified ?? inputs.asOf) > deadline {
+                    let hours = notified.map { Int((max(0, $0.timeIntervalSince(incident.noticeClockStart)) / 3600).rounded()) }
+                    drafts.append(Draft(source: .init(.incident, id), outcome: .lateNotice, points: parameters.lateNoticePoints * decay,
+                                        detail: .lateNotice(hours: hours, slaHours: sla.hours, sla: sla.source, decay: decay)))
+                }
             }
         }
-        let total = raw.reduce(0) { $0 + $1.1 }
-        let scale = total > 100 ? 100 / total : 1
-        return raw.map { Draft(component: .incidents, source: $0.0, points: $0.1 * scale * weight(.incidents), explanation: $0.2) }
+        let total = drafts.reduce(0) { $0 + $1.points }
+        let cap = total > parameters.incidentCap ? parameters.incidentCap / total : 1
+        let scale = parameters.tierScale[inputs.tier] ?? 1
+        for index in drafts.indices { drafts[index].points *= cap * scale }
+        return drafts
+    }
+
+    // MARK: Rating floors
+
+    /// The lines of the facts that impose a lowest rating; the first that needs points to reach its band carries them.
+    func ratingFloors(_ inputs: ScoringInputs, total: Double) -> [Draft] {
+        var floors: [(Tier, Draft)] = []
+        func floor(_ kind: ScoringParameters.RatingFloor, _ source: Score.Source, _ outcome: Score.Outcome, answer: String? = nil, checkIn: Bool = false) {
+            let band = parameters.ratingFloors[kind] ?? .critical
+            floors.append((band, Draft(source: source, outcome: outcome, points: 0, detail: .floor(band, answer: answer, checkIn: checkIn))))
+        }
+        for (assessment, checkIn) in [(inputs.assessment, false), (inputs.checkIn, true)] {
+            guard let assessment else { continue }
+            let questionnaire = assessment.questionnaire
+            let shown = questionnaire.visible(answers: assessment.answers.mapValues(\.value), profile: inputs.profile)
+            for question in questionnaire.questions where shown.contains(question.id) {
+                guard case .option(let value)? = assessment.answers[question.id]?.value, question.knockOut.contains(value) else { continue }
+                floor(.knockOut, .init(.question, question.id), .knockOut, answer: value, checkIn: checkIn)
+            }
+        }
+        if inputs.profile.aiActClass == .prohibited {
+            floor(.prohibited, .init(.profile, "ai_act_class"), .prohibited)
+        }
+        for incident in inputs.incidents.sorted(by: { $0.id < $1.id })
+        where incident.severity == .critical && incident.occurredAt <= inputs.asOf && (incident.isOpen || (incident.resolvedAt.map { $0 > inputs.asOf } ?? true)) {
+            floor(.openCriticalIncident, .init(.incident, String(incident.id)), .openCriticalIncident)
+        }
+        // The highest band imposed, reached by the first line that imposes it.
+        guard let band = floors.map(\.0).max() else { return [] }
+        let needed = max(0, Double(parameters.lowestHundredths(of: band)) / 100 - total)
+        var carried = false
+        return floors.map { imposed, draft in
+            var draft = draft
+            if imposed == band, !carried {
+                draft.points = needed
+                carried = true
+            }
+            return draft
+        }
     }
 
     // MARK: Arithmetic

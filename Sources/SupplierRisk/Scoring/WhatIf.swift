@@ -18,7 +18,7 @@ public struct WhatIf: Sendable, Hashable, Codable {
 
         if let assessment = inputs.assessment {
             for question in assessment.questionnaire.questions where question.weight != nil {
-                guard let best = bestValue(question) else { continue }
+                guard let best = bestValue(question, asOf: inputs.asOf) else { continue }
                 var changed = inputs
                 changed.assessment?.answers[question.id] = Answer(value: best.value, answeredAt: inputs.asOf, hasEvidence: true, verdict: .accepted)
                 candidates.append(("answer \(question.id) with \"\(best.label)\", backed by evidence a reviewer accepts", "question \(question.id)", changed))
@@ -32,7 +32,7 @@ public struct WhatIf: Sendable, Hashable, Codable {
             var assessed = inputs
             var answers: [String: Answer] = [:]
             for question in questionnaire.questions {
-                if let best = bestValue(question) { answers[question.id] = Answer(value: best.value, answeredAt: inputs.asOf, hasEvidence: true, verdict: .accepted) }
+                if let best = bestValue(question, asOf: inputs.asOf) { answers[question.id] = Answer(value: best.value, answeredAt: inputs.asOf, hasEvidence: true, verdict: .accepted) }
             }
             assessed.assessment = AssessmentInputs(questionnaire: questionnaire, answers: answers)
             candidates.append(("send \(questionnaire.key) and get the best answers, accepted (the most an assessment can remove)", "assessment", assessed))
@@ -57,17 +57,21 @@ public struct WhatIf: Sendable, Hashable, Codable {
     }
 
     /// The best answer a question can get, with its label.
-    static func bestValue(_ question: Questionnaire.Question) -> (value: Answer.Value, label: String)? {
+    static func bestValue(_ question: Questionnaire.Question, asOf: Date) -> (value: Answer.Value, label: String)? {
         switch question.type {
         case .yesNo, .single:
             return question.options.max { $0.score < $1.score }.map { (.option($0.value), $0.label) }
         case .multi:
-            var total = 0
-            var chosen: [Questionnaire.Option] = []
-            for option in question.options.sorted(by: { $0.score > $1.score }) where total < 100 && option.score > 0 {
-                chosen.append(option)
-                total += option.score
+            let chosen: [Questionnaire.Option]
+            switch question.rule ?? .worst {
+            case .worst, .best:
+                chosen = question.options.max { $0.score < $1.score }.map { [$0] } ?? []
+            case .allOf(let listed):
+                chosen = question.options.filter { listed.contains($0.value) }
+            case .noneOf(let listed):
+                chosen = question.options.first { $0.exclusive }.map { [$0] } ?? question.options.first { !listed.contains($0.value) }.map { [$0] } ?? []
             }
+            guard !chosen.isEmpty else { return nil }
             return (.options(chosen.map(\.value)), chosen.map(\.label).joined(separator: ", "))
         case .number:
             guard let best = question.bands.max(by: { $0.score < $1.score }), let index = question.bands.firstIndex(of: best) else { return nil }
@@ -76,7 +80,7 @@ public struct WhatIf: Sendable, Hashable, Codable {
             let value = best.max ?? (below + (below == below.rounded() ? 1 : 0.01))
             return (.number(value), ScoringModel.format(value))
         case .date:
-            return (.date(Date()), "a recent date")
+            return (.date(asOf), "today's date")
         case .file:
             return (.file, "a document")
         case .text:

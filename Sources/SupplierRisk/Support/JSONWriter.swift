@@ -44,6 +44,16 @@ public struct JSONWriter: Sendable {
         needsComma = true
     }
 
+    /// An array whose elements `body` writes.
+    public mutating func list(_ body: (inout JSONWriter) -> Void) {
+        separate()
+        bytes.append(UInt8(ascii: "["))
+        needsComma = false
+        body(&self)
+        bytes.append(UInt8(ascii: "]"))
+        needsComma = true
+    }
+
     /// Writes `"key":`; the value follows.
     public mutating func key(_ key: StaticString) {
         separate()
@@ -69,6 +79,12 @@ public struct JSONWriter: Sendable {
     public mutating func number(_ literal: String) {
         separate()
         bytes.append(contentsOf: literal.utf8)
+        needsComma = true
+    }
+
+    public mutating func null() {
+        separate()
+        bytes.append(contentsOf: "null".utf8)
         needsComma = true
     }
 
@@ -153,6 +169,7 @@ extension Vendor {
             json.key("profile")
             json.object { json in
                 json.key("aiActClass"); json.value(profile.aiActClass.rawValue)
+                json.key("autonomy"); json.value(profile.autonomy.rawValue)
                 json.key("businessCriticality"); json.value(profile.businessCriticality.rawValue)
                 json.key("dataCategories"); json.value(profile.dataCategories.map(\.rawValue).sorted())
                 json.key("decisionImpact"); json.value(profile.decisionImpact.rawValue)

@@ -2,50 +2,45 @@
 ///
 /// Each dimension of the profile maps every value to the tier it reaches on
 /// its own; the vendor's tier is the highest reached on any dimension, and an
-/// override lifts it to at least a given tier when its condition holds.
+/// override lifts it to at least a given tier when a combination of facts holds
+/// (a combination, because a single fact is already a dimension's level).
 public struct TieringRules: Sendable, Hashable {
     /// The tier each value reaches, per dimension.
     public var dataCategories: [AIProfile.DataCategory: Tier]
     public var decisionImpact: [AIProfile.DecisionImpact: Tier]
     public var aiActClass: [AIProfile.AIActClass: Tier]
+    public var autonomy: [AIProfile.Autonomy: Tier]
     public var businessCriticality: [AIProfile.BusinessCriticality: Tier]
     /// Conditions that lift the tier to at least a level.
     public var overrides: [Override]
 
+    /// Creates rules.
+    public init(
+        dataCategories: [AIProfile.DataCategory: Tier], decisionImpact: [AIProfile.DecisionImpact: Tier], aiActClass: [AIProfile.AIActClass: Tier],
+        autonomy: [AIProfile.Autonomy: Tier], businessCriticality: [AIProfile.BusinessCriticality: Tier], overrides: [Override]
+    ) {
+        self.dataCategories = dataCategories
+        self.decisionImpact = decisionImpact
+        self.aiActClass = aiActClass
+        self.autonomy = autonomy
+        self.businessCriticality = businessCriticality
+        self.overrides = overrides
+    }
+
     /// Lifts the tier to at least `minimum` when the profile matches.
     public struct Override: Sendable, Hashable {
-        /// When it applies.
-        public var condition: Condition
+        /// When it applies: facts that must all hold.
+        public var condition: ProfileCondition
         /// The lowest tier the vendor may then have.
         public var minimum: Tier
         /// Why, in words a committee reads.
         public var reason: String
-    }
 
-    /// A profile fact an override looks for.
-    public enum Condition: Sendable, Hashable {
-        case decisionImpact(AIProfile.DecisionImpact)
-        case aiActClass(AIProfile.AIActClass)
-        case dataCategory(AIProfile.DataCategory)
-        case businessCriticality(AIProfile.BusinessCriticality)
-
-        func holds(for profile: AIProfile) -> Bool {
-            switch self {
-            case .decisionImpact(let value): profile.decisionImpact == value
-            case .aiActClass(let value): profile.aiActClass == value
-            case .dataCategory(let value): profile.dataCategories.contains(value)
-            case .businessCriticality(let value): profile.businessCriticality == value
-            }
-        }
-
-        /// `decision_impact = automated`.
-        var fact: String {
-            switch self {
-            case .decisionImpact(let value): "\(AIProfile.DecisionImpact.dimension) = \(value.rawValue)"
-            case .aiActClass(let value): "\(AIProfile.AIActClass.dimension) = \(value.rawValue)"
-            case .dataCategory(let value): "\(AIProfile.DataCategory.dimension) includes \(value.rawValue)"
-            case .businessCriticality(let value): "\(AIProfile.BusinessCriticality.dimension) = \(value.rawValue)"
-            }
+        /// Creates an override.
+        public init(condition: ProfileCondition, minimum: Tier, reason: String) {
+            self.condition = condition
+            self.minimum = minimum
+            self.reason = reason
         }
     }
 
@@ -54,16 +49,36 @@ public struct TieringRules: Sendable, Hashable {
         var reasons: [TierAssessment.Reason] = []
         let categories = profile.dataCategories.sorted { (dataCategories[$0] ?? .low, $1.rawValue) > (dataCategories[$1] ?? .low, $0.rawValue) }
         for category in categories {
-            reasons.append(.init(fact: "\(AIProfile.DataCategory.dimension) includes \(category.rawValue)", tier: dataCategories[category] ?? .low, kind: .dimension))
+            reasons.append(.init(fact: ProfileFact.dataCategories([category]).text, tier: dataCategories[category] ?? .low, kind: .dimension))
         }
-        reasons.append(.init(fact: "\(AIProfile.DecisionImpact.dimension) = \(profile.decisionImpact.rawValue)", tier: decisionImpact[profile.decisionImpact] ?? .low, kind: .dimension))
-        reasons.append(.init(fact: "\(AIProfile.AIActClass.dimension) = \(profile.aiActClass.rawValue)", tier: aiActClass[profile.aiActClass] ?? .low, kind: .dimension))
-        reasons.append(.init(fact: "\(AIProfile.BusinessCriticality.dimension) = \(profile.businessCriticality.rawValue)", tier: businessCriticality[profile.businessCriticality] ?? .low, kind: .dimension))
+        reasons.append(.init(fact: ProfileFact.decisionImpact([profile.decisionImpact]).text, tier: decisionImpact[profile.decisionImpact] ?? .low, kind: .dimension))
+        reasons.append(.init(fact: ProfileFact.aiActClass([profile.aiActClass]).text, tier: aiActClass[profile.aiActClass] ?? .low, kind: .dimension))
+        reasons.append(.init(fact: ProfileFact.autonomy([profile.autonomy]).text, tier: autonomy[profile.autonomy] ?? .low, kind: .dimension))
+        reasons.append(.init(fact: ProfileFact.businessCriticality([profile.businessCriticality]).text,
+                             tier: businessCriticality[profile.businessCriticality] ?? .low, kind: .dimension))
         for override in overrides where override.condition.holds(for: profile) {
-            reasons.append(.init(fact: "\(override.condition.fact): \(override.reason)", tier: override.minimum, kind: .override))
+            reasons.append(.init(fact: "\(override.condition.text): \(override.reason)", tier: override.minimum, kind: .override))
         }
         let tier = reasons.map(\.tier).max() ?? .low
         return TierAssessment(tier: tier, reasons: reasons)
+    }
+
+    /// The lowest tier the dimensions alone give a profile that satisfies `condition`: every named dimension at its
+    /// lowest named value, every other one at its lowest value overall. An override at or below it changes nothing.
+    func lowestTier(matching condition: ProfileCondition) -> Tier {
+        func lowest<Value: Hashable>(_ levels: [Value: Tier], _ values: Set<Value>?) -> Tier {
+            (values.map { $0.compactMap { levels[$0] } } ?? Array(levels.values)).min() ?? .low
+        }
+        var named: [String: ProfileFact] = [:]
+        for fact in condition.facts { named[fact.dimension] = fact }
+        func values<Value>(_ extract: (ProfileFact) -> Set<Value>?) -> Set<Value>? { named.values.lazy.compactMap(extract).first }
+        return [
+            lowest(dataCategories, values { if case .dataCategories(let v) = $0 { v } else { nil } }),
+            lowest(decisionImpact, values { if case .decisionImpact(let v) = $0 { v } else { nil } }),
+            lowest(aiActClass, values { if case .aiActClass(let v) = $0 { v } else { nil } }),
+            lowest(autonomy, values { if case .autonomy(let v) = $0 { v } else { nil } }),
+            lowest(businessCriticality, values { if case .businessCriticality(let v) = $0 { v } else { nil } }),
+        ].max() ?? .low
     }
 }
 

@@ -85,7 +85,7 @@ struct PortalController {
             answers[String(name.dropFirst(2)), default: []].append(value)
         }
         let files = Set(view.evidence.map(\.questionID))
-        switch AnswerForm.read(view.questionnaire, fields: answers, files: files, submitting: submitting) {
+        switch AnswerForm.read(view.questionnaire, profile: view.profile, fields: answers, files: files, submitting: submitting) {
         case .failure(let refused):
             return html(.unprocessableContent, pages.assessment(view, posted: answers, problems: refused.problems))
         case .success(let values):
@@ -124,9 +124,9 @@ struct PortalController {
         func refuse(_ status: HTTPResponse.Status, _ message: String) -> Response {
             html(status, pages.assessment(view, problems: [AnswerForm.Problem(questionID, message)]))
         }
-        guard let question = view.questionnaire.question(questionID), question.evidence != .none || question.type == .file,
-              AnswerForm.visible(view.questionnaire, answers: view.answers.mapValues(\.value)).contains(questionID) else {
-            return html(.unprocessableContent, pages.message(title: "The upload could not be saved", text: "That question does not take documents. Nothing was saved."))
+        guard view.questionnaire.question(questionID) != nil,
+              view.questionnaire.visible(answers: view.answers.mapValues(\.value), profile: view.profile).contains(questionID) else {
+            return html(.unprocessableContent, pages.message(title: "The upload could not be saved", text: "That question is not asked in this questionnaire. Nothing was saved."))
         }
         guard let file = form.file("file"), !file.data.isEmpty else { return refuse(.unprocessableContent, "choose a file to upload first") }
         guard file.data.count <= EvidenceType.maximumSize else { return refuse(.contentTooLarge, "the file is larger than 20 MB; nothing was saved") }

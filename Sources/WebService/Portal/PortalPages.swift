@@ -25,8 +25,8 @@ struct PortalPages: Sendable {
             guard let question = questionnaire.question(entry.key) else { return }
             if question.type == .multi { result[entry.key] = .options(entry.value) } else if let first = entry.value.first { result[entry.key] = .option(first) }
         }
-        let shown = AnswerForm.visible(questionnaire, answers: answersForVisibility)
-        let controlling = Set(questionnaire.questions.compactMap(\.showIf?.question))
+        let shown = questionnaire.visible(answers: answersForVisibility, profile: view.profile)
+        let controlling = Set(questionnaire.questions.flatMap { $0.showIf?.gates ?? [] })
         let errors = Dictionary(problems.map { ($0.questionID, $0.message) }, uniquingKeysWith: { first, _ in first })
         var answeredCount = 0
         var domains: [[String: Any]] = []
@@ -40,7 +40,10 @@ struct PortalPages: Sendable {
                 let stored = view.answers[question.id]
                 var item: [String: Any] = [
                     "qid": question.id, "text": question.text, "help": question.help, "required": question.required,
-                    "evidenceRequired": question.evidence == .required, "evidenceAllowed": question.evidence != .none || question.type == .file,
+                    "evidenceLabel": Self.evidenceLabel(question, answersForVisibility[question.id] ?? (values.isEmpty ? nil : .text(values[0]))),
+                    "evidenceAllowed": true,
+                    // Open where a document is asked for or already attached; elsewhere one click away, without script.
+                    "evidenceOpen": question.evidence == .required || question.type == .file || hasFile,
                     "controls": controlling.contains(question.id) && editable,
                     "files": view.evidence.filter { $0.questionID == question.id }.map { ["name": $0.filename, "size": Self.size($0.size)] },
                     "answerText": Self.display(question, values),
@@ -91,6 +94,15 @@ struct PortalPages: Sendable {
     /// A page rather than a 303, so that the SameSite=Strict cookie is sent: browsers leave such cookies
     /// off a redirect chain that began on another site (the mail client).
     func continuePage() -> String { library.render([String: Any](), withTemplate: "continue") ?? "" }
+
+    /// What the upload beside a question says: whether a document is needed for the answer as it stands.
+    static func evidenceLabel(_ question: Questionnaire.Question, _ answer: Answer.Value?) -> String {
+        guard question.evidence == .required else { return "Attach a supporting document (optional)" }
+        if let answer, question.needsEvidence(for: answer) { return "Attach a supporting document (required for this answer)" }
+        if question.evidenceWhen.isEmpty { return "Attach a supporting document (required)" }
+        let labels = question.evidenceWhen.map { value in question.options.first { $0.value == value }?.label ?? value }
+        return "Attach a supporting document (required if you answer \(labels.joined(separator: " or ")))"
+    }
 
     static func formValues(_ answer: StoredAnswer) -> [String] {
         switch answer.value {
@@ -173,13 +185,14 @@ struct PortalPages: Sendable {
             {{#textArea}}<label for="{{qid}}-input">Your answer</label><textarea id="{{qid}}-input" name="q.{{qid}}" rows="4" maxlength="10000">{{value}}</textarea>{{/textArea}}
             {{#controls}}<p class="hint">Save to see the follow-up questions for your answer.</p>{{/controls}}
             {{#evidenceAllowed}}
-            <div class="evidence">
+            <details class="evidence"{{#evidenceOpen}} open{{/evidenceOpen}}>
+            <summary>{{evidenceLabel}}</summary>
             {{#files}}<p class="file">Attached: {{name}} ({{size}})</p>{{/files}}
-            <label for="{{qid}}-file">{{#evidenceRequired}}Attach a supporting document (required){{/evidenceRequired}}{{^evidenceRequired}}Attach a supporting document (optional){{/evidenceRequired}}</label>
+            <label for="{{qid}}-file">Document</label>
             <input type="file" id="{{qid}}-file" name="file" form="upload-{{qid}}" accept=".pdf,.png,.jpg,.jpeg,.docx,.xlsx,.txt,.csv">
             <button type="submit" form="upload-{{qid}}" class="secondary">Upload</button>
             <p class="hint">PDF, PNG, JPEG, DOCX, XLSX, TXT or CSV, up to 20 MB. Uploading saves nothing else: save your answers first.</p>
-            </div>
+            </details>
             {{/evidenceAllowed}}
             </fieldset>
             {{/editable}}
@@ -258,6 +271,7 @@ struct PortalPages: Sendable {
         .notice { background: #eef7ee; border: 1px solid #9c9; border-radius: 8px; padding: 8px 16px; }
         .receipt { background: #eef7ee; border: 1px solid #9c9; border-radius: 8px; padding: 8px 16px; }
         .evidence { margin-top: 8px; padding: 8px; background: #f3f5f8; border-radius: 4px; }
+        .evidence summary { cursor: pointer; font-weight: 600; }
         .actions { position: sticky; bottom: 0; background: #f6f7f9; padding: 12px 0; display: flex; gap: 12px; flex-wrap: wrap; }
         button { font: inherit; padding: 10px 18px; border-radius: 6px; border: 1px solid #1f3b57; background: #fff; color: #1f3b57; cursor: pointer; }
         button.primary { background: #1f3b57; color: #fff; }

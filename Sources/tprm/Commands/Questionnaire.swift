@@ -75,20 +75,46 @@ struct QuestionnaireCommand: AsyncParsableCommand {
                 for question in questions {
                     var flags: [String] = [question.type.rawValue]
                     if let weight = question.weight { flags.append("weight \(weight)") }
-                    if question.evidence == .required { flags.append("evidence required") }
+                    if question.key { flags.append("key control") }
+                    if question.evidence == .required {
+                        flags.append(question.evidenceWhen.isEmpty ? "evidence required" : "evidence required for \(question.evidenceWhen.joined(separator: ", "))")
+                    }
+                    if let rule = question.rule { flags.append("judged by \(Self.rule(rule))") }
                     if !question.required { flags.append("optional") }
                     lines.append("   \(question.id)  \(question.text)")
                     lines.append("           [\(flags.joined(separator: ", "))]")
                     if !question.options.isEmpty, question.type != .yesNo {
-                        lines.append("           " + question.options.map { "\($0.label) (\($0.score))" }.joined(separator: " · "))
+                        let listed: Bool = switch question.rule {
+                        case .allOf?, .noneOf?: true
+                        default: false
+                        }
+                        lines.append("           " + question.options.map { listed ? $0.label : "\($0.label) (\($0.score))" }.joined(separator: " · "))
                     }
-                    if let showIf = question.showIf { lines.append("           shown when \(showIf.question) is \(showIf.values.joined(separator: " or "))") }
+                    if let showIf = question.showIf { lines.append("           asked when \(Self.condition(showIf))") }
                     if !question.knockOut.isEmpty { lines.append("           knock-out: \(question.knockOut.joined(separator: ", "))") }
                     lines.append("           refs: \(question.references.map(\.description).joined(separator: "; "))")
                 }
                 lines.append("")
             }
             print(lines.joined(separator: "\n"))
+        }
+
+        static func rule(_ rule: Questionnaire.MultiRule) -> String {
+            switch rule {
+            case .worst: "the worst option chosen"
+            case .best: "the best option chosen"
+            case .allOf(let options): "all of \(options.joined(separator: ", "))"
+            case .noneOf(let options): "none of \(options.joined(separator: ", "))"
+            }
+        }
+
+        static func condition(_ showIf: Questionnaire.ShowIf) -> String {
+            showIf.any.map { condition in
+                switch condition {
+                case .answer(let question, let values): "\(question) is \(values.joined(separator: " or "))"
+                case .profile(let fact): "our profile has \(fact.text)"
+                }
+            }.joined(separator: ", or ")
         }
     }
 }

@@ -107,7 +107,9 @@ struct ContractCommand: AsyncParsableCommand {
             print(terms)
             print("")
             if contract.clauses.isEmpty { print("no clause statuses recorded") } else {
-                print(Output.table(["CLAUSE", "STATUS", "VERIFIED BY", "NOTE"], contract.clauses.map { [$0.key, $0.status.rawValue, $0.verifiedBy ?? "", $0.note] }))
+                print(Output.table(["CLAUSE", "STATUS", "SIGNED", "VERIFIED BY", "NOTE"], contract.clauses.map {
+                    [$0.key, $0.status.rawValue, $0.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "), $0.verifiedBy ?? "", $0.note]
+                }))
             }
             print("")
             print("gaps: \(gaps.count) required clauses not satisfied")
@@ -125,16 +127,37 @@ struct ContractCommand: AsyncParsableCommand {
             @Argument(help: ArgumentHelp("\(ClauseStatus.allCases.map(\.rawValue).joined(separator: ", ")).")) var status: String
             @Option(help: ArgumentHelp("What was agreed or is missing.", valueName: "text")) var note: String = ""
             @Option(name: .customLong("verified-by"), help: ArgumentHelp("Who checked the contract text.", valueName: "name")) var verifiedBy: String?
+            @Option(name: .customLong("param"), help: ArgumentHelp(
+                "A number the contract signed for the clause, as name=value (repeat for several), such as sla_hours=24.", valueName: "name=value"))
+            var parameters: [String] = []
             @OptionGroup var registry: RegistryOptions
 
-            func validate() throws { _ = try Arguments.value(status, ClauseStatus.self, option: "status") }
+            func validate() throws {
+                _ = try Arguments.value(status, ClauseStatus.self, option: "status")
+                _ = try Self.parameters(parameters)
+            }
+
+            /// `sla_hours=24` pairs, each a name and a whole number.
+            static func parameters(_ pairs: [String]) throws -> [String: Int] {
+                var parameters: [String: Int] = [:]
+                for pair in pairs {
+                    let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+                    guard parts.count == 2, !parts[0].isEmpty, let value = Int(parts[1]) else {
+                        throw ValidationError("--param: \"\(pair)\" is not name=value with a whole number, such as sla_hours=24")
+                    }
+                    guard parameters.updateValue(value, forKey: parts[0]) == nil else { throw ValidationError("--param: \(parts[0]) is given twice") }
+                }
+                return parameters
+            }
 
             func run() async throws {
                 let status = try Arguments.value(status, ClauseStatus.self, option: "status")
+                let signed = try Self.parameters(parameters)
                 try ContractStore(pool: try registry.pool()).setClause(
-                    contract: contract, key: key, status: status, note: note, verifiedBy: verifiedBy,
+                    contract: contract, key: key, status: status, note: note, verifiedBy: verifiedBy, parameters: signed,
                     library: try registry.catalog.clauseLibrary(), actor: registry.actorName)
-                print("contract #\(contract): \(key) is \(status.rawValue)")
+                let numbers = signed.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                print("contract #\(contract): \(key) is \(status.rawValue)" + (numbers.isEmpty ? "" : ", signed with \(numbers)"))
             }
         }
     }
@@ -169,6 +192,7 @@ struct IncidentCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("low, medium, high or critical.", valueName: "severity")) var severity: String
         @Option(help: ArgumentHelp("When it happened (2026-11-29T14:30Z; UTC without a zone).", valueName: "time")) var occurred: String
         @Option(help: ArgumentHelp("When it was noticed (default: when it happened).", valueName: "time")) var detected: String?
+        @Option(help: ArgumentHelp("When the vendor itself became aware, if known: its notice period runs from then.", valueName: "time")) var aware: String?
         @Option(help: ArgumentHelp("When the vendor told us, if it has.", valueName: "time")) var notified: String?
         @OptionGroup var registry: RegistryOptions
 
@@ -177,6 +201,7 @@ struct IncidentCommand: AsyncParsableCommand {
             _ = try Arguments.value(severity, Incident.Severity.self, option: "--severity")
             _ = try Arguments.date(occurred, option: "--occurred")
             if let detected { _ = try Arguments.date(detected, option: "--detected") }
+            if let aware { _ = try Arguments.date(aware, option: "--aware") }
             if let notified { _ = try Arguments.date(notified, option: "--notified") }
         }
 
@@ -186,6 +211,7 @@ struct IncidentCommand: AsyncParsableCommand {
                 vendor: vendor, title: title, category: try Arguments.value(category, Incident.Category.self, option: "--category"),
                 severity: try Arguments.value(severity, Incident.Severity.self, option: "--severity"), occurredAt: occurredAt,
                 detectedAt: try detected.map { try Arguments.date($0, option: "--detected") } ?? occurredAt,
+                vendorAwareAt: try aware.map { try Arguments.date($0, option: "--aware") },
                 vendorNotifiedAt: try notified.map { try Arguments.date($0, option: "--notified") }, actor: registry.actorName)
             print("recorded incident #\(incident.id) at \(vendor)")
         }
@@ -196,6 +222,7 @@ struct IncidentCommand: AsyncParsableCommand {
         @Argument(help: "The incident's id.") var incident: Int
         @Option(help: ArgumentHelp("open, investigating, resolved or closed.", valueName: "status")) var status: String?
         @Option(help: ArgumentHelp("low, medium, high or critical.", valueName: "severity")) var severity: String?
+        @Option(help: ArgumentHelp("When the vendor itself became aware.", valueName: "time")) var aware: String?
         @Option(help: ArgumentHelp("When the vendor told us.", valueName: "time")) var notified: String?
         @Option(help: ArgumentHelp("What was done.", valueName: "text")) var resolution: String?
         @Option(help: ArgumentHelp("When it was resolved (default: now, when resolving).", valueName: "time")) var resolved: String?
@@ -204,10 +231,11 @@ struct IncidentCommand: AsyncParsableCommand {
         func validate() throws {
             if let status { _ = try Arguments.value(status, Incident.Status.self, option: "--status") }
             if let severity { _ = try Arguments.value(severity, Incident.Severity.self, option: "--severity") }
+            if let aware { _ = try Arguments.date(aware, option: "--aware") }
             if let notified { _ = try Arguments.date(notified, option: "--notified") }
             if let resolved { _ = try Arguments.date(resolved, option: "--resolved") }
-            if [status, severity, notified, resolution, resolved].allSatisfy({ $0 == nil }) {
-                throw ValidationError("nothing to change: give --status, --severity, --notified, --resolution or --resolved")
+            if [status, severity, aware, notified, resolution, resolved].allSatisfy({ $0 == nil }) {
+                throw ValidationError("nothing to change: give --status, --severity, --aware, --notified, --resolution or --resolved")
             }
         }
 
@@ -215,6 +243,7 @@ struct IncidentCommand: AsyncParsableCommand {
             let change = IncidentChange(
                 status: try status.map { try Arguments.value($0, Incident.Status.self, option: "--status") },
                 severity: try severity.map { try Arguments.value($0, Incident.Severity.self, option: "--severity") },
+                vendorAwareAt: try aware.map { try Arguments.date($0, option: "--aware") },
                 vendorNotifiedAt: try notified.map { try Arguments.date($0, option: "--notified") },
                 resolution: resolution, resolvedAt: try resolved.map { try Arguments.date($0, option: "--resolved") })
             let incident = try IncidentStore(pool: try registry.pool()).update(incident, change, actor: registry.actorName)

@@ -176,18 +176,42 @@ struct ScoreCommand: AsyncParsableCommand {
                 throw CLIError.failure("\(vendor) has no score yet: start a worker (tprm worker) or run tprm worker --once")
             }
             if json { return try Output.json(stored) }
+            let catalog = try? registry.catalog.load()
+            print(Self.report(stored, library: catalog?.clauses))
+        }
+
+        /// The score as a committee member reads it: the total and how it is made, then every line with points,
+        /// largest first, and the questions that cost nothing.
+        static func report(_ stored: StoredScore, library: ClauseLibrary?, sentences: ScoreSentences = .standard) -> String {
             let score = stored.score
-            print("\(vendor): residual risk \(Points.text(score.hundredths)) of 100, rating \(score.rating.rawValue)")
-            print("model \(stored.modelVersion), as of \(Output.timestamp(stored.asOf))")
-            print("")
-            let components = ScoringParameters.Component.allCases
-            print(Output.table(["COMPONENT", "POINTS"], components.map { [$0.rawValue, Points.text(score.hundredths(of: $0))] }))
-            print("")
-            print(Output.table(["COMPONENT", "SOURCE", "POINTS", "WHY"], score.lines.map {
-                [$0.component.rawValue, $0.source.description, Points.text($0.hundredths), $0.explanation]
+            var out = ["\(stored.vendor): residual risk \(Points.text(score.hundredths)) of 100, rating \(score.rating.rawValue)"]
+            let model = stored.model.map { "model \($0) (scoring.yaml version \($0), digest \(stored.modelVersion))" } ?? "model digest \(stored.modelVersion)"
+            out.append("scored by \(model), as of \(Output.timestamp(stored.asOf))")
+            out.append("")
+            if case .tier(let tier, let inherent)? = score.lines.first(where: { $0.outcome == .residualFloor })?.detail {
+                let floor = score.lines.first { $0.outcome == .residualFloor }?.weight ?? 0
+                let controllable = inherent * (1 - floor)
+                let gap = controllable > 0 ? Double(score.hundredths(of: .controls)) / 100 / controllable : 0
+                out.append("tier \(tier.rawValue): inherent risk \(ScoreSentences.number(inherent)); \(ScoreSentences.number(floor * 100))% of it stays whatever the controls,")
+                out.append("the rest (\(ScoreSentences.number(controllable))) counts as far as controls leave it: control effectiveness \(ScoreSentences.number((1 - gap) * 100))%, gap \(ScoreSentences.number(gap * 100))%")
+                out.append("")
+            }
+            out.append(Output.table(["COMPONENT", "POINTS"], ScoringParameters.Component.allCases.map { [$0.rawValue, Points.text(score.hundredths(of: $0))] }))
+            out.append("")
+            let counted = score.lines.filter { $0.hundredths > 0 || $0.component == .rating }.sorted(by: Score.byWeight)
+            out.append(Output.table(["POINTS", "COMPONENT", "SOURCE", "WHY"], counted.map {
+                [Points.text($0.hundredths), $0.component.rawValue, $0.source.description, sentences.text($0, library: library)]
             }))
-            print("")
-            print("\(score.lines.count) lines, adding up to \(Points.text(score.lines.reduce(0) { $0 + $1.hundredths }))")
+            let free = score.lines.filter { $0.hundredths == 0 && $0.component != .rating }
+            for (outcome, words) in [(Score.Outcome.credited, "full credit"), (.notApplicable, "not applicable, full credit")] {
+                let ids = free.filter { $0.outcome == outcome }.map(\.source.id)
+                if !ids.isEmpty { out.append("\n\(ids.count) at no points, \(words): " + ids.joined(separator: ", ")) }
+            }
+            let other = free.filter { $0.outcome != .credited && $0.outcome != .notApplicable }
+            if !other.isEmpty { out.append("\n\(other.count) more at no points (rounded down): " + other.map(\.source.id).joined(separator: ", ")) }
+            out.append("")
+            out.append("\(score.lines.count) lines, adding up to \(Points.text(score.lines.reduce(0) { $0 + $1.hundredths }))")
+            return out.joined(separator: "\n")
         }
     }
 
@@ -206,10 +230,9 @@ struct ScoreCommand: AsyncParsableCommand {
             let history = try ScoringStore(pool: try registry.pool()).history(vendor).items
             if json { return try Output.json(history) }
             if history.isEmpty { return print("no score history for \(vendor)") }
-            print(Output.table(["WHEN", "SCORE", "RATING", "BEFORE", "MODEL"], history.map {
-                [Output.timestamp($0.computedAt), Points.text($0.hundredths), $0.rating.rawValue,
-                 Self.before($0),
-                 $0.modelVersion]
+            print(Output.table(["WHEN", "SCORE", "RATING", "BEFORE", "MODEL"], history.map { entry in
+                [Output.timestamp(entry.computedAt), Points.text(entry.hundredths), entry.rating.rawValue, Self.before(entry),
+                 entry.model.map { "\($0) (\(entry.modelVersion))" } ?? entry.modelVersion]
             }))
         }
     }

@@ -44,8 +44,9 @@ extension VendorCommand {
             let current = dossier.contracts.filter { $0.effectiveOn <= now && ($0.expiresOn.map { $0 >= now } ?? true) }
             let records = current.flatMap(\.clauses).sorted { !$0.status.isSatisfied && $1.status.isSatisfied }
             let gaps = library.gaps(tier: vendor.tier, profile: vendor.profile, recorded: records)
-            let sla = library.clause("incident-notification")?.parameter("sla_hours", tier: vendor.tier)
-            let late = sla.map { sla in dossier.openIncidents.filter { $0.isNoticeLate(slaHours: sla, now: now) }.map(\.id) } ?? []
+            // Judged as the score judges it: the SLA signed in a contract in force, else the library's for the tier.
+            let sla = ScoringModel(configuration: scoring, library: library).noticeSLA(tier: vendor.tier, clauses: current.flatMap(\.clauses))
+            let late = sla.map { sla in dossier.openIncidents.filter { $0.isNoticeLate(slaHours: sla.hours, now: now) }.map(\.id) } ?? []
             let report = Report(
                 dossier: dossier, tier: assessment,
                 requiredClauses: library.required(tier: vendor.tier, profile: vendor.profile).map(\.key),
@@ -56,7 +57,7 @@ extension VendorCommand {
             print(render(report, current: current, sla: sla, now: now))
         }
 
-        func render(_ report: Report, current: [Contract], sla: Int?, now: Date) -> String {
+        func render(_ report: Report, current: [Contract], sla: (hours: Int, source: Score.SLASource)?, now: Date) -> String {
             let vendor = report.dossier.vendor
             var lines: [String] = []
             lines.append("\(vendor.name) (\(vendor.slug)) · \(vendor.status.rawValue) · owner: \(vendor.businessOwner)" + (vendor.contactEmail.map { " · contact: \($0)" } ?? ""))
@@ -77,6 +78,7 @@ extension VendorCommand {
                 ["data", profile.dataCategories.map(\.rawValue).sorted().joined(separator: ", ")],
                 ["decision impact", profile.decisionImpact.rawValue],
                 ["EU AI Act", profile.aiActClass.rawValue],
+                ["autonomy", profile.autonomy.rawValue],
                 ["criticality", profile.businessCriticality.rawValue],
                 ["regions", profile.hostingRegions.isEmpty ? "-" : profile.hostingRegions.joined(separator: ", ")],
                 ["foundation models", vendor.foundationModels.isEmpty ? "-" : vendor.foundationModels.joined(separator: ", ")],
@@ -111,8 +113,10 @@ extension VendorCommand {
             for incident in report.dossier.openIncidents {
                 var line = "  #\(incident.id) \(Output.day(incident.occurredAt)) \(incident.severity.rawValue) \(incident.category.rawValue): \(incident.title)"
                 if let sla {
-                    let notice = incident.noticeHours.map { "notice after \(Int($0.rounded())) h" } ?? "no notice yet"
-                    line += " (\(notice), SLA \(sla) h\(report.lateNotices.contains(incident.id) ? ": LATE" : ""))"
+                    let from = incident.vendorAwareAt == nil ? "detection" : "the vendor's awareness"
+                    let notice = incident.noticeHours.map { "notice \(Int($0.rounded())) h after \(from)" } ?? "no notice yet"
+                    let source = sla.source == .contract ? "as signed" : "the library's, none signed"
+                    line += " (\(notice), SLA \(sla.hours) h \(source)\(report.lateNotices.contains(incident.id) ? ": LATE" : ""))"
                 }
                 lines.append(line)
             }

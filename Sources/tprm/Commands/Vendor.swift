@@ -20,6 +20,7 @@ struct ProfileOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Data it touches, comma-separated: \(AIProfile.DataCategory.expected).", valueName: "list")) var data: String?
     @Option(help: ArgumentHelp("How far it decides about people: \(AIProfile.DecisionImpact.expected).", valueName: "impact")) var impact: String?
     @Option(name: .customLong("ai-act"), help: ArgumentHelp("EU AI Act class: \(AIProfile.AIActClass.expected).", valueName: "class")) var aiAct: String?
+    @Option(help: ArgumentHelp("How far the AI acts on its own: \(AIProfile.Autonomy.expected) (default none).", valueName: "level")) var autonomy: String?
     @Option(help: ArgumentHelp("Business criticality: \(AIProfile.BusinessCriticality.expected).", valueName: "level")) var criticality: String?
     @Option(help: ArgumentHelp("Hosting regions, comma-separated (EU, eu-west-1 …).", valueName: "list")) var regions: String?
     @Option(help: ArgumentHelp("Foundation-model providers, comma-separated.", valueName: "list")) var models: String?
@@ -30,6 +31,7 @@ struct ProfileOptions: ParsableArguments {
         if let data { _ = try Arguments.values(data, AIProfile.DataCategory.self, option: "--data") }
         if let impact { _ = try Arguments.value(impact, AIProfile.DecisionImpact.self, option: "--impact") }
         if let aiAct { _ = try Arguments.value(aiAct, AIProfile.AIActClass.self, option: "--ai-act") }
+        if let autonomy { _ = try Arguments.value(autonomy, AIProfile.Autonomy.self, option: "--autonomy") }
         if let criticality { _ = try Arguments.value(criticality, AIProfile.BusinessCriticality.self, option: "--criticality") }
     }
 
@@ -40,6 +42,7 @@ struct ProfileOptions: ParsableArguments {
         if let data { draft.profile.dataCategories = Set(try Arguments.values(data, AIProfile.DataCategory.self, option: "--data")) }
         if let impact { draft.profile.decisionImpact = try Arguments.value(impact, AIProfile.DecisionImpact.self, option: "--impact") }
         if let aiAct { draft.profile.aiActClass = try Arguments.value(aiAct, AIProfile.AIActClass.self, option: "--ai-act") }
+        if let autonomy { draft.profile.autonomy = try Arguments.value(autonomy, AIProfile.Autonomy.self, option: "--autonomy") }
         if let criticality { draft.profile.businessCriticality = try Arguments.value(criticality, AIProfile.BusinessCriticality.self, option: "--criticality") }
         if let regions { draft.profile.hostingRegions = Arguments.list(regions) }
         if let models { draft.foundationModels = Arguments.list(models) }
