@@ -128,9 +128,12 @@ import Testing
         if pick % 10 == 0, !isKnockOut { return nil }
         switch answer.value {
         case .option(let chosen):
+            // Strictly lower, or the same: another option of the same score is a different fact, not a worse one. "No,
+            // the system does not talk to people" scores as "yes" does, and rightly leaves the follow-up on telling them
+            // unasked, so either change may lower the score.
             let score = question.options.first { $0.value == chosen }?.score ?? 0
-            let lower = question.options.filter { $0.score <= score }
-            answer.value = .option(lower[pick % lower.count].value)
+            let lower = question.options.filter { $0.score < score }
+            answer.value = .option(lower.isEmpty ? chosen : lower[pick % lower.count].value)
         case .options(var chosen):
             let exclusive = question.options.first(where: \.exclusive)?.value
             switch question.rule ?? .worst {
