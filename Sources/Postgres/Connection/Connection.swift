@@ -243,7 +243,8 @@ public final class Connection {
                 name: String(cString: PQfname(result, Int32(column))),
                 type: PostgresDataType(rawValue: PQftype(result, Int32(column)))))
         }
-        var bytes: [UInt8] = []
+        // Two passes: where each value goes, then one allocation for all of them and the copies.
+        var byteCount = 0
         var offsets: [Int] = []
         var lengths: [Int32] = []
         offsets.reserveCapacity(rowCount * columnCount)
@@ -256,19 +257,24 @@ public final class Connection {
                     continue
                 }
                 let length = PQgetlength(result, row, column)
-                offsets.append(bytes.count)
+                offsets.append(byteCount)
                 lengths.append(length)
-                if length > 0, let value = PQgetvalue(result, row, column) {
-                    value.withMemoryRebound(to: UInt8.self, capacity: Int(length)) {
-                        bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: Int(length)))
-                    }
+                byteCount += Int(length)
+            }
+        }
+        let storage = PostgresRows.Storage(columns: columns, byteCount: byteCount, offsets: offsets, lengths: lengths) { bytes in
+            var cell = 0
+            for row in 0..<Int32(rowCount) {
+                for column in 0..<Int32(columnCount) {
+                    defer { cell += 1 }
+                    let length = Int(lengths[cell])
+                    guard offsets[cell] >= 0, length > 0, let value = PQgetvalue(result, row, column) else { continue }
+                    (bytes.baseAddress! + offsets[cell]).copyMemory(from: value, byteCount: length)
                 }
             }
         }
         let affected = Int(String(cString: PQcmdTuples(result))) ?? rowCount
-        return PostgresRows(
-            storage: PostgresRows.Storage(columns: columns, bytes: bytes, offsets: offsets, lengths: lengths),
-            affectedRows: affected)
+        return PostgresRows(storage: storage, affectedRows: affected)
     }
 }
 

@@ -11,30 +11,39 @@ public struct PostgresRows: Sendable, RandomAccessCollection {
         public let type: PostgresDataType
     }
 
-    final class Storage: Sendable {
-        let columns: [Column]
+    // Storage and the decoding path are inlinable: callers decode millions of cells, and specialised for their
+    // types a cell costs a few loads rather than generic metadata lookups and a closure.
+    //
+    // `@unchecked Sendable`: `bytes` is written once, in `init`, and only read after; it is freed with the storage.
+    @usableFromInline
+    final class Storage: @unchecked Sendable {
+        @usableFromInline let columns: [Column]
         let columnIndex: [String: Int]
-        /// The text of every value, row by row.
-        let bytes: [UInt8]
+        /// The text of every value, row by row, in one allocation.
+        @usableFromInline let bytes: UnsafeMutableRawBufferPointer
         /// Start of each value in `bytes`, or -1 for NULL; `rowCount * columns.count` entries.
-        let offsets: [Int]
+        @usableFromInline let offsets: [Int]
         /// Length of each value.
-        let lengths: [Int32]
+        @usableFromInline let lengths: [Int32]
 
-        init(columns: [Column], bytes: [UInt8], offsets: [Int], lengths: [Int32]) {
+        /// Creates storage of `byteCount` bytes, which `fill` writes once, for cells at `offsets` of `lengths`.
+        init(columns: [Column], byteCount: Int, offsets: [Int], lengths: [Int32], fill: (UnsafeMutableRawBufferPointer) -> Void) {
             self.columns = columns
             var index: [String: Int] = [:]
             for (position, column) in columns.enumerated() where index[column.name] == nil {
                 index[column.name] = position
             }
             self.columnIndex = index
-            self.bytes = bytes
+            self.bytes = .allocate(byteCount: Swift.max(1, byteCount), alignment: 1)
             self.offsets = offsets
             self.lengths = lengths
+            fill(bytes)
         }
+
+        deinit { bytes.deallocate() }
     }
 
-    let storage: Storage
+    @usableFromInline let storage: Storage
     /// How many rows an `INSERT`, `UPDATE`, `DELETE` or `COPY` touched, or were returned.
     public let affectedRows: Int
 
@@ -42,13 +51,13 @@ public struct PostgresRows: Sendable, RandomAccessCollection {
     public var columns: [Column] { storage.columns }
 
     /// The index of the first row.
-    public var startIndex: Int { 0 }
+    @inlinable public var startIndex: Int { 0 }
 
     /// One past the index of the last row.
-    public var endIndex: Int { storage.columns.isEmpty ? 0 : storage.offsets.count / storage.columns.count }
+    @inlinable public var endIndex: Int { storage.columns.isEmpty ? 0 : storage.offsets.count / storage.columns.count }
 
     /// The row at `position`.
-    public subscript(position: Int) -> PostgresRow {
+    @inlinable public subscript(position: Int) -> PostgresRow {
         PostgresRow(storage: storage, row: position)
     }
 
@@ -58,6 +67,7 @@ public struct PostgresRows: Sendable, RandomAccessCollection {
     /// for (id, name) in try rows.decode((Int, String).self) { … }
     /// ```
     /// - Throws: ``PostgresDecodingError`` naming the first column that does not fit.
+    @inlinable
     public func decode<each Value: PostgresDecodable>(_ types: (repeat each Value).Type) throws -> [(repeat each Value)] {
         try map { try $0.decode(types) }
     }
@@ -65,8 +75,13 @@ public struct PostgresRows: Sendable, RandomAccessCollection {
 
 /// One row of a result.
 public struct PostgresRow: Sendable {
-    let storage: PostgresRows.Storage
-    let row: Int
+    @usableFromInline let storage: PostgresRows.Storage
+    @usableFromInline let row: Int
+
+    @inlinable init(storage: PostgresRows.Storage, row: Int) {
+        self.storage = storage
+        self.row = row
+    }
 
     /// The columns of the row.
     public var columns: [PostgresRows.Column] { storage.columns }
@@ -74,25 +89,31 @@ public struct PostgresRow: Sendable {
     /// Decodes the value of the column at `index`.
     ///
     /// - Throws: ``PostgresDecodingError`` naming the column, its SQL type and the Swift type.
+    @inlinable
     public func decode<Value: PostgresDecodable>(_ type: Value.Type, at index: Int) throws(PostgresDecodingError) -> Value {
-        guard index >= 0, index < storage.columns.count else {
-            throw PostgresDecodingError(column: "#\(index)", sqlType: nil, swiftType: "\(Value.self)", reason: "no such column (the result has \(storage.columns.count))")
-        }
-        let column = storage.columns[index]
-        let cell = row * storage.columns.count + index
+        let columns = storage.columns.count
+        guard index >= 0, index < columns else { throw Self.noColumn(index, of: columns, as: Value.self) }
+        let cell = row * columns + index
         let offset = storage.offsets[cell]
         do throws(PostgresDecodingFailure) {
             if offset < 0 { return try Value.postgresNull() }
             let length = Int(storage.lengths[cell])
-            let result = storage.bytes.withUnsafeBytes { buffer in
-                Result { () throws(PostgresDecodingFailure) in
-                    try Value(postgresText: UnsafeRawBufferPointer(rebasing: buffer[offset..<offset + length]), type: column.type)
-                }
-            }
-            return try result.get()
+            return try Value(postgresText: UnsafeRawBufferPointer(start: storage.bytes.baseAddress! + offset, count: length),
+                             type: storage.columns[index].type)
         } catch {
-            throw PostgresDecodingError(column: column.name, sqlType: column.type, swiftType: "\(Value.self)", reason: error.reason)
+            throw failure(error, at: index, as: Value.self)
         }
+    }
+
+    @usableFromInline
+    static func noColumn<Value>(_ index: Int, of count: Int, as: Value.Type) -> PostgresDecodingError {
+        PostgresDecodingError(column: "#\(index)", sqlType: nil, swiftType: "\(Value.self)", reason: "no such column (the result has \(count))")
+    }
+
+    @usableFromInline
+    func failure<Value>(_ failure: PostgresDecodingFailure, at index: Int, as: Value.Type) -> PostgresDecodingError {
+        let column = storage.columns[index]
+        return PostgresDecodingError(column: column.name, sqlType: column.type, swiftType: "\(Value.self)", reason: failure.reason)
     }
 
     /// Decodes the value of the column named `name`.
@@ -113,18 +134,14 @@ public struct PostgresRow: Sendable {
     }
 
     /// Decodes the row's columns, in order, as a tuple.
+    @inlinable
     public func decode<each Value: PostgresDecodable>(_ types: (repeat each Value).Type) throws -> (repeat each Value) {
-        let cursor = ColumnCursor()
-        return (repeat try decode((each Value).self, at: cursor.next()))
-    }
-}
-
-/// Counts columns while a tuple is decoded left to right.
-private final class ColumnCursor {
-    private var index = -1
-    func next() -> Int {
-        index += 1
-        return index
+        var index = -1
+        func next() -> Int {
+            index += 1
+            return index
+        }
+        return (repeat try decode((each Value).self, at: next()))
     }
 }
 
