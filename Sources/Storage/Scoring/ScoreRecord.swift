@@ -62,16 +62,52 @@ public enum ScoreRecord {
 
     // MARK: Codes
 
-    static let kinds: [Score.Source.Kind: String] = [.profile: "p", .assessment: "a", .question: "q", .clause: "c", .incident: "i", .certificate: "t"]
-    static let outcomes: [Score.Outcome: String] = [
-        .residualFloor: "rf", .notAssessed: "ns", .credited: "ok", .partial: "pt", .failed: "fa", .unanswered: "un", .flagged: "fg",
-        .stale: "st", .notApplicable: "np", .notAsked: "nk", .keyControlCap: "kc", .missingClause: "mc", .clauseDeviation: "cd",
-        .incident: "in", .lateNotice: "ln", .knockOut: "ko", .prohibited: "pr", .openCriticalIncident: "oc", .legacy: "lg",
-    ]
-    static let backings: [Score.Backing: String] = [.selfAttested: "s", .documentAttached: "d", .reviewerAccepted: "r"]
-    static let kindCodes = Dictionary(uniqueKeysWithValues: kinds.map { ($1, $0) })
-    static let outcomeCodes = Dictionary(uniqueKeysWithValues: outcomes.map { ($1, $0) })
-    static let backingCodes = Dictionary(uniqueKeysWithValues: backings.map { ($1, $0) })
+    static func code(_ kind: Score.Source.Kind) -> StaticString {
+        switch kind {
+        case .profile: "p"
+        case .assessment: "a"
+        case .question: "q"
+        case .clause: "c"
+        case .incident: "i"
+        case .certificate: "t"
+        }
+    }
+
+    static func code(_ outcome: Score.Outcome) -> StaticString {
+        switch outcome {
+        case .residualFloor: "rf"
+        case .notAssessed: "ns"
+        case .credited: "ok"
+        case .partial: "pt"
+        case .failed: "fa"
+        case .unanswered: "un"
+        case .flagged: "fg"
+        case .stale: "st"
+        case .notApplicable: "np"
+        case .notAsked: "nk"
+        case .keyControlCap: "kc"
+        case .missingClause: "mc"
+        case .clauseDeviation: "cd"
+        case .incident: "in"
+        case .lateNotice: "ln"
+        case .knockOut: "ko"
+        case .prohibited: "pr"
+        case .openCriticalIncident: "oc"
+        case .legacy: "lg"
+        }
+    }
+
+    static func code(_ backing: Score.Backing) -> StaticString {
+        switch backing {
+        case .selfAttested: "s"
+        case .documentAttached: "d"
+        case .reviewerAccepted: "r"
+        }
+    }
+
+    static let kindCodes = Dictionary(uniqueKeysWithValues: Score.Source.Kind.allCases.map { ("\(code($0))", $0) })
+    static let outcomeCodes = Dictionary(uniqueKeysWithValues: Score.Outcome.allCases.map { ("\(code($0))", $0) })
+    static let backingCodes = Dictionary(uniqueKeysWithValues: Score.Backing.allCases.map { ("\(code($0))", $0) })
 
     /// A share (0–1) in ten-thousandths.
     static func share(_ value: Double) -> Int { Int((value * 10_000).rounded()) }
@@ -80,9 +116,9 @@ public enum ScoreRecord {
 
     static func write(_ line: Score.Line, to json: inout JSONWriter) {
         json.list { json in
-            json.value(kinds[line.source.kind]!)
+            json.code(code(line.source.kind))
             json.value(line.source.id)
-            json.value(outcomes[line.outcome]!)
+            json.code(code(line.outcome))
             json.value(line.hundredths)
             if let credit = line.credit { json.value(share(credit)) } else { json.null() }
             if let weight = line.weight { json.value(share(weight)) } else { json.null() }
@@ -95,14 +131,37 @@ public enum ScoreRecord {
                 if let assessment { json.value(assessment) } else { json.null() }
             case .answer(let facts):
                 // Trailing values equal to their defaults are left out: most answers need four fields, not ten.
-                var fields: [Field] = [
-                    facts.answer.map(Field.text) ?? .null, facts.backing.map { .text(backings[$0]!) } ?? .null, .number(share(facts.substance)),
-                    .number(share(facts.fade)), facts.ageMonths.map(Field.number) ?? .null, .number(facts.key ? 1 : 0),
-                    .texts(facts.uncertified.map(\.rawValue)), .texts(facts.missing), .texts(facts.forbidden), facts.gate.map(Field.text) ?? .null,
-                ]
-                let defaults: [Field] = [.null, .null, .number(10_000), .number(10_000), .null, .number(0), .texts([]), .texts([]), .texts([]), .null]
-                while let last = fields.last, last == defaults[fields.count - 1] { fields.removeLast() }
-                for field in fields { field.write(to: &json) }
+                let substance = share(facts.substance), fade = share(facts.fade)
+                func isDefault(_ field: Int) -> Bool {
+                    switch field {
+                    case 0: facts.answer == nil
+                    case 1: facts.backing == nil
+                    case 2: substance == 10_000
+                    case 3: fade == 10_000
+                    case 4: facts.ageMonths == nil
+                    case 5: !facts.key
+                    case 6: facts.uncertified.isEmpty
+                    case 7: facts.missing.isEmpty
+                    case 8: facts.forbidden.isEmpty
+                    default: facts.gate == nil
+                    }
+                }
+                var count = 10
+                while count > 0, isDefault(count - 1) { count -= 1 }
+                for field in 0..<count {
+                    switch field {
+                    case 0: if let answer = facts.answer { json.value(answer) } else { json.null() }
+                    case 1: if let backing = facts.backing { json.code(code(backing)) } else { json.null() }
+                    case 2: json.value(substance)
+                    case 3: json.value(fade)
+                    case 4: if let age = facts.ageMonths { json.value(age) } else { json.null() }
+                    case 5: json.value(facts.key ? 1 : 0)
+                    case 6: json.array(facts.uncertified) { $0.value($1.rawValue) }
+                    case 7: json.value(facts.missing)
+                    case 8: json.value(facts.forbidden)
+                    default: if let gate = facts.gate { json.value(gate) } else { json.null() }
+                    }
+                }
             case .keyControlCap(let questions, let cap, let effectiveness):
                 json.value(questions)
                 json.value(share(cap))
@@ -128,19 +187,6 @@ public enum ScoreRecord {
             case .legacy(let text, let component):
                 json.value(text)
                 json.value(component.rawValue)
-            }
-        }
-    }
-
-    enum Field: Equatable {
-        case null, number(Int), text(String), texts([String])
-
-        func write(to json: inout JSONWriter) {
-            switch self {
-            case .null: json.null()
-            case .number(let value): json.value(value)
-            case .text(let value): json.value(value)
-            case .texts(let values): json.value(values)
             }
         }
     }

@@ -83,12 +83,25 @@ public struct ClauseLibrary: Sendable, Hashable {
     }
 
     /// The required clauses a contract does not satisfy, with their recorded status (nil when never recorded).
+    /// Of several records of one clause, the last counts.
     public func gaps(tier: Tier, profile: AIProfile, recorded: [ClauseStatusRecord]) -> [(clause: Clause, status: ClauseStatus?)] {
-        let byKey = Dictionary(recorded.map { ($0.key, $0.status) }, uniquingKeysWith: { _, last in last })
-        return required(tier: tier, profile: profile).compactMap { clause in
-            let status = byKey[clause.key]
-            return status?.isSatisfied == true ? nil : (clause, status)
+        let statuses = Dictionary(recorded.map { ($0.key, $0.status) }, uniquingKeysWith: { _, last in last })
+        return gapPositions(tier: tier, profile: profile, statuses: statuses).map { (clauses[$0.position], $0.status) }
+    }
+
+    /// ``gaps(tier:profile:recorded:)`` by position in `clauses`, from each clause's status: scoring asks it for
+    /// every vendor, and reads the few fields it needs in place rather than copying whole clauses.
+    func gapPositions(tier: Tier, profile: AIProfile, statuses byKey: [String: ClauseStatus]) -> [(position: Int, status: ClauseStatus?)] {
+        var gaps: [(position: Int, status: ClauseStatus?)] = []
+        clauses.withUnsafeBufferPointer { clauses in
+            // (isRequired(tier:profile:) spelled out: calling a method on an element copied the whole clause first.)
+            for position in clauses.indices
+            where clauses[position].requiredTiers.contains(tier) || clauses[position].conditions.contains(where: { $0.holds(for: profile) }) {
+                let status = byKey[clauses[position].key]
+                if status?.isSatisfied != true { gaps.append((position, status)) }
+            }
         }
+        return gaps
     }
 
     /// Reads and validates a clause library file.

@@ -19,6 +19,39 @@ public struct Questionnaire: Sendable, Hashable, Codable {
     /// The catalog format this version of tprm writes.
     public static let currentFormat = 2
 
+    /// Lookups derived from the questions when the questionnaire is made, read for every vendor scored.
+    let lookup: Lookup
+
+    /// Where each question and domain is, by position: scoring a vendor reads arrays by position rather than
+    /// dictionaries by id. Equal whenever the questions are, being derived from them.
+    struct Lookup: Sendable, Hashable {
+        /// Each question's position by id (the first, should two share one).
+        let positions: [String: Int]
+        /// The position in `domains` of each question's domain, or -1 for a domain not declared.
+        let domains: [Int]
+        /// For each question, its conditions with the gate's position (-1: no such question).
+        let conditions: [[(gate: Int, values: [String])?]]
+
+        init(questions: [Question], domains: [Domain]) {
+            var positions: [String: Int] = [:]
+            positions.reserveCapacity(questions.count)
+            for index in questions.indices where positions[questions[index].id] == nil { positions[questions[index].id] = index }
+            self.positions = positions
+            var domainPositions: [String: Int] = [:]
+            for index in domains.indices where domainPositions[domains[index].key] == nil { domainPositions[domains[index].key] = index }
+            self.domains = questions.map { domainPositions[$0.domain] ?? -1 }
+            self.conditions = questions.map { question in
+                (question.showIf?.any ?? []).map { condition in
+                    guard case .answer(let gate, let values) = condition else { return nil }
+                    return (positions[gate] ?? -1, values)
+                }
+            }
+        }
+
+        static func == (_: Lookup, _: Lookup) -> Bool { true }
+        func hash(into hasher: inout Hasher) {}
+    }
+
     /// Creates a questionnaire.
     public init(key: String, version: Int, title: String, description: String, tiers: [Tier], domains: [Domain], questions: [Question],
                 format: Int = Questionnaire.currentFormat) {
@@ -30,6 +63,7 @@ public struct Questionnaire: Sendable, Hashable, Codable {
         self.domains = domains
         self.questions = questions
         self.format = format
+        self.lookup = Lookup(questions: questions, domains: domains)
     }
 
     private enum CodingKeys: String, CodingKey { case key, version, title, description, tiers, domains, questions, format }
@@ -78,12 +112,16 @@ public struct Questionnaire: Sendable, Hashable, Codable {
         public let score: Int
         /// Chosen alone or not at all (`None of these`).
         public let exclusive: Bool
+        /// The certification the option claims, when its value names a standard (`iso_42001`): scoring checks it
+        /// against the certificates on record.
+        let standard: Certification.Standard?
 
         public init(value: String, label: String, score: Int, exclusive: Bool = false) {
             self.value = value
             self.label = label
             self.score = score
             self.exclusive = exclusive
+            self.standard = Certification.Standard(rawValue: value).flatMap { $0 == .other ? nil : $0 }
         }
 
         private enum CodingKeys: String, CodingKey { case value, label, score, exclusive }
@@ -142,54 +180,77 @@ public struct Questionnaire: Sendable, Hashable, Codable {
     }
 
     /// One question.
+    ///
+    /// Its fields live in one immutable object, so that a copy of a question (into an array, a set, a function) is
+    /// one reference rather than a dozen strings and arrays: scoring reads every question of every vendor's
+    /// questionnaire, and those copies showed at the top of its profile.
     public struct Question: Sendable, Hashable {
-        public let id: String
-        public let domain: String
-        public let text: String
-        public let help: String
-        public let type: AnswerType
+        private struct Fields: Sendable, Hashable {
+            let id: String
+            let domain: String
+            let text: String
+            let help: String
+            let type: AnswerType
+            let options: [Option]
+            let bands: [Band]
+            let weight: Int?
+            let required: Bool
+            let evidence: Evidence
+            let evidenceWhen: [String]
+            let key: Bool
+            let rule: MultiRule?
+            let knockOut: [String]
+            let showIf: ShowIf?
+            let references: [Reference]
+        }
+
+        private final class Storage: Sendable {
+            let fields: Fields
+            init(_ fields: Fields) { self.fields = fields }
+        }
+
+        private let storage: Storage
+
+        public var id: String { storage.fields.id }
+        public var domain: String { storage.fields.domain }
+        public var text: String { storage.fields.text }
+        public var help: String { storage.fields.help }
+        public var type: AnswerType { storage.fields.type }
         /// The choices; for yes/no questions, `yes` and `no`.
-        public let options: [Option]
+        public var options: [Option] { storage.fields.options }
         /// Scores by number, or by age in months for dates.
-        public let bands: [Band]
+        public var bands: [Band] { storage.fields.bands }
         /// The weight within its domain; `nil` for unscored text questions.
-        public let weight: Int?
+        public var weight: Int? { storage.fields.weight }
         /// Whether it must be answered (when shown).
-        public let required: Bool
-        public let evidence: Evidence
+        public var required: Bool { storage.fields.required }
+        public var evidence: Evidence { storage.fields.evidence }
         /// With evidence required on a choice question: the answers that need a document (those that claim
         /// something). Empty: every answer does.
-        public let evidenceWhen: [String]
+        public var evidenceWhen: [String] { storage.fields.evidenceWhen }
         /// A key control: when it fails, control effectiveness is capped.
-        public let key: Bool
+        public var key: Bool { storage.fields.key }
         /// How a multi-select answer is judged; nil for other types (and for multi questions of format-1 snapshots).
-        public let rule: MultiRule?
+        public var rule: MultiRule? { storage.fields.rule }
         /// Answers that fail the vendor outright, whatever else it answers.
-        public let knockOut: [String]
-        public let showIf: ShowIf?
-        public let references: [Reference]
+        public var knockOut: [String] { storage.fields.knockOut }
+        public var showIf: ShowIf? { storage.fields.showIf }
+        public var references: [Reference] { storage.fields.references }
+
+        public static func == (lhs: Question, rhs: Question) -> Bool {
+            lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
+        }
+
+        public func hash(into hasher: inout Hasher) { storage.fields.hash(into: &hasher) }
 
         public init(
             id: String, domain: String, text: String, help: String, type: AnswerType, options: [Option] = [], bands: [Band] = [],
             weight: Int?, required: Bool = true, evidence: Evidence = .optional, evidenceWhen: [String] = [], key: Bool = false,
             rule: MultiRule? = nil, knockOut: [String] = [], showIf: ShowIf? = nil, references: [Reference] = []
         ) {
-            self.id = id
-            self.domain = domain
-            self.text = text
-            self.help = help
-            self.type = type
-            self.options = options
-            self.bands = bands
-            self.weight = weight
-            self.required = required
-            self.evidence = evidence
-            self.evidenceWhen = evidenceWhen
-            self.key = key
-            self.rule = rule
-            self.knockOut = knockOut
-            self.showIf = showIf
-            self.references = references
+            storage = Storage(Fields(
+                id: id, domain: domain, text: text, help: help, type: type, options: options, bands: bands, weight: weight, required: required,
+                evidence: evidence, evidenceWhen: evidenceWhen, key: key, rule: rule, knockOut: knockOut, showIf: showIf, references: references))
         }
 
         /// Whether this answer needs a document attached before the questionnaire can be submitted.
@@ -205,38 +266,59 @@ public struct Questionnaire: Sendable, Hashable, Codable {
     }
 
     /// The question with `id`.
-    public func question(_ id: String) -> Question? { questions.first { $0.id == id } }
+    public func question(_ id: String) -> Question? { lookup.positions[id].map { questions[$0] } }
+
+    /// The position of the question with `id`.
+    func position(of id: String) -> Int? { lookup.positions[id] }
+
+    /// Values keyed by question id, by position (ids of no question are left out).
+    func byPosition<Value>(_ values: [String: Value]) -> [Value?] {
+        var result = [Value?](repeating: nil, count: questions.count)
+        for (id, value) in values {
+            if let position = lookup.positions[id] { result[position] = value }
+        }
+        return result
+    }
 
     /// Which questions are asked, given the answers so far and the vendor's profile: a question is shown when it has
     /// no condition, or when any of its conditions holds (an answer condition also needs its question shown).
     public func visible(answers: [String: Answer.Value], profile: AIProfile?) -> Set<String> {
-        var decided: [String: Bool] = [:]
-        func isShown(_ id: String, depth: Int) -> Bool {
-            if let known = decided[id] { return known }
-            guard depth < 32, let question = question(id) else { return false }
-            let shown = question.showIf.map { showIf in
-                showIf.any.contains { condition in
-                    switch condition {
-                    case .profile(let fact):
-                        // Without a profile (a preview), profile conditions are taken to hold: every duty is shown.
-                        return profile.map(fact.holds(for:)) ?? true
-                    case .answer(let gate, let values):
-                        return isShown(gate, depth: depth + 1) && Self.chosen(answers[gate]).contains(where: values.contains)
-                    }
-                }
-            } ?? true
-            decided[id] = shown
-            return shown
-        }
-        return Set(questions.map(\.id).filter { isShown($0, depth: 0) })
+        let shown = shown(answers: byPosition(answers), profile: profile)
+        return Set(questions.indices.lazy.filter { shown[$0] }.map { questions[$0].id })
     }
 
-    /// The option values an answer chose.
-    static func chosen(_ value: Answer.Value?) -> [String] {
+    /// ``visible(answers:profile:)`` by position, answers by position.
+    func shown(answers: [Answer.Value?], profile: AIProfile?) -> [Bool] {
+        // 0 undecided, 1 shown, 2 hidden.
+        var decided = [UInt8](repeating: 0, count: questions.count)
+        func isShown(_ position: Int, depth: Int) -> Bool {
+            if decided[position] != 0 { return decided[position] == 1 }
+            guard depth < 32 else { return false }
+            var shown = true
+            if let showIf = questions[position].showIf {
+                shown = false
+                for (index, condition) in showIf.any.enumerated() {
+                    if let (gate, values) = lookup.conditions[position][index] {
+                        if gate >= 0, isShown(gate, depth: depth + 1), Self.chose(answers[gate], anyOf: values) { shown = true }
+                    } else if case .profile(let fact) = condition {
+                        // Without a profile (a preview), profile conditions are taken to hold: every duty is shown.
+                        if profile.map(fact.holds(for:)) ?? true { shown = true }
+                    }
+                    if shown { break }
+                }
+            }
+            decided[position] = shown ? 1 : 2
+            return shown
+        }
+        return questions.indices.map { isShown($0, depth: 0) }
+    }
+
+    /// Whether an answer chose one of `values`.
+    static func chose(_ value: Answer.Value?, anyOf values: [String]) -> Bool {
         switch value {
-        case .option(let option)?: [option]
-        case .options(let options)?: options
-        default: []
+        case .option(let option)?: values.contains(option)
+        case .options(let options)?: options.contains(where: values.contains)
+        default: false
         }
     }
 

@@ -28,11 +28,17 @@ public struct ScoringModel: Sendable {
     /// The catalog's questionnaires: what-if on vendors never assessed, and the rules of format-1 snapshots.
     let questionnaires: [Questionnaire]
 
+    /// What every answer reads of the parameters, by tier and by backing: looked up here once, not hashed per answer.
+    private let cadenceMonths: [Double]
+    private let confidences: [Double]
+
     /// Creates a model from the catalog's scoring file and clause library.
     public init(configuration: ScoringConfiguration, library: ClauseLibrary, questionnaires: [Questionnaire] = []) {
         self.configuration = configuration
         self.library = library
         self.questionnaires = questionnaires
+        cadenceMonths = Tier.allCases.map { Double(configuration.cadence[$0]?.months ?? 12) }
+        confidences = Score.Backing.allCases.map { configuration.parameters.confidence[Self.level($0)] ?? 1 }
     }
 
     /// Creates a model from a whole catalog.
@@ -62,7 +68,10 @@ public struct ScoringModel: Sendable {
         let floor = parameters.residualFloor
         var drafts = [Draft(source: .init(.profile, "tier"), outcome: .residualFloor, points: inherent * floor, weight: floor,
                             detail: .tier(inputs.tier, inherent: inherent))]
-        drafts += controls(inputs, scale: inherent * (1 - floor))
+        // The assessment as the current catalog scores it, and which of its questions are asked: read by the controls
+        // and by the knock-outs alike.
+        let assessed = inputs.assessment.map { Assessed($0, questionnaire: $0.questionnaire.upgraded(from: questionnaires), profile: inputs.profile, model: self) }
+        drafts += controls(inputs, assessed, scale: inherent * (1 - floor))
         let base = drafts.reduce(0) { $0 + $1.points }
         var extra = contract(inputs) + incidents(inputs)
         // The score is at most 100: contract and incident points share what room the inherent risk leaves.
@@ -72,7 +81,7 @@ public struct ScoringModel: Sendable {
             for index in extra.indices { extra[index].points *= room / added }
         }
         drafts += extra
-        drafts += ratingFloors(inputs, total: drafts.reduce(0) { $0 + $1.points })
+        drafts += ratingFloors(inputs, assessed, total: drafts.reduce(0) { $0 + $1.points })
         let rounded = Self.apportion(drafts.map(\.points))
         let lines = zip(drafts, rounded).map { draft, hundredths in
             Score.Line(source: draft.source, outcome: draft.outcome, hundredths: hundredths, credit: draft.credit, weight: draft.weight, detail: draft.detail)
@@ -93,40 +102,74 @@ public struct ScoringModel: Sendable {
         case hidden(passing: Bool, gate: String)
     }
 
-    func controls(_ inputs: ScoringInputs, scale: Double) -> [Draft] {
-        guard let assessment = inputs.assessment else {
+    /// An assessment made ready to score: the questionnaire as the current catalog scores it, and by position, the
+    /// answers and whether each question is asked.
+    struct Assessed {
+        let id: Int
+        let questionnaire: Questionnaire
+        let answers: [Answer?]
+        let visibility: [Visibility]
+
+        init(_ assessment: AssessmentInputs, questionnaire: Questionnaire, profile: AIProfile, model: ScoringModel) {
+            id = assessment.id
+            self.questionnaire = questionnaire
+            answers = questionnaire.byPosition(assessment.answers)
+            visibility = model.visibility(questionnaire, answers, profile)
+        }
+    }
+
+    func controls(_ inputs: ScoringInputs, _ assessed: Assessed?, scale: Double) -> [Draft] {
+        guard let assessed else {
             return [Draft(source: .init(.assessment, "none"), outcome: .notAssessed, points: scale, detail: .notAssessed(assessment: nil))]
         }
-        let questionnaire = assessment.questionnaire.upgraded(from: questionnaires)
-        let visibility = self.visibility(questionnaire, assessment.answers, inputs.profile)
+        let questionnaire = assessed.questionnaire
+        // Questions are read in place (a copy of one retains a dozen fields, and this runs for every vendor).
+        return questionnaire.questions.withUnsafeBufferPointer { questions in
+            controls(inputs, assessed, questions, scale: scale)
+        }
+    }
+
+    func controls(_ inputs: ScoringInputs, _ assessed: Assessed, _ questions: UnsafeBufferPointer<Questionnaire.Question>, scale: Double) -> [Draft] {
+        let questionnaire = assessed.questionnaire
+        let domainOf = questionnaire.lookup.domains
         // Counted: scored, applicable to the profile, and required or answered. The set does not depend on how
         // anything is answered, only whether, so a worse answer never moves weight between questions.
-        let counted = questionnaire.questions.filter { question in
-            question.weight != nil && visibility[question.id] != .notApplicable && (question.required || assessment.answers[question.id] != nil)
+        var counted = [Bool](repeating: false, count: questions.count)
+        var questionTotals = [Int](repeating: 0, count: questionnaire.domains.count)
+        var domainCounted = [Bool](repeating: false, count: questionnaire.domains.count)
+        for position in questions.indices {
+            guard let weight = questions[position].weight, assessed.visibility[position] != .notApplicable,
+                  questions[position].required || assessed.answers[position] != nil else { continue }
+            counted[position] = true
+            // A question of a domain the questionnaire does not declare weighs nothing.
+            if domainOf[position] >= 0 {
+                domainCounted[domainOf[position]] = true
+                questionTotals[domainOf[position]] += weight
+            }
         }
-        let domains = questionnaire.domains.filter { domain in counted.contains { $0.domain == domain.key } }
-        guard !domains.isEmpty else {
-            return [Draft(source: .init(.assessment, String(assessment.id)), outcome: .notAssessed, points: scale, detail: .notAssessed(assessment: assessment.id))]
+        guard domainCounted.contains(true) else {
+            return [Draft(source: .init(.assessment, String(assessed.id)), outcome: .notAssessed, points: scale, detail: .notAssessed(assessment: assessed.id))]
         }
-        let domainTotal = Double(domains.reduce(0) { $0 + $1.weight })
+        let domainTotal = Double(questionnaire.domains.indices.reduce(0) { domainCounted[$1] ? $0 + questionnaire.domains[$1].weight : $0 })
         var drafts: [Draft] = []
+        drafts.reserveCapacity(questions.count + 2)
         var effectiveness = 0.0
         var failedKeys: [String] = []
-        for domain in domains {
-            let questions = counted.filter { $0.domain == domain.key }
-            let questionTotal = Double(questions.reduce(0) { $0 + ($1.weight ?? 0) })
-            for question in questions {
-                let share = Double(domain.weight) / domainTotal * Double(question.weight ?? 0) / questionTotal
-                let judged = judge(question, questionnaire, assessment.answers, visibility[question.id] ?? .shown, inputs)
+        // Lines go domain by domain, in the questionnaire's order of each.
+        for domain in questionnaire.domains.indices where domainCounted[domain] {
+            let questionTotal = Double(questionTotals[domain])
+            for position in questions.indices where counted[position] && domainOf[position] == domain {
+                let share = Double(questionnaire.domains[domain].weight) / domainTotal * Double(questions[position].weight ?? 0) / questionTotal
+                let judged = judge(questions[position], assessed.answers[position], assessed.visibility[position], inputs)
                 effectiveness += share * judged.credit
-                if question.key, judged.failsKey { failedKeys.append(question.id) }
-                drafts.append(Draft(source: .init(.question, question.id), outcome: judged.outcome, points: scale * share * (1 - judged.credit),
+                if questions[position].key, judged.failsKey { failedKeys.append(questions[position].id) }
+                drafts.append(Draft(source: .init(.question, questions[position].id), outcome: judged.outcome, points: scale * share * (1 - judged.credit),
                                     credit: judged.credit, weight: share, detail: .answer(judged.facts)))
             }
         }
         if !failedKeys.isEmpty, effectiveness > parameters.keyControlCap {
             drafts.append(Draft(
-                source: .init(.assessment, String(assessment.id)), outcome: .keyControlCap, points: scale * (effectiveness - parameters.keyControlCap),
+                source: .init(.assessment, String(assessed.id)), outcome: .keyControlCap, points: scale * (effectiveness - parameters.keyControlCap),
                 detail: .keyControlCap(questions: failedKeys, cap: parameters.keyControlCap, effectiveness: effectiveness)))
         }
         return drafts
@@ -134,14 +177,14 @@ public struct ScoringModel: Sendable {
 
     /// Each question's visibility: the conditions of the portal (``Questionnaire/visible(answers:profile:)``), with
     /// those hidden told apart by why.
-    func visibility(_ questionnaire: Questionnaire, _ answers: [String: Answer], _ profile: AIProfile) -> [String: Visibility] {
-        let values = answers.mapValues(\.value)
-        let shown = questionnaire.visible(answers: values, profile: profile)
-        var result: [String: Visibility] = [:]
-        func decide(_ question: Questionnaire.Question, depth: Int) -> Visibility {
-            if let known = result[question.id] { return known }
+    func visibility(_ questionnaire: Questionnaire, _ answers: [Answer?], _ profile: AIProfile) -> [Visibility] {
+        let questions = questionnaire.questions
+        let shown = questionnaire.shown(answers: answers.map { $0?.value }, profile: profile)
+        var result = [Visibility?](repeating: nil, count: questions.count)
+        func decide(_ position: Int, depth: Int) -> Visibility {
+            if let known = result[position] { return known }
             var decision = Visibility.shown
-            if !shown.contains(question.id), let showIf = question.showIf {
+            if !shown[position], let showIf = questions[position].showIf {
                 if showIf.isProfileOnly || depth >= 32 {
                     decision = .notApplicable
                 } else {
@@ -149,29 +192,28 @@ public struct ScoringModel: Sendable {
                     var passing = true
                     var failedGate = showIf.gates[0]
                     var applicable = false
-                    for case .answer(let gate, let showing) in showIf.any {
-                        guard let gateQuestion = questionnaire.question(gate) else { continue }
-                        switch decide(gateQuestion, depth: depth + 1) {
+                    for case let (gate, showing)? in questionnaire.lookup.conditions[position] where gate >= 0 {
+                        switch decide(gate, depth: depth + 1) {
                         case .notApplicable:
                             continue
                         case .hidden(let gatePassing, _):
                             applicable = true
-                            if !gatePassing, passing { passing = false; failedGate = gate }
+                            if !gatePassing, passing { passing = false; failedGate = questions[gate].id }
                         case .shown:
                             applicable = true
+                            let gateQuestion = questions[gate]
                             let best = showing.map { substance(gateQuestion, Self.value(gateQuestion, $0), certifications: nil, asOf: Date.distantPast).substance }.max() ?? 1
                             let current = answers[gate].map { substance(gateQuestion, $0.value, certifications: nil, asOf: Date.distantPast).substance } ?? -1
-                            if current < best, passing { passing = false; failedGate = gate }
+                            if current < best, passing { passing = false; failedGate = questions[gate].id }
                         }
                     }
                     decision = applicable ? .hidden(passing: passing, gate: failedGate) : .notApplicable
                 }
             }
-            result[question.id] = decision
+            result[position] = decision
             return decision
         }
-        for question in questionnaire.questions { _ = decide(question, depth: 0) }
-        return result
+        return questions.indices.map { decide($0, depth: 0) }
     }
 
     /// The answer value choosing one option of a question, for comparing a gate's answer with those that ask.
@@ -188,13 +230,12 @@ public struct ScoringModel: Sendable {
         var failsKey: Bool
     }
 
-    func judge(_ question: Questionnaire.Question, _ questionnaire: Questionnaire, _ answers: [String: Answer], _ visibility: Visibility,
-               _ inputs: ScoringInputs) -> Judgement {
+    func judge(_ question: Questionnaire.Question, _ answer: Answer?, _ visibility: Visibility, _ inputs: ScoringInputs) -> Judgement {
         if case .hidden(let passing, let gate) = visibility {
             return Judgement(credit: passing ? 1 : 0, outcome: passing ? .notApplicable : .notAsked,
                              facts: .init(substance: passing ? 1 : 0, key: question.key, gate: gate), failsKey: !passing)
         }
-        guard let answer = answers[question.id], !Self.isEmpty(answer.value) else {
+        guard let answer, !Self.isEmpty(answer.value) else {
             return Judgement(credit: 0, outcome: .unanswered, facts: .init(key: question.key), failsKey: true)
         }
         let judged = substance(question, answer.value, certifications: inputs.certifications, asOf: inputs.asOf)
@@ -206,7 +247,7 @@ public struct ScoringModel: Sendable {
         }
         let backing: Score.Backing = answer.verdict == .accepted ? .reviewerAccepted : answer.hasEvidence ? .documentAttached : .selfAttested
         facts.backing = backing
-        let confidence = parameters.confidence[Self.level(backing)] ?? 1
+        let confidence = confidences[backing.position]
         // Dates are judged by their own age, against today: they age once, so they do not fade as well.
         let (fade, age) = question.type == .date ? (1.0, nil) : staleness(of: answer, tier: inputs.tier, asOf: inputs.asOf)
         facts.fade = fade
@@ -243,7 +284,9 @@ public struct ScoringModel: Sendable {
     /// no current certificate on record count as worth nothing (`certifications` nil: not checked).
     func substance(_ question: Questionnaire.Question, _ value: Answer.Value, certifications: [Certification]?, asOf: Date) -> (substance: Double, facts: Score.AnswerFacts) {
         func uncertified(_ option: String) -> Certification.Standard? {
-            guard let certifications, let standard = Certification.Standard(rawValue: option), standard != .other else { return nil }
+            guard let certifications else { return nil }
+            let declared = question.options.first { $0.value == option }
+            guard let standard = declared != nil ? declared?.standard : Certification.Standard(rawValue: option), standard != .other else { return nil }
             return certifications.contains { $0.standard == standard && !$0.isExpired(on: asOf) } ? nil : standard
         }
         func score(_ option: String) -> Double {
@@ -251,7 +294,9 @@ public struct ScoringModel: Sendable {
         }
         switch value {
         case .option(let chosen):
-            return (score(chosen), .init(answer: chosen, substance: score(chosen), uncertified: uncertified(chosen).map { [$0] } ?? []))
+            let claimed = uncertified(chosen)
+            let result = claimed != nil ? 0 : Double(question.options.first { $0.value == chosen }?.score ?? 0) / 100
+            return (result, .init(answer: chosen, substance: result, uncertified: claimed.map { [$0] } ?? []))
         case .options(let chosen):
             let ordered = question.options.map(\.value).filter(chosen.contains) + chosen.filter { value in !question.options.contains { $0.value == value } }.sorted()
             let notCertified = ordered.compactMap(uncertified)
@@ -290,7 +335,7 @@ public struct ScoringModel: Sendable {
     /// its age in months once past the cadence.
     func staleness(of answer: Answer, tier: Tier, asOf: Date) -> (Double, Int?) {
         let age = Self.months(from: answer.answeredAt, to: asOf)
-        let cadence = Double(configuration.cadence[tier]?.months ?? 12)
+        let cadence = cadenceMonths[tier.position]
         guard age > cadence else { return (1, nil) }
         return (max(0, 1 - (age - cadence) / Double(parameters.graceMonths)), Int(age))
     }
@@ -298,15 +343,21 @@ public struct ScoringModel: Sendable {
     // MARK: Contract
 
     func contract(_ inputs: ScoringInputs) -> [Draft] {
-        let records = inputs.clauses.sorted { ($0.key, Self.rank($0.status)) < ($1.key, Self.rank($1.status)) }
-        let gaps = library.gaps(tier: inputs.tier, profile: inputs.profile, recorded: records)
+        // Of two records of one clause (two contracts in force), the best status counts.
+        var best: [String: ClauseStatus] = [:]
+        best.reserveCapacity(inputs.clauses.count)
+        for record in inputs.clauses where best[record.key].map({ Self.rank($0) < Self.rank(record.status) }) ?? true {
+            best[record.key] = record.status
+        }
+        let gaps = library.gapPositions(tier: inputs.tier, profile: inputs.profile, statuses: best)
         let scale = parameters.tierScale[inputs.tier] ?? 1
         var drafts = gaps.map { gap -> Draft in
-            let each = parameters.clausePoints[gap.clause.importance] ?? 0
+            let importance = library.clauses[gap.position].importance
+            let each = parameters.clausePoints[importance] ?? 0
             let deviation = gap.status == .deviation || gap.status == .negotiating
             let share = deviation ? parameters.deviationShare : 1
-            return Draft(source: .init(.clause, gap.clause.key), outcome: deviation ? .clauseDeviation : .missingClause, points: each * share,
-                         weight: share, detail: .clause(status: gap.status, importance: gap.clause.importance))
+            return Draft(source: .init(.clause, library.clauses[gap.position].key), outcome: deviation ? .clauseDeviation : .missingClause,
+                         points: each * share, weight: share, detail: .clause(status: gap.status, importance: importance))
         }
         let total = drafts.reduce(0) { $0 + $1.points }
         let cap = total > parameters.contractCap ? parameters.contractCap / total : 1
@@ -370,20 +421,27 @@ public struct ScoringModel: Sendable {
     // MARK: Rating floors
 
     /// The lines of the facts that impose a lowest rating; the first that needs points to reach its band carries them.
-    func ratingFloors(_ inputs: ScoringInputs, total: Double) -> [Draft] {
+    func ratingFloors(_ inputs: ScoringInputs, _ assessed: Assessed?, total: Double) -> [Draft] {
         var floors: [(Tier, Draft)] = []
         func floor(_ kind: ScoringParameters.RatingFloor, _ source: Score.Source, _ outcome: Score.Outcome, answer: String? = nil, checkIn: Bool = false) {
             let band = parameters.ratingFloors[kind] ?? .critical
             floors.append((band, Draft(source: source, outcome: outcome, points: 0, detail: .floor(band, answer: answer, checkIn: checkIn))))
         }
-        for (assessment, checkIn) in [(inputs.assessment, false), (inputs.checkIn, true)] {
-            guard let assessment else { continue }
-            let questionnaire = assessment.questionnaire
-            let shown = questionnaire.visible(answers: assessment.answers.mapValues(\.value), profile: inputs.profile)
-            for question in questionnaire.questions where shown.contains(question.id) {
-                guard case .option(let value)? = assessment.answers[question.id]?.value, question.knockOut.contains(value) else { continue }
-                floor(.knockOut, .init(.question, question.id), .knockOut, answer: value, checkIn: checkIn)
+        // Knock-out answers to the questions asked, in the assessment and in any check-in since.
+        func knockOuts(_ questionnaire: Questionnaire, _ answers: [Answer?], shown: (Int) -> Bool, checkIn: Bool) {
+            let questions = questionnaire.questions
+            for position in questions.indices where !questions[position].knockOut.isEmpty && shown(position) {
+                guard case .option(let value)? = answers[position]?.value, questions[position].knockOut.contains(value) else { continue }
+                floor(.knockOut, .init(.question, questions[position].id), .knockOut, answer: value, checkIn: checkIn)
             }
+        }
+        if let assessed {
+            knockOuts(assessed.questionnaire, assessed.answers, shown: { assessed.visibility[$0] == .shown }, checkIn: false)
+        }
+        if let checkIn = inputs.checkIn {
+            let answers = checkIn.questionnaire.byPosition(checkIn.answers)
+            let shown = checkIn.questionnaire.shown(answers: answers.map { $0?.value }, profile: inputs.profile)
+            knockOuts(checkIn.questionnaire, answers, shown: { shown[$0] }, checkIn: true)
         }
         if inputs.profile.aiActClass == .prohibited {
             floor(.prohibited, .init(.profile, "ai_act_class"), .prohibited)
@@ -415,7 +473,9 @@ public struct ScoringModel: Sendable {
         let total = Int(exact.reduce(0, +).rounded())
         var rounded = exact.map { Int($0.rounded(.down)) }
         var missing = total - rounded.reduce(0, +)
-        let order = exact.indices.sorted { (exact[$0] - exact[$0].rounded(.down), -$0) > (exact[$1] - exact[$1].rounded(.down), -$1) }
+        guard missing > 0 else { return rounded }
+        let remainders = exact.map { $0 - $0.rounded(.down) }
+        let order = exact.indices.sorted { remainders[$0] != remainders[$1] ? remainders[$0] > remainders[$1] : $0 < $1 }
         var index = 0
         while missing > 0, !order.isEmpty {
             rounded[order[index % order.count]] += 1
@@ -455,5 +515,28 @@ public struct ScoringModel: Sendable {
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
         return "\(year)-\(two(month))-\(two(day))"
+    }
+}
+
+extension Tier {
+    /// The position among `allCases`, low first.
+    var position: Int {
+        switch self {
+        case .low: 0
+        case .medium: 1
+        case .high: 2
+        case .critical: 3
+        }
+    }
+}
+
+extension Score.Backing {
+    /// The position among `allCases`.
+    var position: Int {
+        switch self {
+        case .selfAttested: 0
+        case .documentAttached: 1
+        case .reviewerAccepted: 2
+        }
     }
 }

@@ -11,80 +11,115 @@ import Darwin
 ///
 /// The caller writes keys in sorted order and leaves out absent optionals, so the output is byte for byte
 /// what `JSONEncoder` with `.sortedKeys` and `.iso8601` dates writes; tests hold the two together.
+///
+/// The structural methods are inlinable: the pipeline writes tens of values per vendor from another module, and
+/// inlined there, the closures of `object`, `array` and `list` cost nothing.
 public struct JSONWriter: Sendable {
-    public private(set) var bytes: [UInt8] = []
+    /// The JSON written so far.
+    @inlinable public var bytes: [UInt8] { storage }
+    @usableFromInline var storage: [UInt8] = []
     /// Whether the next value in the current object or array needs a comma first.
-    private var needsComma = false
+    @usableFromInline var needsComma = false
 
-    public init(capacity: Int = 512) { bytes.reserveCapacity(capacity) }
+    @inlinable public init(capacity: Int = 512) { storage.reserveCapacity(capacity) }
 
-    public var string: String { String(decoding: bytes, as: UTF8.self) }
+    public var string: String { String(decoding: storage, as: UTF8.self) }
 
     /// Empties the writer, keeping its capacity, to write the next document.
     public mutating func reset() {
-        bytes.removeAll(keepingCapacity: true)
+        storage.removeAll(keepingCapacity: true)
         needsComma = false
     }
 
-    public mutating func object(_ body: (inout JSONWriter) -> Void) {
+    @inlinable public mutating func object(_ body: (inout JSONWriter) -> Void) {
         separate()
-        bytes.append(UInt8(ascii: "{"))
+        storage.append(UInt8(ascii: "{"))
         needsComma = false
         body(&self)
-        bytes.append(UInt8(ascii: "}"))
+        storage.append(UInt8(ascii: "}"))
         needsComma = true
     }
 
-    public mutating func array<Element>(_ elements: some Sequence<Element>, _ body: (inout JSONWriter, Element) -> Void) {
+    @inlinable public mutating func array<Element>(_ elements: some Sequence<Element>, _ body: (inout JSONWriter, Element) -> Void) {
         separate()
-        bytes.append(UInt8(ascii: "["))
+        storage.append(UInt8(ascii: "["))
         needsComma = false
         for element in elements { body(&self, element) }
-        bytes.append(UInt8(ascii: "]"))
+        storage.append(UInt8(ascii: "]"))
         needsComma = true
     }
 
     /// An array whose elements `body` writes.
-    public mutating func list(_ body: (inout JSONWriter) -> Void) {
+    @inlinable public mutating func list(_ body: (inout JSONWriter) -> Void) {
         separate()
-        bytes.append(UInt8(ascii: "["))
+        storage.append(UInt8(ascii: "["))
         needsComma = false
         body(&self)
-        bytes.append(UInt8(ascii: "]"))
+        storage.append(UInt8(ascii: "]"))
         needsComma = true
     }
 
     /// Writes `"key":`; the value follows.
-    public mutating func key(_ key: StaticString) {
+    @inlinable public mutating func key(_ key: StaticString) {
         separate()
-        bytes.append(UInt8(ascii: "\""))
-        key.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        storage.append(UInt8(ascii: "\""))
+        key.withUTF8Buffer { storage.append(contentsOf: $0) }
+        storage.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
         needsComma = false
     }
 
-    public mutating func value(_ text: String) {
+    /// A string value known to need no escaping: a code such as `"ok"`.
+    @inlinable public mutating func code(_ text: StaticString) {
         separate()
-        Self.appendQuoted(text, to: &bytes)
+        storage.append(UInt8(ascii: "\""))
+        text.withUTF8Buffer { storage.append(contentsOf: $0) }
+        storage.append(UInt8(ascii: "\""))
         needsComma = true
     }
 
-    public mutating func value(_ number: Int) {
+    @inlinable public mutating func value(_ text: String) {
         separate()
-        bytes.append(contentsOf: String(number).utf8)
+        Self.appendQuoted(text, to: &storage)
         needsComma = true
+    }
+
+    @inlinable public mutating func value(_ number: Int) {
+        separate()
+        Self.appendDigits(number, to: &storage)
+        needsComma = true
+    }
+
+    /// Appends an integer's decimal digits, without making a `String` of it.
+    @usableFromInline static func appendDigits(_ number: Int, to out: inout [UInt8]) {
+        if number < 0 { out.append(UInt8(ascii: "-")) }
+        var magnitude = number.magnitude
+        guard magnitude >= 10 else {
+            out.append(UInt8(ascii: "0") + UInt8(magnitude))
+            return
+        }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            while magnitude > 0 {
+                buffer[19 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            }
+            out.append(contentsOf: buffer[(20 - count)...])
+        }
     }
 
     /// A number written as given (the caller passes a valid JSON number, such as a `Decimal`'s description).
     public mutating func number(_ literal: String) {
         separate()
-        bytes.append(contentsOf: literal.utf8)
+        storage.append(contentsOf: literal.utf8)
         needsComma = true
     }
 
-    public mutating func null() {
+    @inlinable public mutating func null() {
         separate()
-        bytes.append(contentsOf: "null".utf8)
+        storage.append(contentsOf: "null".utf8)
         needsComma = true
     }
 
@@ -101,9 +136,9 @@ public struct JSONWriter: Sendable {
         func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
         let year = Int(parts.tm_year) + 1900
         let text = "\(year < 1000 ? String(repeating: "0", count: 4 - String(year).count) : "")\(year)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(contentsOf: text.utf8)
-        bytes.append(UInt8(ascii: "\""))
+        storage.append(UInt8(ascii: "\""))
+        storage.append(contentsOf: text.utf8)
+        storage.append(UInt8(ascii: "\""))
         needsComma = true
     }
 
@@ -114,8 +149,8 @@ public struct JSONWriter: Sendable {
         value(text)
     }
 
-    private mutating func separate() {
-        if needsComma { bytes.append(UInt8(ascii: ",")) }
+    @inlinable mutating func separate() {
+        if needsComma { storage.append(UInt8(ascii: ",")) }
         needsComma = false
     }
 
@@ -124,31 +159,36 @@ public struct JSONWriter: Sendable {
     /// Escapes what `JSONEncoder` escapes: quote, backslash, control characters and `/` (as `\/`).
     public static func appendQuoted(_ text: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        var text = text
-        text.withUTF8 { bytes in
-            var runStart = 0
-            for index in 0..<bytes.count {
-                let byte = bytes[index]
-                let escape: [UInt8]
-                switch byte {
-                case UInt8(ascii: "\""): escape = Array("\\\"".utf8)
-                case UInt8(ascii: "\\"): escape = Array("\\\\".utf8)
-                case UInt8(ascii: "/"): escape = Array("\\/".utf8)
-                case UInt8(ascii: "\n"): escape = Array("\\n".utf8)
-                case UInt8(ascii: "\r"): escape = Array("\\r".utf8)
-                case UInt8(ascii: "\t"): escape = Array("\\t".utf8)
-                case 0x08: escape = Array("\\b".utf8)
-                case 0x0C: escape = Array("\\f".utf8)
-                case 0..<0x20: escape = Array("\\u00".utf8) + [hex(byte >> 4), hex(byte & 0xf)]
-                default: continue
-                }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-                out.append(contentsOf: escape)
-                runStart = index + 1
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
+        // Native strings lend their bytes in place; others (bridged, say) are made contiguous first.
+        if text.utf8.withContiguousStorageIfAvailable({ appendEscaped($0, to: &out) }) == nil {
+            var text = text
+            text.withUTF8 { appendEscaped($0, to: &out) }
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    private static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        var runStart = 0
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            let escape: [UInt8]
+            switch byte {
+            case UInt8(ascii: "\""): escape = Array("\\\"".utf8)
+            case UInt8(ascii: "\\"): escape = Array("\\\\".utf8)
+            case UInt8(ascii: "/"): escape = Array("\\/".utf8)
+            case UInt8(ascii: "\n"): escape = Array("\\n".utf8)
+            case UInt8(ascii: "\r"): escape = Array("\\r".utf8)
+            case UInt8(ascii: "\t"): escape = Array("\\t".utf8)
+            case 0x08: escape = Array("\\b".utf8)
+            case 0x0C: escape = Array("\\f".utf8)
+            case 0..<0x20: escape = Array("\\u00".utf8) + [hex(byte >> 4), hex(byte & 0xf)]
+            default: continue
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+            out.append(contentsOf: escape)
+            runStart = index + 1
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
     }
 
     private static func hex(_ nibble: UInt8) -> UInt8 {
