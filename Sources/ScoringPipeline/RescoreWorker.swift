@@ -45,6 +45,8 @@ public final class RescoreWorker: @unchecked Sendable {
     /// Whether this worker's model is recorded in `scoring_models` (once per worker, before its first batch).
     private var registered = false
     private let wake = DispatchSemaphore(value: 0)
+    /// The questionnaire snapshots this worker has read, shared by its lanes.
+    private let questionnaires = RescoreBatch.QuestionnaireCache()
     private var listener: PostgresListener?
 
     /// Creates a worker; nothing runs until `run()` or `drain()`.
@@ -69,7 +71,7 @@ public final class RescoreWorker: @unchecked Sendable {
         try register()
         return try pool.withConnection { connection in
             try connection.transaction { connection in
-                let jobs = try RescoreBatch.claim(connection, limit: configuration.batchSize, asOf: asOf, catalog: catalog)
+                let jobs = try RescoreBatch.claim(connection, limit: configuration.batchSize, asOf: asOf, questionnaires: questionnaires)
                 guard !jobs.isEmpty else { return 0 }
                 let outcomes = score(jobs)
                 try RescoreBatch.finish(connection, jobs: jobs, outcomes: outcomes, modelVersion: modelVersion, asOf: asOf, maxAttempts: configuration.maxAttempts)
@@ -88,19 +90,33 @@ public final class RescoreWorker: @unchecked Sendable {
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
             switch jobs[index].inputs {
             case .success(let inputs):
-                results.set(index, .scoring(inputs, with: model))
+                results.set(index, .scoring(inputs, with: model, previous: jobs[index].previous))
             case .failure(let error): results.set(index, .failed(error.description))
             }
         }
         return results.all
     }
 
-    /// Processes batches until nothing is due; returns how many jobs were taken.
+    /// Processes batches until nothing is due, on every lane at once so that one lane's database work overlaps
+    /// another's scoring; returns how many jobs were taken. The first error of any lane is thrown once every lane
+    /// has stopped (the failed batch's jobs stay queued).
     @discardableResult
     public func drain() throws -> Int {
-        var total = 0
-        while case let count = try processBatch(), count > 0 { total += count }
-        return total
+        let progress = DrainProgress()
+        let lanes = DispatchGroup()
+        for _ in 0..<max(1, configuration.lanes) {
+            lanes.enter()
+            Thread.detachNewThread { [self] in
+                defer { lanes.leave() }
+                do {
+                    while !progress.failed, case let count = try processBatch(), count > 0 { progress.add(count) }
+                } catch {
+                    progress.fail(error)
+                }
+            }
+        }
+        lanes.wait()
+        return try progress.total()
     }
 
     /// Brings the database in line with this model: when any vendor has no score or one from another
@@ -177,6 +193,23 @@ public final class RescoreWorker: @unchecked Sendable {
         lock.unlock()
         listener?.stop()
         for _ in 0..<max(1, configuration.lanes) { wake.signal() }
+    }
+}
+
+/// What the lanes of a drain have done: jobs taken, and the first error.
+private final class DrainProgress: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    private var error: (any Error)?
+
+    var failed: Bool { lock.withLock { error != nil } }
+    func add(_ jobs: Int) { lock.withLock { count += jobs } }
+    func fail(_ error: any Error) { lock.withLock { if self.error == nil { self.error = error } } }
+    func total() throws -> Int {
+        try lock.withLock {
+            if let error { throw error }
+            return count
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 public import Foundation
+import Synchronization
 public import Postgres
 public import SupplierRisk
 
@@ -14,6 +15,8 @@ public enum RescoreBatch {
         public let attempts: Int
         /// The inputs, or why they could not be loaded.
         public let inputs: Result<ScoringInputs, LoadError>
+        /// The score stored now, if any: a score that stays the same writes no history, so it needs no summary.
+        public let previous: (hundredths: Int, rating: Tier)?
     }
 
     /// Why a vendor's inputs could not be read.
@@ -23,40 +26,67 @@ public enum RescoreBatch {
 
     /// The outcome of scoring one job.
     public enum Outcome: Sendable {
-        /// The score with its stored breakdown and summary (``ScoreRecord``), made where the score was computed.
-        case scored(Score, breakdown: String, summary: String)
+        /// The score with its stored breakdown and, when it differs from the score stored before (a history row),
+        /// its summary (``ScoreRecord``), made where the score was computed.
+        case scored(Score, breakdown: String, summary: String?)
         case failed(String)
 
         /// Scores `inputs` with `model`, encoding what is stored.
-        public static func scoring(_ inputs: ScoringInputs, with model: ScoringModel) -> Outcome {
+        public static func scoring(_ inputs: ScoringInputs, with model: ScoringModel, previous: (hundredths: Int, rating: Tier)?) -> Outcome {
             let score = model.score(inputs)
-            return .scored(score, breakdown: ScoreRecord.breakdown(score), summary: ScoreRecord.summary(score.summary))
+            let changed = previous.map { $0.hundredths != score.hundredths || $0.rating != score.rating } ?? true
+            return .scored(score, breakdown: ScoreRecord.breakdown(score), summary: changed ? ScoreRecord.summary(score.summary) : nil)
         }
     }
 
     /// Claims up to `limit` due jobs and loads their inputs in a few set-based queries.
     /// Call inside a transaction; the claim lasts until it ends.
-    public static func claim(_ connection: Connection, limit: Int, asOf: Date, catalog: Catalog) throws -> [Job] {
+    public static func claim(_ connection: Connection, limit: Int, asOf: Date, questionnaires: QuestionnaireCache = QuestionnaireCache()) throws -> [Job] {
         let claimed = try connection.query("""
-            SELECT vendor_id, attempts FROM rescore_queue WHERE next_attempt_at <= now()
-            ORDER BY next_attempt_at, vendor_id LIMIT \(limit) FOR UPDATE SKIP LOCKED
-            """).decode((Int, Int).self)
+            SELECT q.vendor_id, q.attempts, s.hundredths, s.rating
+            FROM (SELECT vendor_id, attempts FROM rescore_queue WHERE next_attempt_at <= now()
+                  ORDER BY next_attempt_at, vendor_id LIMIT \(limit) FOR UPDATE SKIP LOCKED) q
+            LEFT JOIN scores s ON s.vendor_id = q.vendor_id
+            ORDER BY q.vendor_id
+            """).decode((Int, Int, Int?, String?).self)
         guard !claimed.isEmpty else { return [] }
-        let inputs = try loadInputs(connection, vendorIDs: claimed.map(\.0), asOf: asOf)
-        return claimed.map { vendorID, attempts in
-            Job(vendorID: vendorID, attempts: attempts, inputs: inputs[vendorID] ?? .failure(LoadError(description: "vendor \(vendorID) is gone")))
+        let inputs = try loadInputs(connection, vendorIDs: claimed.map(\.0), asOf: asOf, questionnaires: questionnaires)
+        return claimed.map { vendorID, attempts, hundredths, rating in
+            Job(vendorID: vendorID, attempts: attempts, inputs: inputs[vendorID] ?? .failure(LoadError(description: "vendor \(vendorID) is gone")),
+                previous: hundredths.flatMap { hundredths in rating.flatMap(Tier.init(rawValue:)).map { (hundredths, $0) } })
+        }
+    }
+
+    /// Questionnaire snapshots already read, by content hash: a snapshot never changes, so a worker reads and
+    /// decodes each once, not once a batch.
+    public final class QuestionnaireCache: Sendable {
+        private let snapshots = Mutex<[String: Result<Questionnaire, LoadError>]>([:])
+
+        public init() {}
+
+        func known(_ hashes: some Sequence<String>) -> [String: Result<Questionnaire, LoadError>] {
+            snapshots.withLock { snapshots in
+                var found: [String: Result<Questionnaire, LoadError>] = [:]
+                for hash in hashes { found[hash] = snapshots[hash] }
+                return found
+            }
+        }
+
+        func add(_ read: [String: Result<Questionnaire, LoadError>]) {
+            snapshots.withLock { $0.merge(read) { _, new in new } }
         }
     }
 
     /// Loads the scoring inputs of vendors in a few set-based queries, whatever their number.
-    public static func loadInputs(_ connection: Connection, vendorIDs ids: [Int], asOf: Date) throws -> [Int: Result<ScoringInputs, LoadError>] {
+    public static func loadInputs(_ connection: Connection, vendorIDs ids: [Int], asOf: Date,
+                                  questionnaires cache: QuestionnaireCache = QuestionnaireCache()) throws -> [Int: Result<ScoringInputs, LoadError>] {
         let idList = ids.map(String.init)
 
-        var vendors: [Int: Vendor] = [:]
+        // What scoring reads of a vendor: its slug, tier and profile (not its fourth parties or contacts).
+        var vendors: [Int: (slug: String, tier: Tier, profile: AIProfile)] = [:]
         for row in try connection.query(PostgresQuery(
-            unsafeSQL: "SELECT \(VendorStore.columns) FROM vendors v WHERE v.id = ANY($1::bigint[])", bindings: bindings(idList))) {
-            let vendor = try VendorStore.vendor(row)
-            vendors[vendor.id] = vendor
+            unsafeSQL: "SELECT v.id, v.slug, v.tier, \(VendorStore.profileColumns) FROM vendors v WHERE v.id = ANY($1::bigint[])", bindings: bindings(idList))) {
+            vendors[try row.decode(Int.self, at: 0)] = (try row.decode(String.self, at: 1), try RawColumn.decode(Tier.self, row, "tier"), try VendorStore.profile(row))
         }
         // The latest submitted or completed full assessment of each vendor, and any check-in submitted since, with their
         // questionnaires (each distinct one read once) and answers.
@@ -73,15 +103,22 @@ public enum RescoreBatch {
             )
             SELECT id, vendor_id, content_hash, false FROM full_assessment UNION ALL SELECT id, vendor_id, content_hash, true FROM check_in
             """).decode((Int, Int, String, Bool).self)
-        var questionnaires: [String: Result<Questionnaire, LoadError>] = [:]
-        for (hash, content) in try connection.query("""
-            SELECT content_hash, content::text FROM questionnaire_snapshots WHERE content_hash = ANY(\(Array(Set(latest.map(\.2))))::text[])
-            """).decode((String, String).self) {
-            do {
-                questionnaires[hash] = .success(try JSONDecoder().decode(Questionnaire.self, from: Data(content.utf8)))
-            } catch {
-                questionnaires[hash] = .failure(LoadError(description: "questionnaire snapshot \(hash.prefix(12)) cannot be read: \(error)"))
+        let hashes = Set(latest.map(\.2))
+        var questionnaires = cache.known(hashes)
+        let unread = hashes.filter { questionnaires[$0] == nil }
+        if !unread.isEmpty {
+            var read: [String: Result<Questionnaire, LoadError>] = [:]
+            for (hash, content) in try connection.query("""
+                SELECT content_hash, content::text FROM questionnaire_snapshots WHERE content_hash = ANY(\(Array(unread))::text[])
+                """).decode((String, String).self) {
+                do {
+                    read[hash] = .success(try JSONDecoder().decode(Questionnaire.self, from: Data(content.utf8)))
+                } catch {
+                    read[hash] = .failure(LoadError(description: "questionnaire snapshot \(hash.prefix(12)) cannot be read: \(error)"))
+                }
             }
+            cache.add(read)
+            questionnaires.merge(read) { _, new in new }
         }
         let assessments = latest
         var answers: [Int: [String: Answer]] = [:]
@@ -146,9 +183,11 @@ public enum RescoreBatch {
         return result
     }
 
-    /// Stores the outcomes: scores and history for the scored (history only where score or rating changed),
+    /// Stores the outcomes: scores and history for the scored (a score is rewritten only where its breakdown, points,
+    /// rating or model changed, history only where score or rating changed),
     /// retry with backoff for the failed (given up after `maxAttempts`), and removes the scored jobs. Call in the claiming transaction.
     public static func finish(_ connection: Connection, jobs: [Job], outcomes: [Outcome], modelVersion: String, asOf: Date, maxAttempts: Int) throws {
+        // Summaries go only with scores that changed (a history row); "" stands for none.
         var ids: [String] = [], hundredths: [String] = [], ratings: [String] = [], breakdowns: [String] = [], summaries: [String] = []
         var failedIDs: [String] = [], errors: [String] = [], attempts: [String] = []
         for (job, outcome) in zip(jobs, outcomes) {
@@ -158,7 +197,7 @@ public enum RescoreBatch {
                 hundredths.append(String(score.hundredths))
                 ratings.append(score.rating.rawValue)
                 breakdowns.append(breakdown)
-                summaries.append(summary)
+                summaries.append(summary ?? "")
             case .failed(let error):
                 failedIDs.append(String(job.vendorID))
                 errors.append(error)
@@ -168,11 +207,11 @@ public enum RescoreBatch {
         if !ids.isEmpty {
             try connection.execute("""
                 WITH new AS (
-                    SELECT * FROM unnest(\(ids)::bigint[], \(hundredths)::int[], \(ratings)::text[], \(breakdowns)::json[], \(summaries)::jsonb[])
+                    SELECT * FROM unnest(\(ids)::bigint[], \(hundredths)::int[], \(ratings)::text[], \(breakdowns)::json[], \(summaries)::text[])
                         AS n (vendor_id, hundredths, rating, breakdown, summary)
                 ), history AS (
                     INSERT INTO score_history (vendor_id, hundredths, rating, previous_hundredths, previous_rating, model_version, breakdown, summary)
-                    SELECT new.vendor_id, new.hundredths, new.rating, old.hundredths, old.rating, \(modelVersion), new.breakdown, new.summary
+                    SELECT new.vendor_id, new.hundredths, new.rating, old.hundredths, old.rating, \(modelVersion), new.breakdown, new.summary::jsonb
                     FROM new LEFT JOIN scores old ON old.vendor_id = new.vendor_id
                     WHERE old.vendor_id IS NULL OR old.hundredths <> new.hundredths OR old.rating <> new.rating
                 )
@@ -180,6 +219,11 @@ public enum RescoreBatch {
                 SELECT vendor_id, hundredths, rating, breakdown, \(modelVersion), \(asOf), clock_timestamp() FROM new
                 ON CONFLICT (vendor_id) DO UPDATE SET hundredths = EXCLUDED.hundredths, rating = EXCLUDED.rating,
                     breakdown = EXCLUDED.breakdown, model_version = EXCLUDED.model_version, as_of = EXCLUDED.as_of, computed_at = clock_timestamp()
+                -- A score computed again exactly as stored keeps its row (and the moment it was computed): rewriting
+                -- it would cost a new row version, its compression and WAL for every vendor of a nightly rescore.
+                -- (The breakdowns, read out of their compression, are compared last.)
+                WHERE scores.model_version <> EXCLUDED.model_version OR scores.hundredths <> EXCLUDED.hundredths
+                   OR scores.rating <> EXCLUDED.rating OR scores.breakdown::text <> EXCLUDED.breakdown::text
                 """)
             try connection.execute("DELETE FROM rescore_queue WHERE vendor_id = ANY(\(ids)::bigint[])")
         }

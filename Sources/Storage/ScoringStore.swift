@@ -73,10 +73,17 @@ public struct ScoringStore: Sendable {
     }
 
     static func enqueue(_ connection: Connection, where condition: String, _ bindings: PostgresBindings) throws -> Int {
-        let count = try connection.execute(PostgresQuery(unsafeSQL: """
-            INSERT INTO rescore_queue (vendor_id) SELECT id FROM vendors WHERE \(condition)
-            ON CONFLICT (vendor_id) DO UPDATE SET next_attempt_at = least(rescore_queue.next_attempt_at, now()), attempts = 0, last_error = NULL
-            """, bindings: bindings))
+        // Jobs already due are left as they are: a worker may hold them (FOR UPDATE SKIP LOCKED), and touching them
+        // would wait for its batch. Jobs waiting out a backoff, or retried after a failure, start again now.
+        let count = try connection.query(PostgresQuery(unsafeSQL: """
+            WITH target AS (SELECT id FROM vendors WHERE \(condition)),
+            added AS (INSERT INTO rescore_queue (vendor_id) SELECT id FROM target ON CONFLICT (vendor_id) DO NOTHING),
+            restarted AS (
+                UPDATE rescore_queue q SET next_attempt_at = now(), attempts = 0, last_error = NULL FROM target t
+                WHERE q.vendor_id = t.id AND (q.next_attempt_at > now() OR q.attempts > 0)
+            )
+            SELECT count(*) FROM target
+            """, bindings: bindings))[0].decode(Int.self, at: 0)
         if count > 0 { try connection.notify("rescore") }
         return count
     }

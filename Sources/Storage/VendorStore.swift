@@ -139,8 +139,7 @@ public struct VendorStore: Sendable {
     }
 
     static let columns = """
-        v.id, v.slug, v.name, v.status, v.business_owner, v.contact_email, v.offering, v.ai_description,
-        v.data_categories, v.decision_impact, v.ai_act_class, v.autonomy, v.business_criticality, v.hosting_regions, v.tier,
+        v.id, v.slug, v.name, v.status, v.business_owner, v.contact_email, \(profileColumns), v.tier,
         v.created_at, v.updated_at,
         ARRAY(SELECT f.name FROM vendor_fourth_parties l JOIN fourth_parties f ON f.id = l.fourth_party_id
               WHERE l.vendor_id = v.id AND l.role = 'foundation_model' ORDER BY f.name) AS foundation_models,
@@ -162,13 +161,29 @@ public struct VendorStore: Sendable {
         func value<Value: RawRepresentable<String>>(_ type: Value.Type, _ column: String) throws -> Value {
             try RawColumn.decode(type, row, column)
         }
+        return Vendor(
+            id: try row.decode(Int.self, "id"), slug: try row.decode(String.self, "slug"), name: try row.decode(String.self, "name"),
+            status: try value(Vendor.Status.self, "status"), businessOwner: try row.decode(String.self, "business_owner"),
+            contactEmail: try row.decode(String?.self, "contact_email"), profile: try profile(row), tier: try value(Tier.self, "tier"),
+            foundationModels: try row.decode([String].self, "foundation_models"), subProcessors: try row.decode([String].self, "sub_processors"),
+            createdAt: try row.decode(Date.self, "created_at"), updatedAt: try row.decode(Date.self, "updated_at"))
+    }
+
+    /// The columns of a vendor's AI profile, `v` being the vendor.
+    static let profileColumns = "v.offering, v.ai_description, v.data_categories, v.decision_impact, v.ai_act_class, v.autonomy, v.business_criticality, v.hosting_regions"
+
+    /// The AI profile of a row holding ``profileColumns``.
+    static func profile(_ row: PostgresRow) throws -> AIProfile {
+        func value<Value: RawRepresentable<String>>(_ type: Value.Type, _ column: String) throws -> Value {
+            try RawColumn.decode(type, row, column)
+        }
         let categories = try row.decode([String].self, "data_categories").map { text in
             guard let category = AIProfile.DataCategory(rawValue: text) else {
                 throw PostgresDecodingError(column: "data_categories", sqlType: .textArray, swiftType: "DataCategory", reason: "unknown value \"\(text)\"")
             }
             return category
         }
-        let profile = AIProfile(
+        return AIProfile(
             offering: try value(AIProfile.Offering.self, "offering"),
             description: try row.decode(String.self, "ai_description"),
             dataCategories: Set(categories),
@@ -177,12 +192,6 @@ public struct VendorStore: Sendable {
             autonomy: try value(AIProfile.Autonomy.self, "autonomy"),
             businessCriticality: try value(AIProfile.BusinessCriticality.self, "business_criticality"),
             hostingRegions: try row.decode([String].self, "hosting_regions"))
-        return Vendor(
-            id: try row.decode(Int.self, "id"), slug: try row.decode(String.self, "slug"), name: try row.decode(String.self, "name"),
-            status: try value(Vendor.Status.self, "status"), businessOwner: try row.decode(String.self, "business_owner"),
-            contactEmail: try row.decode(String?.self, "contact_email"), profile: profile, tier: try value(Tier.self, "tier"),
-            foundationModels: try row.decode([String].self, "foundation_models"), subProcessors: try row.decode([String].self, "sub_processors"),
-            createdAt: try row.decode(Date.self, "created_at"), updatedAt: try row.decode(Date.self, "updated_at"))
     }
 
     /// SQL for a vendor `v` as the audit log keeps it: its row and its fourth parties.
@@ -274,20 +283,32 @@ extension VendorStore {
     @discardableResult
     public func reassessTiers(actor: String) throws -> Int {
         try pool.transaction { connection in
-            let changed = try read(connection, where: "v.status <> 'offboarded'").compactMap { vendor -> (Vendor, TierAssessment)? in
-                let assessment = tiering.assess(vendor.profile)
-                return assessment.tier == vendor.tier ? nil : (vendor, assessment)
+            // Workers started together (after a deploy) re-tier one after the other: the second reads what the first
+            // committed and finds nothing left to change, rather than changing and auditing every vendor twice.
+            _ = try connection.query("SELECT pg_advisory_xact_lock(hashtext('tprm: reassess tiers'))")
+            // What tiering reads of each vendor, not the whole record: this runs over the register on every model change.
+            var changed: [(id: Int, slug: String, updatedAt: Date, assessment: TierAssessment)] = []
+            for row in try connection.query(PostgresQuery(unsafeSQL: """
+                SELECT v.id, v.slug, v.tier, v.updated_at, \(Self.profileColumns) FROM vendors v WHERE v.status <> 'offboarded'
+                """)) {
+                let assessment = tiering.assess(try Self.profile(row))
+                if assessment.tier != (try RawColumn.decode(Tier.self, row, "tier")) {
+                    changed.append((try row.decode(Int.self, at: 0), try row.decode(String.self, at: 1), try row.decode(Date.self, at: 3), assessment))
+                }
             }
-            for (vendor, assessment) in changed {
+            var count = 0
+            for vendor in changed {
                 let before = try snapshot(connection, id: vendor.id)
-                try connection.execute("""
-                    UPDATE vendors SET tier = \(assessment.tier.rawValue), tier_reasons = \(try JSONB(assessment.reasons)), updated_at = now()
-                    WHERE id = \(vendor.id)
-                    """)
+                // A vendor edited since it was read keeps the tier its edit gave it.
+                guard try connection.execute("""
+                    UPDATE vendors SET tier = \(vendor.assessment.tier.rawValue), tier_reasons = \(try JSONB(vendor.assessment.reasons)), updated_at = now()
+                    WHERE id = \(vendor.id) AND updated_at = \(vendor.updatedAt)
+                    """) == 1 else { continue }
                 try Audit.record(connection, actor: actor, action: .update, entity: "vendor", id: vendor.slug,
                                  before: before, after: try snapshot(connection, id: vendor.id))
+                count += 1
             }
-            return changed.count
+            return count
         }
     }
 }

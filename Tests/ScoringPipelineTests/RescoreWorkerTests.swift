@@ -71,6 +71,33 @@ import Testing
         #expect(history.count == 2, "a rescore that changes nothing adds no history")
         #expect(history[1].previousHundredths == history[0].hundredths)
         #expect(try fixture.queued() == 0)
+        let third = try #require(try fixture.scores.score("acme"))
+        #expect(third.computedAt == second.computedAt, "a score computed again exactly as stored keeps its row")
+        #expect(third.score == second.score)
+    }
+
+    @Test func aRescoreRewritesOnlyTheScoresThatChanged() throws {
+        let fixture = try Fixture("unchanged")
+        for slug in ["kept", "changed"] { try fixture.add(slug) }
+        try fixture.worker().drain()
+        func versions() throws -> [String: String] {
+            // xmin changes with every new row version, however little changed.
+            try fixture.pool.withConnection { connection in
+                Dictionary(uniqueKeysWithValues: try connection.query(
+                    "SELECT v.slug, s.xmin::text FROM scores s JOIN vendors v ON v.id = s.vendor_id").decode((String, String).self))
+            }
+        }
+        let before = try versions()
+        try IncidentStore(pool: fixture.pool).add(
+            vendor: "changed", title: "Leak", category: .dataLeakageViaModel, severity: .high,
+            occurredAt: Date().addingTimeInterval(-3600), detectedAt: Date(), vendorNotifiedAt: nil, actor: "test")
+        try fixture.scores.enqueue(["kept", "changed"])
+        #expect(try fixture.worker().drain() == 2)
+        let after = try versions()
+        #expect(after["kept"] == before["kept"], "the same score is not written again")
+        #expect(after["changed"] != before["changed"])
+        #expect(try fixture.scores.history("changed").items.count == 2)
+        #expect(try fixture.scores.history("kept").items.count == 1)
     }
 
     @Test func anAssessmentsAnswersAreScoredAndCited() throws {
