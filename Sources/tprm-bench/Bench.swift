@@ -12,7 +12,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tprm-bench",
         abstract: "Benchmark workloads for scripts/bench (not for direct use).",
-        subcommands: [Copy.self, CopyFile.self, Insert.self, InsertSQL.self, Select.self, Submissions.self, RegisterSQL.self]
+        subcommands: [Copy.self, CopyFile.self, Insert.self, InsertSQL.self, Select.self, Submissions.self, RegisterSQL.self, ScoringCPU.self]
     )
 }
 
@@ -199,9 +199,9 @@ final class Counts: @unchecked Sendable {
 }
 
 extension Bench {
-    /// Changes one answer of a different vendor `rate` times a second and records when each change committed.
+    /// Flags one credited answer of a different vendor `rate` times a second and records when each change committed.
     struct Submissions: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Answer changes at a steady rate, each committed with its time in bench_submissions.")
+        static let configuration = CommandConfiguration(abstract: "Answer reviews at a steady rate, each committed with its time in bench_submissions.")
         @OptionGroup var target: Target
         @Option var rate: Int
         @Option var seconds: Int
@@ -212,10 +212,18 @@ extension Bench {
                 DROP TABLE IF EXISTS bench_submissions;
                 CREATE TABLE bench_submissions (vendor_id bigint PRIMARY KEY, committed_at timestamptz NOT NULL)
                 """)
+            // One answer of each vendor that its score credits (an "ok" or "pt" line), in the assessment it was scored
+            // from: a reviewer flagging it must move the score, so every change reaches the stored row.
             let targets = try connection.query("""
-                SELECT DISTINCT ON (s.vendor_id) s.vendor_id, a.assessment_id, a.question_id
-                FROM answers a JOIN assessments s ON s.id = a.assessment_id
-                ORDER BY s.vendor_id, a.question_id LIMIT \(rate * seconds)
+                SELECT DISTINCT ON (latest.vendor_id) latest.vendor_id, latest.id, l.line->>1
+                FROM (SELECT DISTINCT ON (vendor_id) id, vendor_id FROM assessments
+                      WHERE status IN ('submitted', 'under_review', 'completed') AND reason <> 'check_in'
+                      ORDER BY vendor_id, submitted_at DESC, id DESC) latest
+                JOIN scores sc ON sc.vendor_id = latest.vendor_id
+                CROSS JOIN LATERAL json_array_elements(sc.breakdown->'l') AS l (line)
+                JOIN answers a ON a.assessment_id = latest.id AND a.question_id = l.line->>1
+                WHERE l.line->>0 = 'q' AND l.line->>2 IN ('ok', 'pt') AND a.verdict IS DISTINCT FROM 'flagged'
+                ORDER BY latest.vendor_id, l.line->>1 LIMIT \(rate * seconds)
                 """).decode((Int, Int, String).self)
             let interval = 1.0 / Double(rate)
             let start = Date()
@@ -224,7 +232,9 @@ extension Bench {
                 let wait = due.timeIntervalSinceNow
                 if wait > 0 { Thread.sleep(forTimeInterval: wait) }
                 try connection.transaction { connection in
-                    try connection.execute("UPDATE answers SET answered_at = now() WHERE assessment_id = \(assessment) AND question_id = \(question)")
+                    try connection.execute("""
+                        UPDATE answers SET verdict = 'flagged', reviewed_at = now() WHERE assessment_id = \(assessment) AND question_id = \(question)
+                        """)
                     try connection.execute("INSERT INTO bench_submissions VALUES (\(vendor), clock_timestamp())")
                 }
             }
@@ -242,5 +252,38 @@ struct RegisterSQL: ParsableCommand {
     func run() throws {
         guard asOf.allSatisfy({ $0.isNumber || "-:TZ.+".contains($0) }) else { throw ValidationError("--as-of: not an ISO 8601 time: \(asOf)") }
         print(CommitteeReportStore.registerSQL.replacingOccurrences(of: "$1", with: "'\(asOf)'::timestamptz"))
+    }
+}
+
+/// The pipeline's work between the database reads and writes, on one thread: the inputs of `--vendors` vendors read
+/// once, then scored and encoded `--repeat` times. For profiling the scoring model; `scripts/bench` does not call it.
+struct ScoringCPU: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "scoring-cpu")
+    @OptionGroup var target: Target
+    @Option var catalog: String
+    @Option var vendors: Int = 5_000
+    @Option var `repeat`: Int = 5
+
+    func run() throws {
+        let catalog = try Catalog.load(URL(fileURLWithPath: self.catalog))
+        let model = ScoringModel(catalog: catalog)
+        let connection = try Connection(configuration: target.configuration())
+        let ids = try connection.query("SELECT id FROM vendors ORDER BY id LIMIT \(vendors)").decode(Int.self)
+        let start = Date()
+        let loaded = try RescoreBatch.loadInputs(connection, vendorIDs: ids, asOf: Date())
+        let inputs = loaded.values.compactMap { try? $0.get() }
+        let read = Date().timeIntervalSince(start)
+        // As a rescore that changes nothing: the stored score is the one computed, so no summary is made.
+        let previous = inputs.map { input in model.score(input) }.map { (hundredths: $0.hundredths, rating: $0.rating) }
+        var best = Double.infinity, bytes = 0
+        for _ in 0..<`repeat` {
+            let round = Date()
+            bytes = 0
+            for (input, previous) in zip(inputs, previous) {
+                if case .scored(_, let breakdown, _) = RescoreBatch.Outcome.scoring(input, with: model, previous: previous) { bytes += breakdown.utf8.count }
+            }
+            best = min(best, Date().timeIntervalSince(round))
+        }
+        print("read \(inputs.count) vendors in \(Int(read * 1000)) ms; scored and encoded in \(Int(best / Double(inputs.count) * 1e9) / 1000) µs a vendor (best of \(`repeat`)); \(bytes / max(1, inputs.count)) B of breakdown each")
     }
 }
