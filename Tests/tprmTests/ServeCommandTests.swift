@@ -45,7 +45,9 @@ import Testing
         let port = 20_000 + Int.random(in: 0..<20_000)
         let server = try Subprocess.start(Subprocess.tprmExecutable, ["serve", "--listen", "127.0.0.1:\(port)"], environment: environment(database))
         var status: Int?
-        let deadline = Date().addingTimeInterval(30)
+        // Generous: this test's awaits share the cooperative threads with suites that block them on the database
+        // (two on this machine), and under the whole suite a poll has waited its turn for most of a minute.
+        let deadline = Date().addingTimeInterval(120)
         while status == nil, Date() < deadline {
             if let (_, response) = try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/readyz")!) {
                 status = (response as? HTTPURLResponse)?.statusCode
