@@ -39,7 +39,7 @@ public struct CommitteePack: Sendable, Codable, Hashable {
             kind = line.source.kind.rawValue
             id = line.source.id
             outcome = line.outcome.rawValue
-            points = Decimal(line.hundredths) / 100
+            points = Decimal(hundredths: line.hundredths)
             text = sentences.text(line, library: library)
         }
 
@@ -221,7 +221,7 @@ extension CommitteePack {
     public static func head(_ facts: CommitteeFacts, since: Date, asOf: Date, sentences: ScoreSentences = .standard, library: ClauseLibrary? = nil) -> CommitteePack {
         func lines(_ lines: [Score.Line]) -> [Line] { lines.map { Line($0, sentences: sentences, library: library) } }
         let groups = facts.figures.groups
-        func score(_ hundredths: Int) -> Decimal { Decimal(hundredths) / 100 }
+        func score(_ hundredths: Int) -> Decimal { Decimal(hundredths: hundredths) }
         func count(_ include: (PortfolioFigures.Group) -> Bool) -> Int { groups.filter(include).reduce(0) { $0 + $1.count } }
         let vendors = count { _ in true }, scored = count { $0.rating != nil }
         let tiersHighFirst = Tier.allCases.reversed()
@@ -301,7 +301,7 @@ extension CommitteePack.Profile {
         self.init(
             vendor: register.slug, name: register.name, tier: register.tier, status: register.status, businessOwner: row.businessOwner,
             offering: row.offering, aiActClass: row.aiActClass, decisionImpact: row.decisionImpact, businessCriticality: row.businessCriticality,
-            dataCategories: row.dataCategories, score: register.hundredths.map { Decimal($0) / 100 }, rating: register.rating,
+            dataCategories: row.dataCategories, score: register.hundredths.map { Decimal(hundredths: $0) }, rating: register.rating,
             drivers: lines(register.drivers), failedAnswers: lines(row.failedAnswers), clauseGaps: row.clauseGapKeys,
             incidents: row.incidents.map { .init(vendor: register.slug, title: $0.title, severity: $0.severity, status: $0.status, at: $0.occurredAt) },
             lastAssessed: register.lastAssessed,
@@ -354,5 +354,19 @@ extension Decimal {
         var result = Decimal()
         NSDecimalRound(&result, &value, places, .plain)
         return result
+    }
+}
+
+extension Decimal {
+    /// `hundredths` / 100, exactly, in the compact form division gives (1250 is 12.5), without dividing: the pack
+    /// makes one for every line it shows, and Decimal division showed at the top of its profile.
+    init(hundredths: Int) {
+        var significand = hundredths.magnitude
+        var exponent = -2
+        while exponent < 0, significand != 0, significand % 10 == 0 {
+            significand /= 10
+            exponent += 1
+        }
+        self.init(sign: hundredths < 0 ? .minus : .plus, exponent: exponent, significand: Decimal(significand))
     }
 }
