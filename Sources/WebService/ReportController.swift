@@ -5,18 +5,22 @@ import Postgres
 import Reports
 import SupplierRisk
 
-/// `GET /api/v1/reports/committee`: the committee pack, with the parameters of `tprm report committee`.
+/// The committee pack, with the parameters of `tprm report committee`: `GET /api/v1/reports/committee` previews it
+/// and records nothing (a retry or a crawler must not move the next pack's default `since`);
+/// `POST /api/v1/reports/committee` (analyst and up) generates it and records it with its parameters and digest.
 struct ReportController {
     let pool: PostgresPool
     let catalog: Catalog
     let blocking: BlockingWork
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        group.get("reports/committee", use: committee)
+        group.get("reports/committee") { request, context in try await committee(request, context: context, record: false) }
+        group.post("reports/committee") { request, context in try await committee(request, context: context, record: true) }
     }
 
-    @Sendable func committee(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.require(.committee)
+    @Sendable func committee(_ request: Request, context: AppRequestContext, record: Bool) async throws -> Response {
+        // The committee role reads; recording a pack moves the next pack's window, so it takes an analyst.
+        let identity = try context.require(record ? .analyst : .committee)
         let query = request.uri.queryParameters
         func date(_ name: String) throws -> Date? {
             try query.get(name).map { text in
@@ -39,7 +43,7 @@ struct ReportController {
             do {
                 var size = 0
                 let file = FileHandle(fileDescriptor: descriptor, closeOnDealloc: false)
-                let generated = try report.generate(since: since, asOf: asOf, format: format, actor: identity.name) { bytes in
+                let generated = try report.generate(since: since, asOf: asOf, format: format, actor: identity.name, record: record) { bytes in
                     try file.write(contentsOf: bytes)
                     size += bytes.count
                 }
@@ -59,7 +63,7 @@ struct ReportController {
             headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
         }
         let blocking = self.blocking
-        return Response(status: .ok, headers: headers, body: ResponseBody(contentLength: size) { writer in
+        return Response(status: record ? .created : .ok, headers: headers, body: ResponseBody(contentLength: size) { writer in
             defer { close(descriptor) }
             while true {
                 let chunk = try await blocking.run { () -> [UInt8] in

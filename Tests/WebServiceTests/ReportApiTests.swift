@@ -37,6 +37,40 @@ import WebService
                 #expect(String(buffer: response.body).contains("is not before the as-of date"))
             }
         }
-        #expect(try fixture.count("report_packs") == 2, "refused requests record nothing")
+        #expect(try fixture.count("report_packs") == 0, "a GET previews: it records nothing, refused or not")
+    }
+
+    @Test func aPostRecordsThePackAndMovesTheNextDefaultSince() async throws {
+        let fixture = try ApiTests.Fixture("apireportpost")
+        try await fixture.app.test(.router) { client in
+            let token: HTTPFields = [.authorization: "Bearer \(fixture.analyst)"]
+            func since(_ method: HTTPRequest.Method, _ query: String = "") async throws -> (HTTPResponse.Status, String?) {
+                try await client.execute(uri: "/api/v1/reports/committee\(query)", method: method, headers: token) { response in
+                    let body = try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]
+                    return (response.status, (body?["meta"] as? [String: Any])?["since"] as? String)
+                }
+            }
+            let (status, first) = try await since(.get, "?asOf=2026-11-29")
+            #expect(status == .ok)
+            #expect(first == "2026-08-31T00:00:00Z", "no pack recorded yet: 90 days before as-of")
+            #expect(try await since(.get, "?asOf=2026-11-29").1 == first, "a GET moved nothing")
+            #expect(try fixture.count("report_packs") == 0)
+
+            let (created, recordedSince) = try await since(.post, "?asOf=2026-11-29")
+            #expect(created == .created)
+            #expect(recordedSince == first, "the POST is the pack the GET showed")
+            #expect(try fixture.count("report_packs") == 1)
+            #expect(try await since(.get, "?asOf=2026-12-15").1 == "2026-11-29T00:00:00Z", "the next pack starts where the recorded one ended")
+
+            let (refused, _) = try await since(.post, "?format=pdf")
+            #expect(refused == .badRequest)
+            let (anonymous, _) = try await client.execute(uri: "/api/v1/reports/committee", method: .post) { ($0.status, 0) }
+            #expect(anonymous == .unauthorized)
+            try await client.execute(uri: "/api/v1/reports/committee", method: .post, headers: [.authorization: "Bearer \(fixture.committee)"]) { response in
+                #expect(response.status == .forbidden, "the committee role reads; recording takes an analyst")
+                #expect(String(buffer: response.body).contains("token committee has role committee; this needs analyst"))
+            }
+        }
+        #expect(try fixture.count("report_packs") == 1, "a refused POST records nothing")
     }
 }

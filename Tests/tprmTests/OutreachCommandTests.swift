@@ -163,6 +163,15 @@ import Testing
         #expect(try String(contentsOf: out, encoding: .utf8).hasPrefix("<!doctype html>"))
         let markdown = try tprm(["report", "committee", "--format", "md"])
         #expect(markdown.standardOutput.contains("## What changed since "))
+        // A preview records nothing: the next pack's changes still start where the last recorded one ended.
+        let connection = try Connection(configuration: try PostgresConfiguration(database))
+        func packs() throws -> Int { try connection.query("SELECT count(*) FROM report_packs")[0].decode(Int.self, at: 0) }
+        let recorded = try packs()
+        #expect(recorded == 2, "each pack written is recorded")
+        let preview = try tprm(["report", "committee", "--format", "md", "--no-record"])
+        #expect(preview.status == 0)
+        #expect(preview.standardOutput.contains("## What changed since "))
+        #expect(try packs() == recorded, "--no-record records nothing")
 
         for (arguments, message) in [
             (["report", "committee", "--format", "pdf"], "tprm: --format: unknown value \"pdf\" (expected html, csv, json, md) (see tprm report committee --help)\n"),

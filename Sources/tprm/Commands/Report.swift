@@ -13,7 +13,8 @@ struct ReportCommand: AsyncParsableCommand {
             discussion: """
                 Without --since, the changes are since the previous pack recorded by tprm (each pack is recorded with its \
                 parameters and content digest), else the last 90 days. --as-of rebuilds the pack as it stood on that date; \
-                the same --since and --as-of give the same digest. Formats: html (one self-contained file with charts, \
+                the same --since and --as-of give the same digest. --no-record previews a pack without recording it, so that \
+                the next pack's changes still start where the last recorded one ended. Formats: html (one self-contained file with charts, \
                 printable), csv (the vendor register, for Excel), json, md (the summary and changes, for the minutes).
                 """)
 
@@ -21,6 +22,7 @@ struct ReportCommand: AsyncParsableCommand {
         @Option(name: .customLong("as-of"), help: ArgumentHelp("The pack as it stood on this date (default: now).", valueName: "date")) var asOf: String?
         @Option(help: ArgumentHelp("html, csv, json or md.", valueName: "format")) var format: String
         @Option(help: ArgumentHelp("Write to this file rather than standard output.", valueName: "path")) var out: String?
+        @Flag(name: .customLong("no-record"), help: "Preview: record nothing, so the next pack's default --since stays as it is.") var noRecord = false
         @OptionGroup var registry: RegistryOptions
 
         func validate() throws {
@@ -37,7 +39,7 @@ struct ReportCommand: AsyncParsableCommand {
             guard let out else {
                 // Standard output, as it is written: a pack of any size streams through.
                 let output = FileHandle.standardOutput
-                _ = try report.generate(since: since, asOf: asOf, format: format, actor: registry.actorName) { try output.write(contentsOf: $0) }
+                _ = try report.generate(since: since, asOf: asOf, format: format, actor: registry.actorName, record: !noRecord) { try output.write(contentsOf: $0) }
                 return
             }
             // A file appears whole or not at all: written beside its place, then renamed over it.
@@ -49,7 +51,7 @@ struct ReportCommand: AsyncParsableCommand {
             let generated: CommitteeReport.Generated
             do {
                 defer { try? file.close() }
-                generated = try report.generate(since: since, asOf: asOf, format: format, actor: registry.actorName) { try file.write(contentsOf: $0) }
+                generated = try report.generate(since: since, asOf: asOf, format: format, actor: registry.actorName, record: !noRecord) { try file.write(contentsOf: $0) }
                 guard rename(partial.path, target.path) == 0 else {
                     throw CLIError.usage("--out: cannot write \(out): \(String(cString: strerror(errno)))")
                 }
