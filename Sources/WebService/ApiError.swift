@@ -11,12 +11,21 @@ public struct ApiError: HTTPResponseError, Sendable {
     public let code: String
     public let message: String
     public let field: String?
+    /// Headers the status calls for, such as `Allow` with 405 or `Retry-After` with 429.
+    public let headers: HTTPFields
 
-    public init(_ status: HTTPResponse.Status, code: String, message: String, field: String? = nil) {
+    public init(_ status: HTTPResponse.Status, code: String, message: String, field: String? = nil, headers: HTTPFields = [:]) {
         self.status = status
         self.code = code
         self.message = message
         self.field = field
+        self.headers = headers
+    }
+
+    /// 405 for a path that exists with another method, with the methods it takes in `Allow`.
+    static func methodNotAllowed(_ method: HTTPRequest.Method, path: String, allowed: [HTTPRequest.Method]) -> ApiError {
+        let list = allowed.map(\.rawValue).joined(separator: ", ")
+        return ApiError(.methodNotAllowed, code: "method_not_allowed", message: "\(path) does not take \(method.rawValue); it takes \(list)", headers: [.allow: list])
     }
 
     /// 422 for an import file with problems: every one, a line each.
@@ -34,7 +43,7 @@ public struct ApiError: HTTPResponseError, Sendable {
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let data = try JSONEncoder().encode(ErrorBody(error: .init(code: code, message: message, field: field)))
-        var headers = HTTPFields()
+        var headers = self.headers
         headers[.contentType] = "application/json; charset=utf-8"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }

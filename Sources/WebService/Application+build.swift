@@ -1,4 +1,5 @@
 public import Foundation
+import Synchronization
 public import Hummingbird
 public import Logging
 public import Postgres
@@ -51,11 +52,13 @@ public struct WebConfiguration: Sendable {
 /// The router of every route; tests drive it directly.
 public func buildRouter(_ configuration: WebConfiguration) -> Router<AppRequestContext> {
     let blocking = BlockingWork()
-    let router = Router(context: AppRequestContext.self)
+    let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMiddleware())
+    let methods = RouteMethods()
+    router.add(middleware: MethodNotAllowedMiddleware(methods: methods))
     router.get("/healthz") { _, _ in ["status": "ok"] }
     router.get("/readyz") { _, _ -> Response in
         let pool = configuration.pool
@@ -115,7 +118,63 @@ public func buildRouter(_ configuration: WebConfiguration) -> Router<AppRequestC
         pool: configuration.pool, blocking: blocking, limiter: configuration.portalLimiter,
         secureCookies: configuration.outreach.publicURL.hasPrefix("https:")
     ).addRoutes(to: router)
+    methods.record(router.routes)
     return router
+}
+
+/// The methods each route path takes, for answering a known path asked with another method: 405 with `Allow`, not the
+/// 404 of an unknown path. Filled once, when every route is registered and before the first request.
+final class RouteMethods: Sendable {
+    private struct Route {
+        let segments: [Substring]
+        let allowed: [HTTPRequest.Method]
+    }
+    private let routes = Mutex<[Route]>([])
+    private static let order: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete]
+
+    /// HEAD is answered wherever GET is (the router's `autoGenerateHeadEndpoints`), so it is allowed with it.
+    func record(_ descriptions: [Router<AppRequestContext>.RouteDescription]) {
+        let table = Dictionary(grouping: descriptions, by: { $0.path.description }).map { path, routes in
+            var taken = Set(routes.map(\.method))
+            if taken.contains(.get) { taken.insert(.head) }
+            return Route(segments: path.split(separator: "/"), allowed: Self.order.filter(taken.contains))
+        }
+        routes.withLock { $0 = table }
+    }
+
+    /// A path parameter, as a route path describes it (`{slug}`; `:slug` as registered).
+    private static func isCapture(_ segment: Substring) -> Bool { segment.hasPrefix(":") || segment.hasPrefix("{") }
+
+    /// The methods of the route the router would pick for the path: literal segments before captures, as its trie does.
+    func allowed(for path: String) -> [HTTPRequest.Method]? {
+        let segments = path.split(separator: "/")
+        return routes.withLock { routes in
+            routes.filter { route in
+                route.segments.count == segments.count
+                    && zip(route.segments, segments).allSatisfy { pattern, segment in Self.isCapture(pattern) || pattern == segment }
+            }
+            .max { a, b in
+                // The more specific route: the first segment where one is literal and the other a capture decides.
+                for (x, y) in zip(a.segments, b.segments) where Self.isCapture(x) != Self.isCapture(y) { return Self.isCapture(x) }
+                return false
+            }?.allowed
+        }
+    }
+}
+
+/// Turns the router's 404 for a known path into 405 with `Allow`.
+struct MethodNotAllowedMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let methods: RouteMethods
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound {
+            guard let allowed = methods.allowed(for: request.uri.path), !allowed.contains(request.method) else { throw error }
+            throw ApiError.methodNotAllowed(request.method, path: request.uri.path, allowed: allowed)
+        }
+    }
 }
 
 /// The HTTP application, with extra services (the rescoring worker) run in its service group.

@@ -75,6 +75,44 @@ import WebService
         }
     }
 
+    @Test func aKnownPathWithAnotherMethodIs405WithAllowAndHeadAnswersWhereGetDoes() async throws {
+        let fixture = try Fixture("apimethods")
+        try await fixture.app.test(.router) { client in
+            for (method, uri, allow) in [
+                (HTTPRequest.Method.delete, "/api/v1/vendors", "GET, HEAD, POST"),
+                (.put, "/api/v1/vendors/acme-ai", "GET, HEAD, PATCH"),
+                (.post, "/healthz", "GET, HEAD"),
+                (.get, "/api/v1/rescore", "POST"),
+                (.head, "/api/v1/rescore", "POST"),
+            ] {
+                try await client.execute(uri: uri, method: method, headers: headers(fixture.admin)) { response in
+                    #expect(response.status == .methodNotAllowed, "\(method) \(uri)")
+                    #expect(response.headers[.allow] == allow, "\(method) \(uri)")
+                    if method != .head {
+                        #expect(error(response.body)["code"] == "method_not_allowed")
+                        #expect(error(response.body)["message"] == "\(uri) does not take \(method.rawValue); it takes \(allow)")
+                    }
+                }
+            }
+            try await client.execute(uri: "/api/v1/nothing-here", method: .delete, headers: headers(fixture.admin)) { response in
+                #expect(response.status == .notFound, "an unknown path stays 404")
+            }
+            // HEAD: the GET's status and headers, no body, and nothing else runs twice.
+            try await client.execute(uri: "/api/v1/vendors?limit=1", method: .head, headers: headers(fixture.committee)) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "application/json; charset=utf-8")
+                #expect(response.body.readableBytes == 0)
+            }
+            try await client.execute(uri: "/api/v1/vendors", method: .head) { response in
+                #expect(response.status == .unauthorized, "HEAD is checked like GET")
+            }
+            try await client.execute(uri: "/api/v1/reports/committee", method: .head, headers: headers(fixture.committee)) { response in
+                #expect(response.status == .ok)
+            }
+        }
+        #expect(try fixture.count("report_packs") == 0, "a HEAD of the pack records nothing")
+    }
+
     @Test func anAnalystRegistersAVendorAndTheCommitteeReadsIt() async throws {
         let fixture = try Fixture("apiflow")
         try await fixture.app.test(.router) { client in
