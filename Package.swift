@@ -33,14 +33,19 @@ let package = Package(
             providers: [.apt(["libpq-dev"])]
         ),
         .target(
+            name: "CivilTime",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "SupplierRisk",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: ["CivilTime", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Postgres",
             dependencies: [
                 "CLibPQ",
+                "CivilTime",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -48,6 +53,7 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
+                "CivilTime",
                 "Postgres",
                 "SupplierRisk",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -69,6 +75,7 @@ let package = Package(
         .target(
             name: "Outreach",
             dependencies: [
+                "CivilTime",
                 "Postgres",
                 "Storage",
                 "SupplierRisk",
@@ -81,12 +88,13 @@ let package = Package(
         ),
         .target(
             name: "Reports",
-            dependencies: ["Storage", "SupplierRisk", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CivilTime", "Postgres", "Storage", "SupplierRisk", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "WebService",
             dependencies: [
+                "CivilTime",
                 "Postgres",
                 "Storage",
                 "ScoringPipeline",
@@ -106,6 +114,7 @@ let package = Package(
         .executableTarget(
             name: "tprm",
             dependencies: [
+                "CivilTime",
                 "Postgres",
                 "Storage",
                 "ScoringPipeline",
@@ -141,6 +150,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "CivilTimeTests",
+            dependencies: ["CivilTime", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "PostgresTests",
             dependencies: ["Postgres", "TestSupport"],
             swiftSettings: swiftSettings
@@ -162,7 +176,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OutreachTests",
-            dependencies: ["Outreach", "Storage", "Postgres", "SupplierRisk", "TestSupport"],
+            dependencies: ["CivilTime", "Outreach", "Storage", "Postgres", "SupplierRisk", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -173,7 +187,7 @@ let package = Package(
         .testTarget(
             name: "WebServiceTests",
             dependencies: [
-                "WebService", "Outreach", "Storage", "Postgres", "SupplierRisk", "TestSupport",
+                "CivilTime", "WebService", "Outreach", "Storage", "Postgres", "SupplierRisk", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Metrics", package: "swift-metrics"),

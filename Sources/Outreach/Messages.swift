@@ -1,3 +1,4 @@
+import CivilTime
 public import Foundation
 import Mustache
 import SupplierRisk
@@ -71,7 +72,7 @@ public struct Messages: Sendable {
             html: library.render(context, withTemplate: "\(name).html") ?? "")
     }
 
-    func day(_ date: Date) -> String { AnswerForm.dayText(date) }
+    func day(_ date: Date) -> String { CivilTime.dayText(date) }
 
     static let footerText = """
 

@@ -1,3 +1,4 @@
+import CivilTime
 public import Foundation
 public import Postgres
 public import Storage
@@ -81,7 +82,7 @@ public struct Reassessment: Sendable {
                 entries.append(entry(.skipped, "assessment #\(open) is still open"))
             } else if let email = candidate.contactEmail, MailFormat.isAddress(email) {
                 let due = asOf.addingTimeInterval(Double(dueDays) * 86_400)
-                entries.append(entry(.sent, dryRun ? "would send \(questionnaire.key), due \(AnswerForm.dayText(due))" : ""))
+                entries.append(entry(.sent, dryRun ? "would send \(questionnaire.key), due \(CivilTime.dayText(due))" : ""))
                 let token = PortalSecret.generate()
                 let new = NewAssessment(
                     vendor: candidate.vendor, questionnaire: questionnaire, reason: reason,
@@ -104,7 +105,7 @@ public struct Reassessment: Sendable {
                 }
                 for (item, _, index) in chunk {
                     let old = entries[index]
-                    let detail = sent[item.vendorID].map { "assessment #\($0), \(item.assessment.questionnaire.key), due \(AnswerForm.dayText(item.assessment.dueAt))" }
+                    let detail = sent[item.vendorID].map { "assessment #\($0), \(item.assessment.questionnaire.key), due \(CivilTime.dayText(item.assessment.dueAt))" }
                     entries[index] = Entry(vendor: old.vendor, tier: old.tier, action: detail == nil ? .skipped : .sent, reason: old.reason, why: old.why,
                                            detail: detail ?? "an assessment was sent meanwhile")
                 }

@@ -1,3 +1,4 @@
+import CivilTime
 public import Foundation
 public import Postgres
 import Storage
@@ -39,7 +40,7 @@ public struct CommitteeReport: Sendable {
         let asOf = asOf ?? Date()
         let since = try since ?? store.lastPack(before: asOf) ?? asOf.addingTimeInterval(-90 * 86_400)
         guard since < asOf else {
-            throw StorageError.invalid(field: "since", reason: "\(AnswerForm.dayText(since)) is not before the as-of date \(AnswerForm.dayText(asOf))")
+            throw StorageError.invalid(field: "since", reason: "\(CivilTime.dayText(since)) is not before the as-of date \(CivilTime.dayText(asOf))")
         }
         let cadence = catalog.scoring.cadence
         let generated: Generated

@@ -1,3 +1,4 @@
+import CivilTime
 import Foundation
 import SupplierRisk
 
@@ -29,7 +30,7 @@ struct HTMLPack {
     }
 
     func e(_ text: String) -> String { Self.escape(text) }
-    func day(_ date: Date) -> String { PackWriter.day(date) }
+    func day(_ date: Date) -> String { CivilTime.dayText(date) }
     func score(_ value: Decimal?) -> String { PackWriter.score(value) }
 
     static let colors: [String: String] = ["critical": "#b3261e", "high": "#e8710a", "medium": "#f2c94c", "low": "#2e7d32", "not scored": "#9e9e9e"]

@@ -1,3 +1,4 @@
+import CivilTime
 import Crypto
 import Foundation
 import Storage
@@ -148,7 +149,6 @@ public enum PackWriter {
         }
     }
 
-    static func day(_ date: Date) -> String { AnswerForm.dayText(date) }
 
     /// `scoring model 2 (digest …)`, or both where the pack's scores come from two.
     static func modelsText(_ pack: CommitteePack) -> String {
@@ -162,9 +162,9 @@ public enum PackWriter {
     /// `The scoring model changed on 2026-12-01 from version 1 to version 2: 380 scores changed, 41 ratings worse, 96 better`.
     static func modelChangeText(_ change: CommitteePack.ModelChange) -> String {
         guard let previous = change.previousVersion else {
-            return "The first scoring model, version \(change.version) (\(change.digest)), scored vendors from \(day(change.at))"
+            return "The first scoring model, version \(change.version) (\(change.digest)), scored vendors from \(CivilTime.dayText(change.at))"
         }
-        return "The scoring model changed on \(day(change.at)) from version \(previous) (\(change.previousDigest ?? "")) to version \(change.version)"
+        return "The scoring model changed on \(CivilTime.dayText(change.at)) from version \(previous) (\(change.previousDigest ?? "")) to version \(change.version)"
             + " (\(change.digest)): \(change.scoresChanged) scores changed when rescored under it, \(change.ratingsWorse) ratings worse, \(change.ratingsBetter) better"
     }
 
@@ -198,9 +198,9 @@ public enum PackWriter {
         func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
         var lines: [String] = []
         let summary = pack.summary
-        lines.append("# TPRM committee pack, \(day(pack.meta.asOf))")
+        lines.append("# TPRM committee pack, \(CivilTime.dayText(pack.meta.asOf))")
         lines.append("")
-        lines.append("Changes since \(day(pack.meta.since)). Digest `\(pack.meta.digest)`; \(modelsText(pack)).")
+        lines.append("Changes since \(CivilTime.dayText(pack.meta.since)). Digest `\(pack.meta.digest)`; \(modelsText(pack)).")
         lines.append("")
         lines.append("## Where the portfolio stands")
         lines.append("")
@@ -218,7 +218,7 @@ public enum PackWriter {
         }
         let changes = pack.changes
         lines.append("")
-        lines.append("## What changed since \(day(pack.meta.since))")
+        lines.append("## What changed since \(CivilTime.dayText(pack.meta.since))")
         lines.append("")
         let totals = changes.totals
         func names(_ total: Int, _ listed: [String]) -> String {
@@ -230,7 +230,7 @@ public enum PackWriter {
         lines.append("- Ratings worse: \(totals.ratingsWorse); better: \(totals.ratingsBetter)"
             + (totals.ratingsWorse + totals.ratingsBetter > changes.ratingsWorse.count + changes.ratingsBetter.count ? " (the latest \(changes.listLimit) of each below)" : "") + ".")
         for change in changes.ratingsWorse + changes.ratingsBetter {
-            lines.append("  - \(cell(change.vendor)): \(change.from.rawValue) → \(change.to.rawValue) on \(day(change.at))\(modelsMoved(change)) (\(cell(change.reason?.text ?? "")))")
+            lines.append("  - \(cell(change.vendor)): \(change.from.rawValue) → \(change.to.rawValue) on \(CivilTime.dayText(change.at))\(modelsMoved(change)) (\(cell(change.reason?.text ?? "")))")
         }
         lines.append("- Incidents opened: \(totals.incidentsOpened); closed: \(totals.incidentsClosed); open now: \(pack.openIncidents.count).")
         lines.append("- Assessments sent: \(changes.assessmentsSent); completed: \(changes.assessmentsCompleted); became overdue: \(changes.assessmentsOverdue).")
@@ -251,7 +251,7 @@ public enum PackWriter {
         let next = nextAssessment(after: row.lastAssessed, tier: row.tier, cadence: cadence)
         let fields = [
             row.slug, row.name, row.tier.rawValue, row.status, row.hundredths.map(Self.hundredths) ?? "", row.rating?.rawValue ?? "",
-            row.drivers.map { sentences.text($0, library: library) }.joined(separator: "; "), row.lastAssessed.map(day) ?? "", next.map(day) ?? "never assessed",
+            row.drivers.map { sentences.text($0, library: library) }.joined(separator: "; "), row.lastAssessed.map(CivilTime.dayText) ?? "", next.map(CivilTime.dayText) ?? "never assessed",
             String(row.openIncidents), String(row.clauseGaps),
         ]
         return fields.map(quote).joined(separator: ",") + "\r\n"

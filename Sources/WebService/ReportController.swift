@@ -1,3 +1,4 @@
+import CivilTime
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -57,7 +58,7 @@ struct ReportController {
         var headers: HTTPFields = [.contentType: format.contentType]
         headers[HTTPField.Name("X-Pack-Digest")!] = generated.digest
         if format == .html || format == .csv {
-            headers[.contentDisposition] = "attachment; filename=\"tprm-committee-\(AnswerForm.dayText(generated.asOf)).\(format.rawValue)\""
+            headers[.contentDisposition] = "attachment; filename=\"tprm-committee-\(CivilTime.dayText(generated.asOf)).\(format.rawValue)\""
         }
         if format == .html {
             headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"

@@ -1,3 +1,4 @@
+import CivilTime
 import Foundation
 import Outreach
 import Postgres
@@ -46,7 +47,7 @@ import Testing
         }
     }
 
-    static func day(_ date: Date) -> String { AnswerForm.dayText(date) }
+    static func day(_ date: Date) -> String { CivilTime.dayText(date) }
 
     @Test func whoIsDueAndWhy() throws {
         let registry = try Registry("reassessplan")

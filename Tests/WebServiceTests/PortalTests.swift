@@ -1,3 +1,4 @@
+import CivilTime
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -135,7 +136,7 @@ struct PortalBrowser {
                 case .single: fields.append((question.id, question.options.max { $0.score < $1.score }!.value))
                 case .multi: fields.append((question.id, question.options.max { $0.score < $1.score }!.value))
                 case .number: fields.append((question.id, "12"))
-                case .date: fields.append((question.id, AnswerForm.dayText(Date().addingTimeInterval(-30 * 86_400))))
+                case .date: fields.append((question.id, CivilTime.dayText(Date().addingTimeInterval(-30 * 86_400))))
                 case .text: fields.append((question.id, text))
                 case .file: break
                 }

@@ -1,33 +1,20 @@
+import CivilTime
+
 /// Calendar arithmetic for PostgreSQL's timestamp text and binary forms, in UTC.
 ///
-/// Pure integer arithmetic on the proleptic Gregorian calendar (H. Hinnant's
-/// `days_from_civil`), so it needs no `Calendar`, no locale and no lock.
+/// Pure integer arithmetic on the proleptic Gregorian calendar (``CivilTime``), so it needs no `Calendar`, no
+/// locale and no lock.
 enum Timestamp {
     /// Seconds from 1970-01-01 to PostgreSQL's epoch, 2000-01-01.
     static let postgresEpochOffset: Int64 = 946_684_800
 
     /// Days since 1970-01-01 of a civil date.
-    static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
+    @inline(__always)
+    static func days(year: Int64, month: Int64, day: Int64) -> Int64 { CivilTime.days(year: year, month: month, day: day) }
 
     /// The civil date of a day count since 1970-01-01.
-    static func civil(days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
+    @inline(__always)
+    static func civil(days: Int64) -> (year: Int64, month: Int64, day: Int64) { CivilTime.civil(days: days) }
 
     /// Formats microseconds since 1970 as `YYYY-MM-DD HH:MM:SS.ffffff+00`.
     static func format(microseconds: Int64, into buffer: inout [UInt8]) {

@@ -1,3 +1,4 @@
+import CivilTime
 public import Foundation
 public import Postgres
 public import SupplierRisk
@@ -30,7 +31,7 @@ public struct AssessmentOutreachStore: Sendable {
                     let (id, sentAt, dueAt) = try open.decode((Int, Date, Date).self)
                     guard new.force else {
                         throw StorageError.duplicate(
-                            "\(new.vendor) has an open assessment (#\(id), sent \(AnswerForm.dayText(sentAt)), due \(AnswerForm.dayText(dueAt))); "
+                            "\(new.vendor) has an open assessment (#\(id), sent \(CivilTime.dayText(sentAt)), due \(CivilTime.dayText(dueAt))); "
                                 + "send with --force to cancel it and send a new one")
                     }
                     try Self.cancel(connection, id, actor: new.actor)

@@ -1,3 +1,4 @@
+import CivilTime
 public import Foundation
 public import SupplierRisk
 
@@ -96,7 +97,7 @@ public struct StoredAnswer: Sendable, Hashable, Encodable {
         case .option(let option): try container.encode(option, forKey: .value)
         case .options(let options): try container.encode(options, forKey: .value)
         case .number(let number): try container.encode(number, forKey: .value)
-        case .date(let date): try container.encode(AnswerForm.dayText(date), forKey: .value)
+        case .date(let date): try container.encode(CivilTime.dayText(date), forKey: .value)
         case .text(let text): try container.encode(text, forKey: .value)
         case .file: try container.encode(true, forKey: .value)
         }

@@ -1,3 +1,4 @@
+import CivilTime
 public import Foundation
 public import Postgres
 public import SupplierRisk
@@ -357,7 +358,7 @@ public struct CommitteeReportStore: Sendable {
                 let month = calendar.date(byAdding: .month, value: -back, to: asOf)!
                 let start = calendar.date(from: calendar.dateComponents([.year, .month], from: month))!
                 let end = back == 0 ? asOf : calendar.date(byAdding: DateComponents(month: 1, second: -1), to: start)!
-                return (String(AnswerForm.dayText(start).prefix(7)), end)
+                return (String(CivilTime.dayText(start).prefix(7)), end)
             }
             var trendBindings = PostgresBindings()
             trendBindings.append(asOf)

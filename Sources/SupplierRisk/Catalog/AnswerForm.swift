@@ -1,3 +1,4 @@
+import CivilTime
 public import Foundation
 
 /// Reads a supplier's answers from a form against the questionnaire as sent: each value checked by its
@@ -63,10 +64,6 @@ public enum AnswerForm {
         return problems.isEmpty ? .success(answers) : .failure(Problems(problems: problems))
     }
 
-    /// A date as the form writes it: 2026-11-29, in UTC.
-    public static func dayText(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!).year().month().day())
-    }
 
     /// One question's value from its posted values; nil when unanswered.
     static func value(_ question: Questionnaire.Question, _ values: [String], hasFile: Bool) -> Result<Answer.Value?, Problem> {
@@ -97,7 +94,7 @@ public enum AnswerForm {
             }
             return .success(.number(number))
         case .date:
-            guard text.count == 10, let date = try? Date(text + "T00:00:00Z", strategy: .iso8601), dayText(date) == text else {
+            guard text.utf8.count == 10, let date = CivilTime.date(rfc3339: text) else {
                 return .failure(Problem(id, "\"\(text)\" is not a date; write it as YYYY-MM-DD, such as 2026-03-31"))
             }
             return .success(.date(date))

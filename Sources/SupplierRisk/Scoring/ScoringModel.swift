@@ -1,3 +1,4 @@
+import CivilTime
 import Foundation
 
 /// Computes residual risk from a vendor's inputs: a pure function, explained line by line.
@@ -502,20 +503,8 @@ public struct ScoringModel: Sendable {
         return "\(sign)\(whole).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 
-    /// `2026-11-29` in UTC, by calendar arithmetic (H. Hinnant's civil_from_days).
-    static func day(_ date: Date) -> String {
-        let days = Int((date.timeIntervalSince1970 / 86_400).rounded(.down)) + 719_468
-        let era = (days >= 0 ? days : days - 146_096) / 146_097
-        let dayOfEra = days - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(year)-\(two(month))-\(two(day))"
-    }
+    /// `2026-11-29` in UTC.
+    static func day(_ date: Date) -> String { CivilTime.dayText(date) }
 }
 
 extension Tier {

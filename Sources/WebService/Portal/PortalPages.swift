@@ -1,3 +1,4 @@
+import CivilTime
 import Foundation
 import Mustache
 import Storage
@@ -68,7 +69,7 @@ struct PortalPages: Sendable {
         let summary = view.assessment
         var context: [String: Any] = [
             "vendor": summary.vendorName, "title": questionnaire.title, "description": questionnaire.description,
-            "due": AnswerForm.dayText(summary.dueAt), "csrf": view.csrfToken, "domains": domains, "editable": editable,
+            "due": CivilTime.dayText(summary.dueAt), "csrf": view.csrfToken, "domains": domains, "editable": editable,
             "answered": answeredCount, "total": shown.count, "percent": shown.isEmpty ? 0 : answeredCount * 100 / shown.count,
             "problemCount": problems.count, "hasProblems": !problems.isEmpty,
             "formProblems": problems.filter { !shown.contains($0.questionID) }.map { ["message": $0.message] },
@@ -109,7 +110,7 @@ struct PortalPages: Sendable {
         case .option(let option): [option]
         case .options(let options): options
         case .number(let number): [number.rounded() == number && abs(number) < 1e15 ? String(Int(number)) : String(number)]
-        case .date(let date): [AnswerForm.dayText(date)]
+        case .date(let date): [CivilTime.dayText(date)]
         case .text(let text): [text]
         case .file: []
         }

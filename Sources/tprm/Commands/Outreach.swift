@@ -1,3 +1,4 @@
+import CivilTime
 import ArgumentParser
 import Foundation
 import Logging
@@ -54,7 +55,7 @@ extension QuestionnaireCommand {
                 recipient: to, force: force, actor: registry.actorName)
             if json { return try Output.json(["assessment": AnyEncodable(sent.assessment), "link": AnyEncodable(sent.link)]) }
             let summary = sent.assessment
-            print("sent assessment #\(summary.id) to \(summary.recipient ?? "?"): \(summary.questionnaire) v\(summary.questionnaireVersion), due \(AnswerForm.dayText(summary.dueAt))")
+            print("sent assessment #\(summary.id) to \(summary.recipient ?? "?"): \(summary.questionnaire) v\(summary.questionnaireVersion), due \(CivilTime.dayText(summary.dueAt))")
             print("private link (shown once): \(sent.link)")
         }
     }
@@ -83,7 +84,7 @@ struct AssessmentCommand: AsyncParsableCommand {
             if assessments.isEmpty { return print("no assessments") }
             print(Output.table(["ID", "VENDOR", "QUESTIONNAIRE", "STATUS", "SENT", "DUE", "ANSWERED", "FLAGGED"], assessments.map {
                 ["\($0.id)", $0.vendor, $0.questionnaire, $0.status.rawValue + ($0.overdueAt != nil && $0.status.isEditable ? " (overdue)" : ""),
-                 AnswerForm.dayText($0.sentAt), AnswerForm.dayText($0.dueAt), "\($0.answered)", "\($0.flagged)"]
+                 CivilTime.dayText($0.sentAt), CivilTime.dayText($0.dueAt), "\($0.answered)", "\($0.flagged)"]
             }))
         }
     }
@@ -99,9 +100,9 @@ struct AssessmentCommand: AsyncParsableCommand {
             if json { return try Output.json(detail) }
             let summary = detail.summary
             print("assessment #\(summary.id): \(summary.vendorName) (\(summary.vendor)), \(summary.questionnaire) v\(summary.questionnaireVersion), \(summary.reason.rawValue)")
-            print("status \(summary.status.rawValue); sent \(AnswerForm.dayText(summary.sentAt)) to \(summary.recipient ?? "?"), due \(AnswerForm.dayText(summary.dueAt))"
+            print("status \(summary.status.rawValue); sent \(CivilTime.dayText(summary.sentAt)) to \(summary.recipient ?? "?"), due \(CivilTime.dayText(summary.dueAt))"
                   + (summary.submittedAt.map { ", submitted \(Output.timestamp($0))" } ?? "")
-                  + (detail.linkExpiresAt.map { "; link valid until \(AnswerForm.dayText($0))" } ?? "; no valid link"))
+                  + (detail.linkExpiresAt.map { "; link valid until \(CivilTime.dayText($0))" } ?? "; no valid link"))
             if let note = summary.changesRequested { print("changes requested: \(note)") }
             let answers = Dictionary(uniqueKeysWithValues: detail.answers.map { ($0.questionID, $0) })
             for question in detail.questionnaire.questions {
@@ -121,7 +122,7 @@ struct AssessmentCommand: AsyncParsableCommand {
             case .option(let option): return label(option)
             case .options(let options): return options.map(label).joined(separator: ", ")
             case .number(let number): return "\(number)"
-            case .date(let date): return AnswerForm.dayText(date)
+            case .date(let date): return CivilTime.dayText(date)
             case .text(let text): return "\"\(text.replacingOccurrences(of: "\n", with: " ").prefix(80))\""
             case .file: return "(document)"
             }

@@ -1,3 +1,4 @@
+import CivilTime
 import ArgumentParser
 import Foundation
 import Storage
@@ -30,7 +31,7 @@ struct CertCommand: AsyncParsableCommand {
                 vendor: vendor, standard: try Arguments.value(standard, Certification.Standard.self, option: "--standard"),
                 issuer: issuer, scope: scope, issuedOn: try issued.map { try Arguments.date($0, option: "--issued") },
                 expiresOn: try Arguments.date(expires, option: "--expires"), actor: registry.actorName)
-            print("recorded \(certificate.standard.title) for \(vendor), expires \(Output.day(certificate.expiresOn))")
+            print("recorded \(certificate.standard.title) for \(vendor), expires \(CivilTime.dayText(certificate.expiresOn))")
         }
     }
 
@@ -46,7 +47,7 @@ struct CertCommand: AsyncParsableCommand {
             if certificates.isEmpty { return print("no certificates recorded for \(vendor)") }
             let now = Date()
             print(Output.table(["STANDARD", "ISSUER", "EXPIRES", "", "SCOPE"], certificates.map {
-                [$0.standard.title, $0.issuer, Output.day($0.expiresOn), $0.isExpired(on: now) ? "EXPIRED" : "", $0.scope]
+                [$0.standard.title, $0.issuer, CivilTime.dayText($0.expiresOn), $0.isExpired(on: now) ? "EXPIRED" : "", $0.scope]
             }))
         }
     }
@@ -100,9 +101,9 @@ struct ContractCommand: AsyncParsableCommand {
             let gaps = library.gaps(tier: vendor.tier, profile: vendor.profile, recorded: contract.clauses)
             if json { return try Output.json(contract) }
             print("#\(contract.id) \(contract.reference) with \(vendor.name) (\(vendor.slug), tier \(vendor.tier.rawValue))")
-            var terms = "from \(Output.day(contract.effectiveOn))"
-            if let expires = contract.expiresOn { terms += " to \(Output.day(expires))" }
-            if let deadline = contract.renewalNoticeDeadline { terms += ", renewal notice by \(Output.day(deadline))" }
+            var terms = "from \(CivilTime.dayText(contract.effectiveOn))"
+            if let expires = contract.expiresOn { terms += " to \(CivilTime.dayText(expires))" }
+            if let deadline = contract.renewalNoticeDeadline { terms += ", renewal notice by \(CivilTime.dayText(deadline))" }
             if let value = contract.annualValue, let currency = contract.currency { terms += ", \(value) \(currency) a year" }
             print(terms)
             print("")
@@ -263,7 +264,7 @@ struct IncidentCommand: AsyncParsableCommand {
             if json { return try Output.json(incidents) }
             if incidents.isEmpty { return print("no incidents") }
             print(Output.table(["ID", "VENDOR", "OCCURRED", "SEVERITY", "CATEGORY", "STATUS", "TITLE"], incidents.map {
-                [String($0.id), $0.vendor, Output.day($0.occurredAt), $0.severity.rawValue, $0.category.rawValue, $0.status.rawValue, $0.title]
+                [String($0.id), $0.vendor, CivilTime.dayText($0.occurredAt), $0.severity.rawValue, $0.category.rawValue, $0.status.rawValue, $0.title]
             }))
         }
     }

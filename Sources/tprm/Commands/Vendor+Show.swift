@@ -1,3 +1,4 @@
+import CivilTime
 import ArgumentParser
 import Foundation
 import Storage
@@ -89,16 +90,16 @@ extension VendorCommand {
             if report.dossier.certifications.isEmpty { lines.append("  none recorded") }
             for certificate in report.dossier.certifications {
                 let expired = report.expiredCertifications.contains(certificate.id)
-                lines.append("  \(certificate.standard.title) by \(certificate.issuer), \(expired ? "EXPIRED" : "expires") \(Output.day(certificate.expiresOn))"
+                lines.append("  \(certificate.standard.title) by \(certificate.issuer), \(expired ? "EXPIRED" : "expires") \(CivilTime.dayText(certificate.expiresOn))"
                              + (certificate.scope.isEmpty ? "" : " — \(certificate.scope)"))
             }
             lines.append("")
             lines.append("Contracts in force")
             if current.isEmpty { lines.append("  none recorded") }
             for contract in current {
-                var line = "  #\(contract.id) \(contract.reference), from \(Output.day(contract.effectiveOn))"
-                if let expires = contract.expiresOn { line += " to \(Output.day(expires))" }
-                if let deadline = contract.renewalNoticeDeadline { line += ", renewal notice by \(Output.day(deadline))" }
+                var line = "  #\(contract.id) \(contract.reference), from \(CivilTime.dayText(contract.effectiveOn))"
+                if let expires = contract.expiresOn { line += " to \(CivilTime.dayText(expires))" }
+                if let deadline = contract.renewalNoticeDeadline { line += ", renewal notice by \(CivilTime.dayText(deadline))" }
                 lines.append(line)
             }
             lines.append("")
@@ -111,7 +112,7 @@ extension VendorCommand {
             lines.append("Open incidents")
             if report.dossier.openIncidents.isEmpty { lines.append("  none") }
             for incident in report.dossier.openIncidents {
-                var line = "  #\(incident.id) \(Output.day(incident.occurredAt)) \(incident.severity.rawValue) \(incident.category.rawValue): \(incident.title)"
+                var line = "  #\(incident.id) \(CivilTime.dayText(incident.occurredAt)) \(incident.severity.rawValue) \(incident.category.rawValue): \(incident.title)"
                 if let sla {
                     let from = incident.vendorAwareAt == nil ? "detection" : "the vendor's awareness"
                     let notice = incident.noticeHours.map { "notice \(Int($0.rounded())) h after \(from)" } ?? "no notice yet"

@@ -119,11 +119,4 @@ enum Arguments {
     }
 }
 
-extension Output {
-    /// `2026-11-29`.
-    static func day(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withFullDate]
-        return formatter.string(from: date)
-    }
-}
+
