@@ -26,7 +26,8 @@ public struct Invitations: Sendable {
     /// Sends `vendor` a questionnaire: the template for its tier unless `template` is given, due in `dueDays`.
     ///
     /// - Parameter recipient: the address to send to; the vendor's contact email when nil.
-    /// - Throws: ``OutreachError/refused(_:)`` for an unknown template or a vendor without a contact address;
+    /// - Throws: ``OutreachError/refused(_:)`` for an unknown template, ``OutreachError/conflict(_:)`` for a vendor
+    ///   without a contact address;
     ///   ``StorageError`` when the vendor is unknown or has an open assessment (without `force`).
     public func send(
         vendor slug: String, template: String? = nil, dueDays: Int = 30, reason: AssessmentReason = .onboarding, trigger: String? = nil,
@@ -47,7 +48,7 @@ public struct Invitations: Sendable {
             questionnaire = chosen
         }
         guard let address = recipient ?? vendor.contactEmail else {
-            throw OutreachError.refused("\(slug) has no contact email; set one with tprm vendor update \(slug) --email ADDRESS, or give --to")
+            throw OutreachError.conflict("\(slug) has no contact email; set one with tprm vendor update \(slug) --email ADDRESS, or give --to")
         }
         guard MailFormat.isAddress(address) else { throw OutreachError.refused("--to: \"\(address)\" is not an email address") }
         let token = PortalSecret.generate()

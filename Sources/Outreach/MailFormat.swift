@@ -1,15 +1,16 @@
 public import Foundation
 public import Storage
+import SupplierRisk
 
 /// Writes an outbox message as an RFC 5322 email: multipart/alternative with a plain-text and an HTML part,
 /// quoted-printable UTF-8, non-ASCII subjects encoded by RFC 2047.
 public enum MailFormat {
     /// Whether `text` is a plain address, `local@domain`, with nothing a header could be tricked with.
+    /// The rule is the registry's (`VendorRules.isEmailAddress`); a mailbox on `localhost` is accepted too, for a
+    /// relay on the same machine.
     public static func isAddress(_ text: String) -> Bool {
-        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, text.count <= 254 else { return false }
-        guard parts[1].contains(".") || parts[1] == "localhost" else { return false }
-        return text.allSatisfy { $0.isASCII && !$0.isWhitespace && !"<>(),;:\\\"[]".contains($0) }
+        if text.hasSuffix("@localhost") { return VendorRules.isEmailAddress(text + ".localdomain") }
+        return VendorRules.isEmailAddress(text)
     }
 
     /// The message as an .eml file's bytes, with CRLF line ends.

@@ -55,10 +55,13 @@ public enum OutreachError: Error, CustomStringConvertible, Equatable {
     case configuration(String)
     /// The request cannot be met; the message says why.
     case refused(String)
+    /// The request cannot be met while the thing is as it is (a vendor without a contact address); the message
+    /// says what to change.
+    case conflict(String)
 
     public var description: String {
         switch self {
-        case .configuration(let message), .refused(let message): message
+        case .configuration(let message), .refused(let message), .conflict(let message): message
         }
     }
 }

@@ -11,12 +11,15 @@ public enum StorageError: Error, Sendable, Hashable, CustomStringConvertible {
     case notFound(String)
     /// A field's value is not acceptable.
     case invalid(field: String, reason: String)
+    /// The thing is in a state that does not allow this (an assessment already completed, say); the request may be
+    /// right another time.
+    case conflict(field: String, reason: String)
 
     /// The message, naming the thing and the reason.
     public var description: String {
         switch self {
         case .duplicate(let message), .notFound(let message): message
-        case .invalid(let field, let reason): "\(field): \(reason)"
+        case .invalid(let field, let reason), .conflict(let field, let reason): "\(field): \(reason)"
         }
     }
 

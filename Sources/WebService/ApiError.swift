@@ -55,6 +55,8 @@ public struct ApiError: HTTPResponseError, Sendable {
             return error
         case is PageMark.Invalid:
             return ApiError.badCursor
+        case OutreachError.conflict(let message):
+            return ApiError(.conflict, code: "conflict", message: message)
         case OutreachError.refused(let message):
             return ApiError(.unprocessableContent, code: "refused", message: message)
         case let error as StorageError:
@@ -62,6 +64,7 @@ public struct ApiError: HTTPResponseError, Sendable {
             case .duplicate(let message): return ApiError(.conflict, code: "conflict", message: message)
             case .notFound(let message): return ApiError(.notFound, code: "not_found", message: message)
             case .invalid(let field, let reason): return ApiError(.unprocessableContent, code: "invalid", message: "\(field): \(reason)", field: field)
+            case .conflict(let field, let reason): return ApiError(.conflict, code: "conflict", message: "\(field): \(reason)", field: field)
             }
         case let error as PostgresError where error.code.class == "22":
             // A data exception: a value in the request PostgreSQL cannot take (a NUL character, an out-of-range number).

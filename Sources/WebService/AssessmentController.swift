@@ -56,10 +56,11 @@ struct AssessmentController {
         if let template = body.template, catalog.questionnaire(template) == nil {
             throw ApiError.invalid("template", "template: no questionnaire \"\(template)\" (expected \(catalog.questionnaires.map(\.key).joined(separator: ", ")))")
         }
-        if let to = body.to, !MailFormat.isAddress(to) { throw ApiError.invalid("to", "to: \"\(to)\" is not an email address") }
+        let to = body.to.flatMap { $0.isEmpty ? nil : $0 }
+        if let to, !VendorRules.isEmailAddress(to) { throw ApiError.invalid("to", "to: \"\(to)\" is not an email address") }
         let invitations = self.invitations
         let sent = try await blocking.run {
-            try invitations.send(vendor: slug, template: body.template, dueDays: body.dueDays ?? 30, reason: reason, recipient: body.to,
+            try invitations.send(vendor: slug, template: body.template, dueDays: body.dueDays ?? 30, reason: reason, recipient: to,
                                  force: body.force ?? false, actor: identity.name)
         }
         return EditedResponse(status: .created, response: SentResponse(assessment: sent.assessment, link: sent.link))
@@ -67,9 +68,9 @@ struct AssessmentController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Listing<AssessmentSummary> {
         _ = try context.require(.committee)
-        let query = request.uri.queryParameters
-        let vendor = query.get("vendor").map { String($0) }
-        let statuses = try query.getAll("status").map { try JSONBody.value(String($0), AssessmentStatus.self, "status", status: .badRequest) }
+        let query = QueryInput(request)
+        let vendor = query.text("vendor")
+        let statuses = try query.values("status", AssessmentStatus.self)
         let store = self.store
         return Listing(assessments: try await blocking.run { try store.list(vendor: vendor, statuses: statuses) })
     }
@@ -147,7 +148,7 @@ struct AssessmentController {
 
     @Sendable func outbox(_ request: Request, context: AppRequestContext) async throws -> Messages {
         _ = try context.require(.analyst)
-        let status = try request.uri.queryParameters.get("status").map { try JSONBody.value(String($0), OutboxMessage.Status.self, "status", status: .badRequest) }
+        let status = try QueryInput(request).value("status", OutboxMessage.Status.self)
         let store = OutboxStore(pool: pool)
         return Messages(messages: try await blocking.run { try store.list(status: status) })
     }

@@ -112,14 +112,6 @@ struct RegistryController {
         init?(intValue: Int) { nil }
     }
 
-    /// A `true`/`false` query parameter; false when absent.
-    static func flag(_ request: Request, _ name: String) throws -> Bool {
-        switch request.uri.queryParameters.get(name) {
-        case nil, "false": return false
-        case "true": return true
-        case let text?: throw ApiError(.badRequest, code: "invalid_query", message: "\(name) must be true or false, not \"\(text)\"", field: name)
-        }
-    }
 
 
 
@@ -138,10 +130,12 @@ struct RegistryController {
         let identity = try context.require(.analyst)
         let slug = try context.parameters.require("slug")
         let change = try await JSONBody.decode(VendorChange.self, from: request, context: context)
-        if let email = change.contactEmail, let problem = VendorRules.problem(email: email) {
+        if let email = change.contactEmail, !email.isEmpty, let problem = VendorRules.problem(email: email) {
             throw ApiError.invalid("contactEmail", "contactEmail: \"\(email)\" \(problem)")
         }
-        if let name = change.name, name.trimmingCharacters(in: .whitespaces).isEmpty { throw ApiError.invalid("name", "name: must not be empty") }
+        if let name = change.name, VendorRules.isBlank(name) { throw ApiError.invalid("name", "name: must not be empty") }
+        if let name = change.name, let problem = VendorRules.problem(name: name) { throw ApiError.invalid("name", "name: \(problem)") }
+        if let owner = change.businessOwner, VendorRules.isBlank(owner) { throw ApiError.invalid("businessOwner", "businessOwner: must not be empty") }
         if change.profile?.dataCategories?.isEmpty == true { throw ApiError.invalid("profile.dataCategories", "profile.dataCategories: give at least one") }
         let status = try change.status.map { try JSONBody.value($0, Vendor.Status.self, "status") }
         let profile = change.profile
@@ -154,10 +148,10 @@ struct RegistryController {
         let store = vendors
         let vendor = try await blocking.run {
             try store.update(slug, actor: identity.name) { draft in
-                if let name = change.name { draft.name = name.trimmingCharacters(in: .whitespaces) }
+                if let name = change.name { draft.name = VendorRules.trimmed(name) }
                 if let status { draft.status = status }
                 if let owner = change.businessOwner { draft.businessOwner = owner }
-                if let email = change.contactEmail { draft.contactEmail = email }
+                if let email = change.contactEmail { draft.contactEmail = email.isEmpty ? nil : email }
                 if let offering { draft.profile.offering = offering }
                 if let description = profile?.description { draft.profile.description = description }
                 if let categories { draft.profile.dataCategories = Set(categories) }
@@ -192,6 +186,7 @@ struct RegistryController {
         let slug = try context.parameters.require("slug")
         let body = try await JSONBody.decode(NewCertification.self, from: request, context: context)
         let standard = try JSONBody.value(body.standard, Certification.Standard.self, "standard")
+        try JSONBody.requireText(body.issuer, "issuer")
         let store = CertificationStore(pool: pool)
         let certificate = try await blocking.run {
             try store.add(vendor: slug, standard: standard, issuer: body.issuer, scope: body.scope ?? "", issuedOn: body.issuedOn, expiresOn: body.expiresOn, actor: identity.name)
@@ -221,11 +216,15 @@ struct RegistryController {
         let identity = try context.require(.analyst)
         let slug = try context.parameters.require("slug")
         let body = try await JSONBody.decode(NewContract.self, from: request, context: context)
+        try JSONBody.requireText(body.reference, "reference")
         let value = try body.annualValue.map { text -> Decimal in
-            guard let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")), !value.isNaN, text.allSatisfy({ $0.isNumber || $0 == "." }) else {
+            guard let value = Self.amount(text) else {
                 throw ApiError.invalid("annualValue", "annualValue: \"\(text)\" is not an amount (a string of digits and a point, such as \"120000.50\")")
             }
             return value
+        }
+        if let currency = body.currency, currency.utf8.count != 3 || !currency.utf8.allSatisfy({ (0x41...0x5A).contains($0 & 0xDF) && $0 < 0x80 }) {
+            throw ApiError.invalid("currency", "currency: \"\(currency)\" must be a three-letter ISO 4217 code such as EUR")
         }
         let store = ContractStore(pool: pool)
         let contract = try await blocking.run {
@@ -233,6 +232,15 @@ struct RegistryController {
                           renewalNoticeDays: body.renewalNoticeDays, annualValue: value, currency: body.currency?.uppercased(), actor: identity.name)
         }
         return EditedResponse(status: .created, response: Item(value: contract))
+    }
+
+    /// An amount as the API takes it: up to 14 digits, and a point with one or two more (openapi.yaml says the same).
+    static func amount(_ text: String) -> Decimal? {
+        let parts = text.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), (1...14).contains(parts[0].count), parts.count == 1 || (1...2).contains(parts[1].count),
+              parts.allSatisfy({ $0.allSatisfy { (0x30...0x39).contains($0) } })
+        else { return nil }
+        return Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
     }
 
     @Sendable func setClause(_ request: Request, context: AppRequestContext) async throws -> Item<Contract> {
@@ -243,6 +251,10 @@ struct RegistryController {
         let status = try JSONBody.value(body.status, ClauseStatus.self, "status")
         let store = ContractStore(pool: pool)
         let library = catalog.clauses
+        guard library.clause(key) != nil else {
+            // The key is part of the path: a clause the library does not have is a resource that does not exist.
+            throw ApiError(.notFound, code: "not_found", message: "no clause \"\(key)\" in the clause library (tprm contract clauses lists its keys)", field: "key")
+        }
         return Item(value: try await blocking.run {
             try store.setClause(contract: contract, key: key, status: status, note: body.note ?? "", verifiedBy: body.verifiedBy,
                                 parameters: body.parameters ?? [:], library: library, actor: identity.name)
@@ -262,7 +274,7 @@ struct RegistryController {
     @Sendable func incidents(_ request: Request, context: AppRequestContext) async throws -> Listing<Incident> {
         _ = try context.require(.committee)
         let slug = try context.parameters.require("slug")
-        let openOnly = try Self.flag(request, "open")
+        let openOnly = try QueryInput(request).flag("open")
         let paging = try Paging(request, scope: "incidents:\(slug):\(openOnly)")
         let store = IncidentStore(pool: pool)
         return Listing(
@@ -276,6 +288,7 @@ struct RegistryController {
         let body = try await JSONBody.decode(NewIncident.self, from: request, context: context)
         let category = try JSONBody.value(body.category, Incident.Category.self, "category")
         let severity = try JSONBody.value(body.severity, Incident.Severity.self, "severity")
+        try JSONBody.requireText(body.title, "title")
         let store = IncidentStore(pool: pool)
         let incident = try await blocking.run {
             try store.add(vendor: slug, title: body.title, category: category, severity: severity, occurredAt: body.occurredAt,
@@ -338,11 +351,8 @@ struct RegistryController {
 
     @Sendable func audit(_ request: Request, context: AppRequestContext) async throws -> Listing<AuditEntry> {
         _ = try context.require(.admin)
-        let query = request.uri.queryParameters
-        let entity = query.get("entity").map { String($0) }, id = query.get("id").map { String($0) }, actor = query.get("actor").map { String($0) }
-        if id != nil, entity == nil {
-            throw ApiError(.badRequest, code: "invalid_query", message: "id needs entity, such as ?entity=vendor&id=acme-ai", field: "id")
-        }
+        let query = QueryInput(request)
+        let entity = query.text("entity"), id = query.text("id"), actor = query.text("actor")
         let paging = try Paging(request, scope: "audit:\(entity ?? ""):\(id ?? ""):\(actor ?? "")")
         let log = AuditLog(pool: pool)
         return Listing(

@@ -22,17 +22,9 @@ struct ReportController {
     @Sendable func committee(_ request: Request, context: AppRequestContext, record: Bool) async throws -> Response {
         // The committee role reads; recording a pack moves the next pack's window, so it takes an analyst.
         let identity = try context.require(record ? .analyst : .committee)
-        let query = request.uri.queryParameters
-        func date(_ name: String) throws -> Date? {
-            try query.get(name).map { text in
-                guard let date = JSONBody.date(String(text)) else {
-                    throw ApiError(.badRequest, code: "invalid_query", message: "\(name): \"\(text)\" is not a date (use 2026-11-29 or 2026-11-29T14:30:00Z)", field: name)
-                }
-                return date
-            }
-        }
-        let format = try query.get("format").map { try JSONBody.value(String($0), PackFormat.self, "format", status: .badRequest) } ?? .json
-        let since = try date("since"), asOf = try date("asOf")
+        let query = QueryInput(request)
+        let format = try query.value("format", PackFormat.self) ?? .json
+        let since = try query.date("since"), asOf = try query.date("asOf")
         let report = CommitteeReport(pool: pool, catalog: catalog)
         // The pack is written to a file first, in bounded memory, so that its digest can go in a header; the file is
         // unlinked at once (its descriptor keeps it) and streamed from disk.

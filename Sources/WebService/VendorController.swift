@@ -44,29 +44,14 @@ struct VendorController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> VendorsResponse {
         _ = try context.require(.committee)
-        let query = request.uri.queryParameters
-        let tier = try query.get("tier").map { text in
-            guard let tier = Tier(rawValue: String(text)) else {
-                throw ApiError(.badRequest, code: "invalid_query", message: "tier: unknown value \"\(text)\" (expected \(Tier.expected))", field: "tier")
-            }
-            return tier
-        }
-        let rating = try query.get("rating").map { text in
-            guard let rating = Tier(rawValue: String(text)) else {
-                throw ApiError(.badRequest, code: "invalid_query", message: "rating: unknown value \"\(text)\" (expected \(Tier.expected))", field: "rating")
-            }
-            return rating
-        }
-        let status = try query.get("status").map { text in
-            guard let status = Vendor.Status(rawValue: String(text)) else {
-                throw ApiError(.badRequest, code: "invalid_query", message: "status: unknown value \"\(text)\"", field: "status")
-            }
-            return status
-        }
-        let search: String? = query.get("search").map { String($0) }
-        let sort = try query.get("sort").map { text in
+        let query = QueryInput(request)
+        let tier = try query.value("tier", Tier.self, expected: Tier.expected)
+        let rating = try query.value("rating", Tier.self, expected: Tier.expected)
+        let status = try query.value("status", Vendor.Status.self)
+        let search = query.text("search")
+        let sort = try query.given("sort").map { text in
             guard let sort = VendorSort(text) else {
-                throw ApiError(.badRequest, code: "invalid_query", message: "sort: unknown order \"\(text)\" (expected \(VendorSort.expected))", field: "sort")
+                throw QueryInput.invalid("sort", "sort: unknown order \"\(text)\" (expected \(VendorSort.expected))")
             }
             return sort
         } ?? VendorSort(key: .name)
@@ -129,16 +114,17 @@ struct VendorController {
         func value<Value: RawRepresentable<String> & CaseIterable>(_ text: String, _ type: Value.Type, _ field: String) throws -> Value {
             try JSONBody.value(text, type, field)
         }
-        let name = body.name.trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty, name.count <= 200 else { throw ApiError.invalid("name", "name: must be 1 to 200 characters") }
+        if let problem = VendorRules.problem(name: body.name) { throw ApiError.invalid("name", "name: \(problem)") }
+        let name = VendorRules.trimmed(body.name)
         let slug = body.slug ?? VendorRules.slug(from: name)
         if let problem = VendorRules.problem(slug: slug) {
             throw ApiError.invalid("slug", "slug: \"\(slug)\" \(problem)")
         }
-        if let email = body.contactEmail, let problem = VendorRules.problem(email: email) {
+        let email = body.contactEmail.flatMap { $0.isEmpty ? nil : $0 }
+        if let email, let problem = VendorRules.problem(email: email) {
             throw ApiError.invalid("contactEmail", "contactEmail: \"\(email)\" \(problem)")
         }
-        guard !body.businessOwner.trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard !VendorRules.isBlank(body.businessOwner) else {
             throw ApiError.invalid("businessOwner", "businessOwner: must not be empty")
         }
         guard !body.profile.dataCategories.isEmpty else {
@@ -146,7 +132,7 @@ struct VendorController {
         }
         return VendorDraft(
             slug: slug, name: name, status: try body.status.map { try value($0, Vendor.Status.self, "status") } ?? .prospect,
-            businessOwner: body.businessOwner, contactEmail: body.contactEmail,
+            businessOwner: body.businessOwner, contactEmail: email,
             profile: AIProfile(
                 offering: try value(body.profile.offering, AIProfile.Offering.self, "profile.offering"),
                 description: body.profile.description ?? "",
@@ -199,14 +185,10 @@ struct Paging {
 
     /// Reads `limit` (1 to 500, `defaultLimit` when absent) and `cursor` from the query.
     init(_ request: Request, scope: String, defaultLimit: Int = 100) throws {
-        let query = request.uri.queryParameters
-        limit = try query.get("limit").map { text in
-            guard let limit = Int(text), (1...500).contains(limit) else {
-                throw ApiError(.badRequest, code: "invalid_query", message: "limit must be 1 to 500, not \"\(text)\"", field: "limit")
-            }
-            return limit
-        } ?? defaultLimit
-        after = try query.get("cursor").map { try Cursor.decode(String($0), scope: scope) }
+        let query = QueryInput(request)
+        limit = try query.integer("limit", in: 1...500) ?? defaultLimit
+        // An empty cursor is the first page, as openapi.yaml says.
+        after = try query.text("cursor").map { try Cursor.decode($0, scope: scope) }
         self.scope = scope
     }
 

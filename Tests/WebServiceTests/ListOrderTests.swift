@@ -138,8 +138,13 @@ import WebService
             #expect(otherVendor.status == .badRequest, "and to its vendor")
             let badFlag = try await page(client, "/api/v1/vendors/acme/incidents?open=yes", token: fixture.committee, key: "incidents", field: "id")
             #expect(badFlag.status == .badRequest && badFlag.error["message"] == "open must be true or false, not \"yes\"")
-            let idAlone = try await page(client, "/api/v1/audit?id=beta", token: fixture.admin, key: "entries", field: "id")
-            #expect(idAlone.status == .badRequest && idAlone.error["field"] == "id")
+            // An id without an entity finds that id in any kind of entity; empty free text is the same as none.
+            let idAlone = try await page(client, "/api/v1/audit?id=beta&actor=", token: fixture.admin, key: "entries", field: "id")
+            let vendorOnly = try await page(client, "/api/v1/audit?entity=vendor&id=beta", token: fixture.admin, key: "entries", field: "id")
+            #expect(idAlone.status == .ok && !idAlone.values.isEmpty)
+            #expect(idAlone.values == vendorOnly.values, "beta's entries are all its vendor record's")
+            let emptyLimit = try await page(client, "/api/v1/audit?limit=", token: fixture.admin, key: "entries", field: "id")
+            #expect(emptyLimit.status == .badRequest && emptyLimit.error["message"] == "limit must be 1 to 500, not \"\"", "a typed parameter given empty is wrong")
         }
     }
 }

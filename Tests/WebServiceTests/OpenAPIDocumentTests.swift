@@ -46,6 +46,16 @@ import Yams
         #expect(documented.count >= 20)
     }
 
+    /// The values the document lists for questionnaire templates are the catalog's: a questionnaire added to the
+    /// catalog is added to the document, or a client the document guides could never send it.
+    @Test func theTemplatesTheDocumentListsAreTheCatalogs() throws {
+        let document = try #require(try Yams.load(yaml: String(contentsOf: Self.documentURL, encoding: .utf8)) as? [String: Any])
+        let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
+        let send = try #require(schemas.values.compactMap { ($0 as? [String: Any])?["properties"] as? [String: Any] }.first { $0["template"] != nil && $0["dueDays"] != nil })
+        let listed = try #require((send["template"] as? [String: Any])?["enum"] as? [String])
+        #expect(Set(listed) == Set(ApiTests.catalog.questionnaires.map(\.key)))
+    }
+
     @Test func theDocumentIsServed() async throws {
         let fixture = try ApiTests.Fixture("apidoc", openAPI: try String(contentsOf: Self.documentURL, encoding: .utf8))
         try await fixture.app.test(.router) { client in

@@ -255,7 +255,8 @@ struct PortalBrowser {
                 #expect(String(buffer: response.body).contains(#""status":"in_progress""#))
             }
             try await client.execute(uri: "/api/v1/assessments/\(assessmentID)/complete", method: .post, headers: analyst) { response in
-                #expect(response.status == .unprocessableContent, "an assessment sent back cannot be completed until resubmitted")
+                #expect(response.status == .conflict, "an assessment sent back cannot be completed until resubmitted")
+                #expect(String(buffer: response.body).contains("is in_progress; only a submitted assessment can be completed"))
             }
         }
         let changes = try world.deliver()

@@ -113,6 +113,24 @@ import WebService
                 (.put, "/api/v1/contracts/1/clauses/incident-notification", #"{"status": "present", "parameters": {"sla_days": 1}}"#, .unprocessableContent,
                  "parameters: clause incident-notification takes no parameter \"sla_days\" (it takes sla_hours)"),
                 (.get, "/api/v1/questionnaires/nope", "", .notFound, "no questionnaire \"nope\""),
+                (.post, "/api/v1/vendors/acme-ai/contracts", #"{"reference": "M", "effectiveOn": "2026-01-01", "annualValue": "1.2.3", "currency": "EUR"}"#, .unprocessableContent,
+                 "annualValue: \"1.2.3\" is not an amount (a string of digits and a point, such as \"120000.50\")"),
+                (.post, "/api/v1/vendors/acme-ai/contracts", #"{"reference": "M", "effectiveOn": "2026-01-01", "annualValue": "100.505", "currency": "EUR"}"#, .unprocessableContent,
+                 "annualValue: \"100.505\" is not an amount (a string of digits and a point, such as \"120000.50\")"),
+                (.post, "/api/v1/vendors/acme-ai/contracts", #"{"reference": "M", "effectiveOn": "2026-01-01", "annualValue": "100", "currency": "ﬀa"}"#, .unprocessableContent,
+                 "currency: \"ﬀa\" must be a three-letter ISO 4217 code such as EUR"),
+                (.post, "/api/v1/vendors/acme-ai/contracts", #"{"reference": " ", "effectiveOn": "2026-01-01"}"#, .unprocessableContent, "reference: must not be empty"),
+                (.put, "/api/v1/contracts/1/clauses/nope", #"{"status": "present"}"#, .notFound,
+                 "no clause \"nope\" in the clause library (tprm contract clauses lists its keys)"),
+                (.post, "/api/v1/vendors/acme-ai/incidents", #"{"title": "\t", "category": "bias", "severity": "low", "occurredAt": "2026-11-01"}"#, .unprocessableContent,
+                 "title: must not be empty"),
+                (.post, "/api/v1/vendors/acme-ai/certifications", #"{"standard": "iso_42001", "issuer": "x", "expiresOn": "2027-02-29"}"#, .badRequest,
+                 "expiresOn: \"2027-02-29\" is not a date (use 2026-11-29 or 2026-11-29T14:30:00Z)"),
+                (.post, "/api/v1/vendors/acme-ai/certifications", #"{"standard": "iso_42001", "issuer": "x", "expiresOn": "2027-01-01T10:00:00"}"#, .badRequest,
+                 "expiresOn: \"2027-01-01T10:00:00\" is not a date (use 2026-11-29 or 2026-11-29T14:30:00Z)"),
+                (.post, "/api/v1/vendors/acme-ai/certifications", #"{"standard": "iso_42001", "issuer": "x", "expiresOn": "2027-01-01", "issuedOn": null}"#, .badRequest,
+                 "issuedOn: null is not a value here; leave the field out"),
+                (.patch, "/api/v1/vendors/acme-ai", #"{"name": "Acme", "contactEmail": null}"#, .badRequest, "contactEmail: null is not a value here; leave the field out"),
             ]
             for (method, uri, body, expected, message) in cases {
                 let (status, response) = try await request(client, method, uri, token: fixture.analyst, body: body.isEmpty ? nil : body)
@@ -124,6 +142,45 @@ import WebService
         #expect(try fixture.count("contracts") == 0)
         #expect(try fixture.count("incidents") == 0)
         #expect(try fixture.count("vendors WHERE ai_act_class = 'limited'") == 1, "the refused change left the profile as it was")
+        #expect(try fixture.count("vendors WHERE name = 'Acme AI'") == 1, "the refused rename left the name as it was")
+    }
+
+    @Test func whatTheDocumentAllowsIsAccepted() async throws {
+        let fixture = try Fixture("apiregok")
+        try await fixture.app.test(.router) { client in
+            // A name with no Latin letter still gets a slug; an empty contact email is none.
+            let japanese = ApiTests.acme.replacingOccurrences(of: "Acme AI", with: "株式会社").replacingOccurrences(of: "security@acme.example", with: "")
+            var (status, body) = try await request(client, .post, "/api/v1/vendors", token: fixture.analyst, body: japanese)
+            #expect(status == .created)
+            let vendor = try #require(body["vendor"] as? [String: Any])
+            let slug = try #require(vendor["slug"] as? String)
+            #expect(slug.hasPrefix("vendor-") && slug.count == 15, "\(slug)")
+            #expect(vendor["contactEmail"] == nil)
+            (status, body) = try await request(client, .post, "/api/v1/vendors", token: fixture.analyst, body: japanese.replacingOccurrences(of: "Claims", with: "Legal"))
+            #expect(status == .conflict, "the same name makes the same slug")
+
+            // Sending needs an address: none given and none on file is the vendor's state, 409, and nothing is sent.
+            (status, body) = try await request(client, .post, "/api/v1/vendors/\(slug)/assessments", token: fixture.analyst, body: #"{"to": ""}"#)
+            #expect(status == .conflict)
+            #expect((body["error"] as? [String: Any])?["message"] as? String == "\(slug) has no contact email; set one with tprm vendor update \(slug) --email ADDRESS, or give --to")
+            #expect(try fixture.count("assessments") == 0)
+
+            // RFC 3339 times with an offset and a fraction; the amount keeps its cents.
+            (status, body) = try await request(client, .post, "/api/v1/vendors/\(slug)/incidents", token: fixture.analyst,
+                                               body: #"{"title": "Leak", "category": "bias", "severity": "low", "occurredAt": "2026-11-29t15:30:00.5+01:00"}"#)
+            #expect(status == .created)
+            #expect((body["occurredAt"] as? String)?.hasPrefix("2026-11-29T14:30:00") == true, "\(body)")
+            (status, body) = try await request(client, .post, "/api/v1/vendors/\(slug)/contracts", token: fixture.analyst,
+                                               body: #"{"reference": "MSA", "effectiveOn": "2024-02-29", "annualValue": "12000.5", "currency": "eur"}"#)
+            #expect(status == .created)
+            #expect(body["currency"] as? String == "EUR")
+            (status, body) = try await request(client, .patch, "/api/v1/vendors/\(slug)", token: fixture.analyst, body: #"{"contactEmail": "a.b+tprm@example.co.uk"}"#)
+            #expect(status == .ok)
+            (status, body) = try await request(client, .patch, "/api/v1/vendors/\(slug)", token: fixture.analyst, body: #"{"contactEmail": ""}"#)
+            #expect(status == .ok)
+            #expect((body["vendor"] as? [String: Any])?["contactEmail"] == nil, "an empty contact email removes it")
+        }
+        #expect(try fixture.count("contracts WHERE annual_value = 12000.50") == 1)
     }
 }
 

@@ -64,7 +64,7 @@ public struct AssessmentOutreachStore: Sendable {
         try pool.transaction { connection in
             let summary = try Self.locked(connection, assessment)
             guard summary.status.isOpen else {
-                throw StorageError.invalid(field: "assessment", reason: "#\(assessment) is \(summary.status.rawValue); only an open assessment gets a new link")
+                throw StorageError.conflict(field: "assessment", reason: "#\(assessment) is \(summary.status.rawValue); only an open assessment gets a new link")
             }
             try connection.execute("UPDATE assessment_links SET revoked_at = now() WHERE assessment_id = \(assessment) AND revoked_at IS NULL")
             let link = try connection.query("""
@@ -137,7 +137,7 @@ public struct AssessmentOutreachStore: Sendable {
         try pool.transaction { connection in
             let summary = try Self.locked(connection, assessment)
             guard summary.status.isInReview else {
-                throw StorageError.invalid(field: "assessment", reason: "#\(assessment) is \(summary.status.rawValue); answers are reviewed once submitted")
+                throw StorageError.conflict(field: "assessment", reason: "#\(assessment) is \(summary.status.rawValue); answers are reviewed once submitted")
             }
             let before = try connection.query("""
                 SELECT to_jsonb(a)::text FROM answers a WHERE assessment_id = \(assessment) AND question_id = \(question)
@@ -182,7 +182,7 @@ public struct AssessmentOutreachStore: Sendable {
         try pool.transaction { connection in
             let summary = try Self.locked(connection, assessment)
             guard summary.status.isOpen else {
-                throw StorageError.invalid(field: "assessment", reason: "#\(assessment) is \(summary.status.rawValue) and cannot be cancelled")
+                throw StorageError.conflict(field: "assessment", reason: "#\(assessment) is \(summary.status.rawValue) and cannot be cancelled")
             }
             try Self.cancel(connection, assessment, actor: actor)
             return try Self.summaries(connection, where: "a.id = $1", assessment)[0]
@@ -196,7 +196,7 @@ public struct AssessmentOutreachStore: Sendable {
         try pool.transaction { connection in
             let summary = try Self.locked(connection, assessment)
             guard allowed(summary.status) else {
-                throw StorageError.invalid(field: "assessment", reason: "#\(assessment) is \(summary.status.rawValue); only a submitted assessment can be \(verb)")
+                throw StorageError.conflict(field: "assessment", reason: "#\(assessment) is \(summary.status.rawValue); only a submitted assessment can be \(verb)")
             }
             let before = try RowSnapshot.json(connection, table: "assessments", id: assessment)
             try change(connection, summary)

@@ -102,7 +102,14 @@ public enum VendorRules {
             }
         }
         while slug.hasSuffix("-") { slug.removeLast() }
-        return String(slug.prefix(64))
+        if slug.isEmpty {
+            // A name with no Latin letter or digit (株式会社, say) still gets a slug, the same one every time.
+            var hash: UInt32 = 2_166_136_261
+            for byte in name.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+            let hex = String(hash, radix: 16)
+            return "vendor-" + String(repeating: "0", count: 8 - hex.count) + hex
+        }
+        return String(slug.prefix(64).reversed().drop { $0 == "-" }.reversed())
     }
 
     /// Why a vendor cannot have this status with this profile, or `nil` when it can: a use prohibited by the
@@ -115,10 +122,37 @@ public enum VendorRules {
 
     /// Why an email address is not acceptable, or `nil` when it is.
     public static func problem(email: String) -> String? {
-        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
-              !email.contains(where: \.isWhitespace)
-        else { return "is not an email address" }
-        return nil
+        isEmailAddress(email) ? nil : "is not an email address"
+    }
+
+    /// Whether `text` is an address mail can be sent to: at most 254 characters; before the one `@`, ASCII letters,
+    /// digits and `!#$%&'*+/=?^_`{|}~.-`; after it, two or more labels of letters, digits and hyphens joined by dots.
+    /// (openapi.yaml's `Email` pattern says the same.)
+    public static func isEmailAddress(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard bytes.count <= 254, let at = bytes.firstIndex(of: UInt8(ascii: "@")), at > 0 else { return false }
+        let local = bytes[..<at], domain = bytes[(at + 1)...]
+        func isAlphanumeric(_ byte: UInt8) -> Bool {
+            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+        }
+        guard local.allSatisfy({ isAlphanumeric($0) || "!#$%&'*+/=?^_`{|}~.-".utf8.contains($0) }) else { return false }
+        let labels = domain.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        return labels.count >= 2 && labels.allSatisfy { !$0.isEmpty && $0.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "-") } }
+    }
+
+    /// Whether text has nothing in it but spaces, tabs and line ends (openapi.yaml's `Text` and `Name` patterns).
+    public static func isBlank(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+    }
+
+    /// `text` without leading and trailing spaces, tabs and line ends.
+    public static func trimmed(_ text: String) -> String {
+        text.trimmingCharacters(in: CharacterSet(charactersIn: " \t\n\r"))
+    }
+
+    /// Why a vendor's name is not acceptable, or `nil` when it is: 1 to 200 characters (Unicode scalars, counted
+    /// as given), not blank.
+    public static func problem(name: String) -> String? {
+        isBlank(name) || name.unicodeScalars.count > 200 ? "must be 1 to 200 characters" : nil
     }
 }
