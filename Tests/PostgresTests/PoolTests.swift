@@ -51,6 +51,42 @@ import Testing
         #expect(inserted == 2)
     }
 
+    @Test func cancellingATaskCancelsItsStatementOnTheServer() async throws {
+        let configuration = try TestDatabase.create("poolcancel")
+        let pool = PostgresPool(configuration: configuration, maximumConnections: 1)
+        try await pool.transaction { try $0.executeScript("CREATE TABLE t (v int)") }
+        let task = Task {
+            try await pool.transaction { connection in
+                try connection.execute("INSERT INTO t VALUES (1)")
+                return try connection.query("SELECT pg_sleep(30)").count
+            }
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        task.cancel()
+        // Only the server stopping pg_sleep makes the call throw: had it run its 30 s, the transaction would commit.
+        await #expect(throws: CancellationError.self) { try await task.value }
+        // The connection went back to the pool usable, and the cancelled transaction left nothing.
+        #expect(try await pool.withConnection { try $0.query("SELECT count(*) FROM t")[0].decode(Int.self, at: 0) } == 0)
+        #expect(pool.statistics.inUse == 0)
+    }
+
+    @Test func aTaskCancelledBeforeItGetsAConnectionRunsNothing() async throws {
+        let configuration = try TestDatabase.create("poolcancelwait")
+        let pool = PostgresPool(configuration: configuration, maximumConnections: 1)
+        try await pool.withConnection { try $0.executeScript("CREATE TABLE t (v int)") }
+        let task = Task {
+            try await pool.withConnection { try $0.execute("INSERT INTO t VALUES (1)") }
+        }
+        task.cancel()
+        _ = try? await task.value
+        let cancelledFirst = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await pool.withConnection { try $0.execute("INSERT INTO t VALUES (2)") }
+        }
+        await #expect(throws: CancellationError.self) { try await cancelledFirst.value }
+        #expect(try await pool.withConnection { try $0.query("SELECT count(*) FROM t WHERE v = 2")[0].decode(Int.self, at: 0) } == 0)
+    }
+
     @Test func waitingForAConnectionTimesOutWithAClearError() throws {
         let configuration = try TestDatabase.create("pooltimeout")
         let pool = PostgresPool(configuration: configuration, maximumConnections: 1, acquireTimeout: .milliseconds(200))

@@ -82,12 +82,37 @@ public final class PostgresPool: @unchecked Sendable {
 
     /// Lends a connection to `body` on the pool's Dispatch queue, suspending the task meanwhile.
     ///
-    /// libpq blocks, so the work never runs on the Swift concurrency pool or an event loop.
+    /// libpq blocks, so the work never runs on the Swift concurrency pool or an event loop. The call honours its
+    /// task's cancellation: cancelled before a connection is lent, `body` never runs; cancelled while it runs, the
+    /// statement in progress is cancelled on the server. Either way the call throws `CancellationError`, and the
+    /// connection goes back to the pool ready for the next borrower.
     public func withConnection<Result: Sendable>(_ body: @escaping @Sendable (Connection) throws -> Result) async throws -> Result {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.async {
-                continuation.resume(with: Swift.Result { try self.withConnection(body) })
+        try await cancellable { cancellation in try self.withConnection { try Self.run(body, on: $0, cancellation) } }
+    }
+
+    /// Runs blocking pool work on the pool's queue, for `async` callers, with `cancellation` shared with the task.
+    private func cancellable<Result: Sendable>(_ work: @escaping @Sendable (QueryCancellation) throws -> Result) async throws -> Result {
+        let cancellation = QueryCancellation()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                queue.async {
+                    guard !cancellation.isCancelled else { return continuation.resume(throwing: CancellationError()) }
+                    continuation.resume(with: Swift.Result { try work(cancellation) })
+                }
             }
+        } onCancel: {
+            cancellation.cancel()
+        }
+    }
+
+    /// `body` on a lent connection, cancellable from the task; a statement the cancel stopped is a `CancellationError`.
+    private static func run<Result>(_ body: (Connection) throws -> Result, on connection: Connection, _ cancellation: QueryCancellation) throws -> Result {
+        guard cancellation.start(on: connection) else { throw CancellationError() }
+        defer { cancellation.finish() }
+        do {
+            return try body(connection)
+        } catch let error as PostgresError where error.code == .queryCanceled && cancellation.isCancelled {
+            throw CancellationError()
         }
     }
 
@@ -115,11 +140,11 @@ public final class PostgresPool: @unchecked Sendable {
     }
 
     /// Runs `body` in a transaction on a pooled connection, from `async` code; retried as the blocking one is.
+    ///
+    /// Cancellation is honoured as by the `async` ``withConnection(_:)``; a cancelled transaction is rolled back.
     public func transaction<Result: Sendable>(_ body: @escaping @Sendable (Connection) throws -> Result) async throws -> Result {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.async {
-                continuation.resume(with: Swift.Result { try self.transaction(body) })
-            }
+        try await cancellable { cancellation in
+            try self.transaction { connection in try Self.run(body, on: connection, cancellation) }
         }
     }
 
