@@ -46,6 +46,7 @@ let package = Package(
             dependencies: [
                 "CLibPQ",
                 "CivilTime",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -64,6 +65,7 @@ let package = Package(
         .target(
             name: "ScoringPipeline",
             dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
                 "Postgres",
                 "Storage",
                 "SupplierRisk",

@@ -1,14 +1,12 @@
 public import Foundation
-public import Postgres
-import Storage
+import Crypto
 import SupplierRisk
 
 /// The version of the scoring model: a digest of the files that define it.
 public enum ModelVersion {
     /// The first 16 hex digits of the SHA-256 of the scoring and clause files and of every
-    /// questionnaire's key and version, computed by the server (so the pure domain needs no
-    /// cryptography package). Changing the model or raising a template's version changes it.
-    public static func compute(catalogDirectory: URL, on pool: PostgresPool) throws -> String {
+    /// questionnaire's key and version. Changing the model or raising a template's version changes it.
+    public static func compute(catalogDirectory: URL) throws -> String {
         var bytes = Data()
         for name in ["scoring.yaml", "contract-clauses.yaml"] {
             bytes.append(try Data(contentsOf: catalogDirectory.appendingPathComponent(name)))
@@ -17,6 +15,6 @@ public enum ModelVersion {
         for questionnaire in try Catalog.load(catalogDirectory).questionnaires.sorted(by: { $0.key < $1.key }) {
             bytes.append(Data("\(questionnaire.key)@\(questionnaire.version)\n".utf8))
         }
-        return try ScoringStore(pool: pool).digest(of: bytes)
+        return SHA256.hash(data: bytes).prefix(8).map { String(format: "%02x", $0) }.joined()
     }
 }

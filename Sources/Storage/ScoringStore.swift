@@ -33,13 +33,6 @@ public struct ScoringStore: Sendable {
     /// Creates a store on a pool.
     public init(pool: PostgresPool) { self.pool = pool }
 
-    /// The first 16 hex digits of the SHA-256 of `data`, computed by the server (no cryptography package needed).
-    public func digest(of data: Data) throws -> String {
-        try pool.withConnection { connection in
-            try connection.query("SELECT left(encode(sha256(\(data)), 'hex'), 16)")[0].decode(String.self, at: 0)
-        }
-    }
-
     /// Queues vendors for rescoring by slug; returns how many were queued.
     ///
     /// - Throws: ``StorageError/notFound(_:)`` naming the first unknown slug; nothing is queued then.

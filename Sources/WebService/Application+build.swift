@@ -28,6 +28,8 @@ public struct WebConfiguration: Sendable {
     public var outreach: OutreachConfiguration
     /// Limits portal link lookups per client.
     public var portalLimiter: RateLimiter
+    /// How long /readyz answers from its last check of the database and the migrations before checking again.
+    public var readinessInterval: Duration = .seconds(5)
     public var logger: Logger
 
     public init(
@@ -60,20 +62,9 @@ public func buildRouter(_ configuration: WebConfiguration) -> Router<AppRequestC
     let methods = RouteMethods()
     router.add(middleware: MethodNotAllowedMiddleware(methods: methods))
     router.get("/healthz") { _, _ in ["status": "ok"] }
+    let readiness = Readiness(pool: configuration.pool, migrations: configuration.migrations, interval: configuration.readinessInterval)
     router.get("/readyz") { _, _ -> Response in
-        let pool = configuration.pool
-        let migrator = Migrator(directory: configuration.migrations)
-        let pending: Int
-        do {
-            pending = try await blocking.run {
-                try pool.withConnection { connection in try migrator.status(on: connection).filter { $0.appliedAt == nil }.count }
-            }
-        } catch {
-            throw ApiError(.serviceUnavailable, code: "unavailable", message: "the database is unreachable")
-        }
-        guard pending == 0 else {
-            throw ApiError(.serviceUnavailable, code: "migrations_pending", message: "\(pending) migrations are pending: run tprm migrate")
-        }
+        if let problem = await readiness.problem() { throw problem }
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ready"}"#)))
     }
     router.get("/metrics") { _, _ -> Response in

@@ -234,7 +234,7 @@ final class Counts: @unchecked Sendable {
         try String(contentsOf: scoringFile, encoding: .utf8).replacingOccurrences(of: "    advisory: low", with: "    advisory: high")
             .write(to: scoringFile, atomically: true, encoding: .utf8)
         let catalog = try Catalog.load(directory)
-        let version = try ModelVersion.compute(catalogDirectory: directory, on: fixture.pool)
+        let version = try ModelVersion.compute(catalogDirectory: directory)
         let worker = RescoreWorker(pool: fixture.pool, catalog: catalog, modelVersion: version)
         let prepared = try worker.prepare()
         #expect(prepared.queued == 2, "every score is from another model version")

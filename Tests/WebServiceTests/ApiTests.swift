@@ -75,6 +75,31 @@ import WebService
         }
     }
 
+    @Test func readinessIsCheckedOnAnIntervalNotOnEveryProbe() async throws {
+        let fixture = try Fixture("apiready")
+        let migrations = FileManager.default.temporaryDirectory.appendingPathComponent("tprm-ready-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: TestDatabase.repositoryRoot.appendingPathComponent("sql"), to: migrations)
+        defer { try? FileManager.default.removeItem(at: migrations) }
+        func app(interval: Duration) -> Application<RouterResponder<AppRequestContext>> {
+            var configuration = WebConfiguration(host: "127.0.0.1", port: 0, pool: fixture.pool, catalog: ApiTests.catalog, migrations: migrations, logger: .init(label: "test"))
+            configuration.readinessInterval = interval
+            return Application(router: buildRouter(configuration))
+        }
+        let cached = app(interval: .seconds(3600)), fresh = app(interval: .zero)
+        try await cached.test(.router) { client in
+            try await client.execute(uri: "/readyz", method: .get) { #expect($0.status == .ok) }
+            // A migration appears that is not applied: a probe within the interval answers from the last check.
+            try "SELECT 1;\n".write(to: migrations.appendingPathComponent("999_later.sql"), atomically: true, encoding: .utf8)
+            try await client.execute(uri: "/readyz", method: .get) { #expect($0.status == .ok, "answered from the check an hour is not yet over") }
+        }
+        try await fresh.test(.router) { client in
+            try await client.execute(uri: "/readyz", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(error(response.body)["message"] == "1 migrations are pending: run tprm migrate")
+            }
+        }
+    }
+
     @Test func aKnownPathWithAnotherMethodIs405WithAllowAndHeadAnswersWhereGetDoes() async throws {
         let fixture = try Fixture("apimethods")
         try await fixture.app.test(.router) { client in

@@ -45,7 +45,7 @@ import Testing
             try pool.withConnection { try $0.query("SELECT vendor_id || ':' || hundredths || ':' || md5(breakdown::text) FROM scores ORDER BY vendor_id").map { try $0.decode(String.self, at: 0) } }
         }
         let before = try snapshot()
-        let version = try ModelVersion.compute(catalogDirectory: Self.catalogDirectory, on: pool)
+        let version = try ModelVersion.compute(catalogDirectory: Self.catalogDirectory)
         try ScoringStore(pool: pool).enqueueAll()
         try RescoreWorker(pool: pool, catalog: catalog, modelVersion: version).drain()
         #expect(try snapshot() == before)

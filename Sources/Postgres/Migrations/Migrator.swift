@@ -1,3 +1,4 @@
+import Crypto
 public import Foundation
 public import Logging
 
@@ -145,9 +146,9 @@ public struct Migrator: Sendable {
         return appliedAt
     }
 
-    /// The hex SHA-256 of a migration's text, computed by the server.
+    /// The hex SHA-256 of a migration's text, as `schema_migrations.checksum` keeps it (the same digits as
+    /// PostgreSQL's `encode(sha256(…), 'hex')`, which wrote the first ones).
     private func checksum(of migration: Migration, on connection: Connection) throws -> String {
-        let rows = try connection.query("SELECT encode(sha256(\(Data(migration.sql.utf8))), 'hex')")
-        return try rows[0].decode(String.self, at: 0)
+        SHA256.hash(data: Data(migration.sql.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -37,7 +37,7 @@ struct WorkerCommand: AsyncParsableCommand {
         var settings = RescoreWorker.Configuration()
         settings.batchSize = batchSize
         settings.lanes = lanes
-        let version = try ModelVersion.compute(catalogDirectory: registry.catalog.directory, on: pool)
+        let version = try ModelVersion.compute(catalogDirectory: registry.catalog.directory)
         let worker = RescoreWorker(pool: pool, catalog: catalog, modelVersion: version, configuration: settings)
         let outreachConfiguration = try outreach.configuration()
         let delivery = noOutreach ? nil : DeliveryLoop(

@@ -54,7 +54,7 @@ struct ServeCommand: AsyncParsableCommand {
             services.append(ReassessScheduler(job: Reassessment(pool: pool, catalog: catalog, configuration: outreachConfiguration), at: at, logger: logger))
         }
         if !noWorker {
-            let version = try ModelVersion.compute(catalogDirectory: registry.catalog.directory, on: pool)
+            let version = try ModelVersion.compute(catalogDirectory: registry.catalog.directory)
             services.append(WorkerService(worker: RescoreWorker(pool: pool, catalog: catalog, modelVersion: version), listener: database))
         }
         let documentPath = ProcessInfo.processInfo.environment["TPRM_OPENAPI"].flatMap { $0.isEmpty ? nil : $0 } ?? "openapi.yaml"
