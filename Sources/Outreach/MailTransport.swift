@@ -146,6 +146,7 @@ public struct WebhookTransport: MailTransport {
         }
     }
 
+    /// `@unchecked Sendable`: `status` and `error` are read and written only under `lock`.
     private final class Outcome: @unchecked Sendable {
         private let lock = NSLock()
         private var status: Int?

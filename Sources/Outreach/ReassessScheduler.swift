@@ -1,10 +1,10 @@
 public import Foundation
 public import Logging
-public import ServiceLifecycle
+public import Storage
 
 /// Runs the re-assessment job every day at a time of day (UTC) inside `tprm serve`. Of several instances,
 /// the one that takes the advisory lock runs it; the others find it taken and wait for the next day.
-public struct ReassessScheduler: Service {
+public enum ReassessScheduler {
     /// A time of day in UTC.
     public struct TimeOfDay: Sendable, Hashable, CustomStringConvertible {
         public let hour: Int
@@ -36,44 +36,18 @@ public struct ReassessScheduler: Service {
         }
     }
 
-    let job: Reassessment
-    let at: TimeOfDay
-    let logger: Logger
-
-    public init(job: Reassessment, at: TimeOfDay, logger: Logger) {
-        self.job = job
-        self.at = at
-        self.logger = logger
-    }
-
-    public func run() async throws {
+    /// The daily job as a long-running service: it waits for the time of day, runs, and waits for the next.
+    public static func loop(job: Reassessment, at: TimeOfDay, logger: Logger) -> WorkLoop {
         logger.info("re-assessment scheduled daily", metadata: ["at": "\(at)"])
-        while !Task.isCancelled {
-            let next = at.next(after: Date())
-            do {
-                try await cancelWhenGracefulShutdown {
-                    try await Task.sleep(for: .seconds(max(1, next.timeIntervalSinceNow)))
-                }
-            } catch {
-                return
+        return WorkLoop(name: "reassess", schedule: .at { at.next(after: $0) }, startIdle: true, logger: logger) { _ in
+            if let summary = try job.run(asOf: Date(), wait: false) {
+                logger.info("re-assessment", metadata: [
+                    "vendors": "\(summary.vendors)", "due": "\(summary.due)", "sent": "\(summary.sent)", "skipped": "\(summary.skipped)",
+                    "reminded": "\(summary.reminders.reminded.count)", "escalated": "\(summary.reminders.overdue.count)"])
+            } else {
+                logger.info("re-assessment left to the instance that holds its lock")
             }
-            let job = self.job, logger = self.logger
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                Thread.detachNewThread {
-                    do {
-                        if let summary = try job.run(asOf: Date(), wait: false) {
-                            logger.info("re-assessment", metadata: [
-                                "vendors": "\(summary.vendors)", "due": "\(summary.due)", "sent": "\(summary.sent)", "skipped": "\(summary.skipped)",
-                                "reminded": "\(summary.reminders.reminded.count)", "escalated": "\(summary.reminders.overdue.count)"])
-                        } else {
-                            logger.info("re-assessment left to the instance that holds its lock")
-                        }
-                    } catch {
-                        logger.error("the re-assessment job failed; it runs again tomorrow, or run tprm reassess", metadata: ["error": "\(error)"])
-                    }
-                    continuation.resume()
-                }
-            }
+            return .idle
         }
     }
 }

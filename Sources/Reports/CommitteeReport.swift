@@ -92,6 +92,8 @@ public struct CommitteeReport: Sendable {
         return Rendered(content: content, digest: generated.digest, vendors: generated.vendors, since: generated.since, asOf: generated.asOf, pack: pack)
     }
 
+    /// `@unchecked Sendable`: the sink that appends to it runs on the generating thread only, and the bytes are
+    /// read after `generate` has returned.
     private final class Buffer: @unchecked Sendable {
         var bytes: [UInt8] = []
     }

@@ -2,22 +2,18 @@ public import Foundation
 public import Logging
 public import Postgres
 import Metrics
-import Storage
+import Synchronization
+public import Storage
 public import SupplierRisk
 
 /// Turns queued vendors into stored scores.
 ///
-/// Each lane loops on a thread of its own: claim a batch with `SKIP LOCKED`
-/// and load its inputs (database), score every vendor of it at once on all
-/// cores (`DispatchQueue.concurrentPerform`), then write scores, history and
-/// job removal in the claiming transaction (database). With two or more lanes
-/// one lane's database work overlaps another's scoring. Lanes wake on
-/// `NOTIFY rescore` and poll every `pollInterval` as well, so a lost
-/// notification or a dead listener delays work but never strands it.
-///
-/// `@unchecked Sendable`: the mutable state (`stopped`) is guarded by `lock`;
-/// everything else is immutable or Sendable.
-public final class RescoreWorker: @unchecked Sendable {
+/// Each lane of its ``loop(listener:)`` (a ``WorkLoop``) claims a batch with `SKIP LOCKED` and loads its inputs
+/// (database), scores every vendor of it at once on all cores (`DispatchQueue.concurrentPerform`), then writes
+/// scores, history and job removal in the claiming transaction (database). With two or more lanes one lane's
+/// database work overlaps another's scoring. Lanes wake on `NOTIFY rescore` and poll every `pollInterval` as
+/// well, so a lost notification or a dead listener delays work but never strands it.
+public final class RescoreWorker: Sendable {
     /// How a worker runs.
     public struct Configuration: Sendable {
         /// Jobs claimed per transaction.
@@ -40,14 +36,10 @@ public final class RescoreWorker: @unchecked Sendable {
     public let modelVersion: String
     private let configuration: Configuration
     private let logger: Logger
-    private let lock = NSLock()
-    private var stopped = false
     /// Whether this worker's model is recorded in `scoring_models` (once per worker, before its first batch).
-    private var registered = false
-    private let wake = DispatchSemaphore(value: 0)
+    private let registered = Mutex(false)
     /// The questionnaire snapshots this worker has read, shared by its lanes.
     private let questionnaires = RescoreBatch.QuestionnaireCache()
-    private var listener: PostgresListener?
 
     /// Creates a worker; nothing runs until `run()` or `drain()`.
     public init(pool: PostgresPool, catalog: Catalog, modelVersion: String, configuration: Configuration = Configuration(), logger: Logger = Logger(label: "tprm.worker")) {
@@ -57,12 +49,6 @@ public final class RescoreWorker: @unchecked Sendable {
         self.modelVersion = modelVersion
         self.configuration = configuration
         self.logger = logger
-    }
-
-    private var isStopped: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return stopped
     }
 
     /// Claims, scores and stores one batch; returns how many jobs it took (0 when nothing is due).
@@ -136,92 +122,47 @@ public final class RescoreWorker: @unchecked Sendable {
     /// Records the model in `scoring_models` the first time this worker needs it, so every score it writes names a
     /// known version of scoring.yaml.
     func register() throws {
-        lock.lock()
-        let done = registered
-        lock.unlock()
-        guard !done else { return }
+        guard !registered.withLock({ $0 }) else { return }
         try ScoringStore(pool: pool).register(model: modelVersion, version: catalog.scoring.version)
-        lock.lock()
-        registered = true
-        lock.unlock()
+        registered.withLock { $0 = true }
     }
 
-    /// Prepares (see ``prepare()``), then works until `stop()`: lanes on threads of their own,
-    /// a listener on its own connection.
-    public func run(listenerConfiguration: PostgresConfiguration) throws {
-        try prepare()
-        let listener = PostgresListener(configuration: listenerConfiguration, channels: ["rescore"], logger: logger)
-        lock.lock()
-        self.listener = listener
-        lock.unlock()
-        let lanes = DispatchGroup()
-        let listening = DispatchGroup()
-        listening.enter()
-        Thread.detachNewThread { [self] in
-            listener.run { event in
-                switch event {
-                case .notification, .connected: for _ in 0..<configuration.lanes { wake.signal() }
-                case .disconnected(let reason): logger.warning("rescore listener disconnected; polling meanwhile", metadata: ["reason": "\(reason)"])
-                }
-            }
-            listening.leave()
+    /// The worker as a long-running service: prepares (see ``prepare()``), then scores what is queued, batch after
+    /// batch on every lane, woken by `NOTIFY rescore` on its own connection and polling meanwhile, until its
+    /// service group stops it (or ``WorkLoop/stop()``); the batches in flight are stored first, the rest stays queued.
+    public func loop(listener: PostgresConfiguration) -> WorkLoop {
+        WorkLoop(
+            name: "rescore", channels: ["rescore"], listener: listener, lanes: configuration.lanes, schedule: .every(configuration.pollInterval),
+            logger: logger, start: { [self] in try prepare() }
+        ) { [self] _ in
+            try processBatch() > 0 ? .worked : .idle
         }
-        for lane in 0..<configuration.lanes {
-            lanes.enter()
-            Thread.detachNewThread { [self] in
-                while !isStopped {
-                    do {
-                        if try processBatch() > 0 { continue }
-                    } catch {
-                        logger.error("a batch failed; its jobs stay queued", metadata: ["lane": "\(lane)", "error": "\(error)"])
-                    }
-                    _ = wake.wait(timeout: .now() + configuration.pollInterval.timeInterval)
-                }
-                lanes.leave()
-            }
-        }
-        lanes.wait()
-        listener.stop()
-        listening.wait()
-    }
-
-    /// Makes `run` return after the batches in flight are stored; the rest stays queued.
-    public func stop() {
-        lock.lock()
-        stopped = true
-        let listener = self.listener
-        lock.unlock()
-        listener?.stop()
-        for _ in 0..<max(1, configuration.lanes) { wake.signal() }
     }
 }
 
 /// What the lanes of a drain have done: jobs taken, and the first error.
-private final class DrainProgress: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    private var error: (any Error)?
+private final class DrainProgress: Sendable {
+    private struct State {
+        var count = 0
+        var error: (any Error)?
+    }
+    private let state = Mutex(State())
 
-    var failed: Bool { lock.withLock { error != nil } }
-    func add(_ jobs: Int) { lock.withLock { count += jobs } }
-    func fail(_ error: any Error) { lock.withLock { if self.error == nil { self.error = error } } }
+    var failed: Bool { state.withLock { $0.error != nil } }
+    func add(_ jobs: Int) { state.withLock { $0.count += jobs } }
+    func fail(_ error: any Error) { state.withLock { if $0.error == nil { $0.error = error } } }
     func total() throws -> Int {
-        try lock.withLock {
-            if let error { throw error }
-            return count
+        try state.withLock { state in
+            if let error = state.error { throw error }
+            return state.count
         }
     }
 }
 
 /// Outcomes written by concurrent iterations, each index once.
-private final class Results: @unchecked Sendable {
-    private var storage: [RescoreBatch.Outcome?]
-    private let lock = NSLock()
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ outcome: RescoreBatch.Outcome) {
-        lock.lock()
-        storage[index] = outcome
-        lock.unlock()
-    }
-    var all: [RescoreBatch.Outcome] { storage.map { $0 ?? .failed("not scored") } }
+private final class Results: Sendable {
+    private let storage: Mutex<[RescoreBatch.Outcome?]>
+    init(count: Int) { storage = Mutex(Array(repeating: nil, count: count)) }
+    func set(_ index: Int, _ outcome: RescoreBatch.Outcome) { storage.withLock { $0[index] = outcome } }
+    var all: [RescoreBatch.Outcome] { storage.withLock { $0.map { $0 ?? .failed("not scored") } } }
 }

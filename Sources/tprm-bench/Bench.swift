@@ -182,6 +182,8 @@ extension Bench {
 }
 
 /// Per-thread counters, each written once by its own thread.
+///
+/// `@unchecked Sendable`: `values` is read and written only under `lock`.
 final class Counts: @unchecked Sendable {
     private let lock = NSLock()
     private var values: [Int]

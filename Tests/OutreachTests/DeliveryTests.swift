@@ -48,7 +48,7 @@ final class RecordingTransport: MailTransport, @unchecked Sendable {
         #expect(try !outbox.enqueue(Self.message(1)), "a dedupe key is written once")
         let id = try outbox.list()[0].id
         let configuration = OutreachConfiguration(maxAttempts: 3, backoff: .seconds(60))
-        let loop = DeliveryLoop(pool: pool, transport: RecordingTransport(failure: "relay said 554 no"), configuration: configuration, logger: Logger(label: "test"))
+        let loop = OutboxDelivery(pool: pool, transport: RecordingTransport(failure: "relay said 554 no"), configuration: configuration, logger: Logger(label: "test"))
         let start = Date()
         var pass = try loop.deliverDue(now: start)
         #expect(pass == .init(sent: 0, failed: 1, dead: 0))
@@ -67,7 +67,7 @@ final class RecordingTransport: MailTransport, @unchecked Sendable {
 
         #expect(throws: StorageError.notFound("no dead message with id 999")) { try outbox.retry(999) }
         #expect(try outbox.retry(id) == 1)
-        let working = DeliveryLoop(pool: pool, transport: RecordingTransport(), configuration: configuration, logger: Logger(label: "test"))
+        let working = OutboxDelivery(pool: pool, transport: RecordingTransport(), configuration: configuration, logger: Logger(label: "test"))
         #expect(try working.deliverDue() == .init(sent: 1, failed: 0, dead: 0))
         #expect(try Self.status(pool, id).0 == "sent")
     }
@@ -78,9 +78,7 @@ final class RecordingTransport: MailTransport, @unchecked Sendable {
         for index in 0..<80 { try outbox.enqueue(Self.message(index)) }
         let transport = RecordingTransport(delay: 1_000)
         let loops = (0..<2).map { _ in
-            let loop = DeliveryLoop(pool: pool, transport: transport, configuration: OutreachConfiguration(), logger: Logger(label: "test"))
-            loop.batchSize = 7
-            return loop
+            OutboxDelivery(pool: pool, transport: transport, configuration: OutreachConfiguration(), batchSize: 7, logger: Logger(label: "test"))
         }
         let group = DispatchGroup()
         let failures = Locked<[String]>([])

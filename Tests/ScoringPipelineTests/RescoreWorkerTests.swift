@@ -183,14 +183,14 @@ import Testing
 
     @Test func withTheListenerKilledPollingStillScores() throws {
         let fixture = try Fixture("polling")
-        let worker = fixture.worker(lanes: 1, poll: .milliseconds(200))
+        let loop = fixture.worker(lanes: 1, poll: .milliseconds(200)).loop(listener: fixture.configuration)
         let finished = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
-            try? worker.run(listenerConfiguration: fixture.configuration)
+            try? loop.runBlocking()
             finished.signal()
         }
         defer {
-            worker.stop()
+            loop.stop()
             _ = finished.wait(timeout: .now() + 10)
         }
         // Kill the listener's connection, then make work without any notification reaching it.

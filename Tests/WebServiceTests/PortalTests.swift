@@ -122,7 +122,7 @@ struct PortalBrowser {
         /// Delivers the outbox to files and returns the new .eml texts, oldest first.
         func deliver() throws -> [String] {
             let before = Set((try? FileManager.default.contentsOfDirectory(atPath: mail.path)) ?? [])
-            try DeliveryLoop(pool: pool, transport: outreach.transport.transport(from: outreach.from), configuration: outreach, logger: Logger(label: "test")).deliverDue()
+            try OutboxDelivery(pool: pool, transport: outreach.transport.transport(from: outreach.from), configuration: outreach, logger: Logger(label: "test")).deliverDue()
             let after = ((try? FileManager.default.contentsOfDirectory(atPath: mail.path)) ?? []).filter { !before.contains($0) }.sorted()
             return try after.map { try String(contentsOf: mail.appendingPathComponent($0), encoding: .utf8) }
         }

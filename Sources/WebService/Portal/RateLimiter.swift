@@ -4,6 +4,8 @@ import Foundation
 ///
 /// Kept in process memory: each instance of `tprm serve` limits on its own, which bounds guessing at
 /// instances × rate; link tokens have 256 bits, so the limit is about load and noise, not odds.
+///
+/// `@unchecked Sendable`: `buckets` is read and written only under `lock`; the rest is immutable.
 public final class RateLimiter: @unchecked Sendable {
     let capacity: Double
     let perSecond: Double

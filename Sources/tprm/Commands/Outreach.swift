@@ -229,9 +229,9 @@ struct OutboxCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try outreach.configuration()
-            let loop = DeliveryLoop(pool: try registry.pool(), transport: configuration.transport.transport(from: configuration.from),
-                                    configuration: configuration, logger: Logger(label: "tprm.outbox"))
-            let pass = try loop.deliverDue()
+            let delivery = OutboxDelivery(pool: try registry.pool(), transport: configuration.transport.transport(from: configuration.from),
+                                          configuration: configuration, logger: Logger(label: "tprm.outbox"))
+            let pass = try delivery.deliverDue()
             print("delivered \(pass.sent) through \(configuration.transport); \(pass.failed) failed and will be retried; \(pass.dead) dead")
         }
     }

@@ -4,6 +4,7 @@ import Logging
 import Outreach
 import Postgres
 import ScoringPipeline
+import ServiceLifecycle
 import Storage
 import SupplierRisk
 
@@ -40,7 +41,7 @@ struct WorkerCommand: AsyncParsableCommand {
         let version = try ModelVersion.compute(catalogDirectory: registry.catalog.directory)
         let worker = RescoreWorker(pool: pool, catalog: catalog, modelVersion: version, configuration: settings)
         let outreachConfiguration = try outreach.configuration()
-        let delivery = noOutreach ? nil : DeliveryLoop(
+        let delivery = noOutreach ? nil : OutboxDelivery(
             pool: pool, transport: outreachConfiguration.transport.transport(from: outreachConfiguration.from),
             configuration: outreachConfiguration, logger: Logger(label: "tprm.outbox"))
         if once {
@@ -53,39 +54,13 @@ struct WorkerCommand: AsyncParsableCommand {
             }
             return
         }
-        signal(SIGTERM, SIG_IGN)
-        signal(SIGINT, SIG_IGN)
-        let sources = [SIGTERM, SIGINT].map { number in
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                worker.stop()
-                delivery?.stop()
-            }
-            source.resume()
-            return source
-        }
         FileHandle.standardError.write(Data("tprm worker: model \(version), \(lanes) lanes of \(batchSize); stop with Ctrl-C or SIGTERM\n".utf8))
-        let delivering = DispatchGroup()
-        if let delivery {
-            delivering.enter()
-            Thread.detachNewThread {
-                delivery.run(listenerConfiguration: configuration)
-                delivering.leave()
-            }
-        }
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            Thread.detachNewThread {
-                do {
-                    try worker.run(listenerConfiguration: configuration)
-                    continuation.resume()
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
-        delivery?.stop()
-        delivering.wait()
-        sources.forEach { $0.cancel() }
+        // One service group, as in tprm serve: SIGTERM or SIGINT stops every loop after the work in hand.
+        var services: [any Service] = [worker.loop(listener: configuration)]
+        if let delivery { services.append(delivery.loop(listener: configuration)) }
+        let group = ServiceGroup(configuration: .init(
+            services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "tprm.worker")))
+        try await group.run()
     }
 }
 

@@ -43,19 +43,19 @@ struct ServeCommand: AsyncParsableCommand {
         var services: [any Service] = []
         let outreachConfiguration = try outreach.configuration()
         if !noOutreach {
-            let loop = DeliveryLoop(pool: pool, transport: outreachConfiguration.transport.transport(from: outreachConfiguration.from),
-                                    configuration: outreachConfiguration, logger: logger)
-            services.append(OutreachService(
-                loop: loop, listener: database, reminders: Reminders(pool: pool, catalog: catalog, configuration: outreachConfiguration), logger: logger))
+            let delivery = OutboxDelivery(pool: pool, transport: outreachConfiguration.transport.transport(from: outreachConfiguration.from),
+                                          configuration: outreachConfiguration, logger: logger)
+            services.append(delivery.loop(listener: database))
+            services.append(Reminders(pool: pool, catalog: catalog, configuration: outreachConfiguration).loop(logger: logger))
             logger.info("outreach: links under \(outreachConfiguration.publicURL)/portal, mail through \(outreachConfiguration.transport)")
         }
         if !noScheduler {
             let at = try ReassessScheduler.TimeOfDay(ProcessInfo.processInfo.environment["TPRM_REASSESS_AT"].flatMap { $0.isEmpty ? nil : $0 } ?? "06:00")
-            services.append(ReassessScheduler(job: Reassessment(pool: pool, catalog: catalog, configuration: outreachConfiguration), at: at, logger: logger))
+            services.append(ReassessScheduler.loop(job: Reassessment(pool: pool, catalog: catalog, configuration: outreachConfiguration), at: at, logger: logger))
         }
         if !noWorker {
             let version = try ModelVersion.compute(catalogDirectory: registry.catalog.directory)
-            services.append(WorkerService(worker: RescoreWorker(pool: pool, catalog: catalog, modelVersion: version), listener: database))
+            services.append(RescoreWorker(pool: pool, catalog: catalog, modelVersion: version).loop(listener: database))
         }
         let documentPath = ProcessInfo.processInfo.environment["TPRM_OPENAPI"].flatMap { $0.isEmpty ? nil : $0 } ?? "openapi.yaml"
         let document = try? String(contentsOfFile: documentPath, encoding: .utf8)
