@@ -39,14 +39,6 @@ struct AssessmentController {
         let link: String
     }
 
-    struct Listing<Value: Encodable & Sendable>: ResponseEncodable {
-        let assessments: [Value]
-    }
-
-    struct Messages: ResponseEncodable {
-        let messages: [OutboxMessage]
-    }
-
     @Sendable func send(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<SentResponse> {
         let identity = try context.require(.analyst)
         let slug = try context.parameters.require("slug")
@@ -71,8 +63,11 @@ struct AssessmentController {
         let query = QueryInput(request)
         let vendor = query.text("vendor")
         let statuses = try query.values("status", AssessmentStatus.self)
+        let paging = try Paging(request, scope: "assessments:\(vendor ?? ""):\(statuses.map(\.rawValue).sorted().joined(separator: ","))")
         let store = self.store
-        return Listing(assessments: try await blocking.run { try store.list(vendor: vendor, statuses: statuses) })
+        return Listing(
+            key: "assessments",
+            page: try await blocking.run { try store.page(vendor: vendor, statuses: statuses, after: paging.after, limit: paging.limit) }, paging: paging)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Item<AssessmentDetail> {
@@ -146,11 +141,12 @@ struct AssessmentController {
             body: .init(byteBuffer: ByteBuffer(bytes: content)))
     }
 
-    @Sendable func outbox(_ request: Request, context: AppRequestContext) async throws -> Messages {
+    @Sendable func outbox(_ request: Request, context: AppRequestContext) async throws -> Listing<OutboxMessage> {
         _ = try context.require(.analyst)
         let status = try QueryInput(request).value("status", OutboxMessage.Status.self)
+        let paging = try Paging(request, scope: "outbox:\(status?.rawValue ?? "")")
         let store = OutboxStore(pool: pool)
-        return Messages(messages: try await blocking.run { try store.list(status: status) })
+        return Listing(key: "messages", page: try await blocking.run { try store.page(status: status, after: paging.after, limit: paging.limit) }, paging: paging)
     }
 
     @Sendable func retry(_ request: Request, context: AppRequestContext) async throws -> Item<[String: Int]> {

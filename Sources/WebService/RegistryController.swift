@@ -80,37 +80,7 @@ struct RegistryController {
         }
     }
 
-    /// A list under a named key, and the cursor of the next page if there is one: `{"certifications": [...], "next": "…"}`.
-    struct Listing<Item: Encodable & Sendable>: ResponseEncodable {
-        let key: String
-        let items: [Item]
-        var next: String? = nil
 
-        init(key: String, items: [Item]) {
-            self.key = key
-            self.items = items
-        }
-
-        init(key: String, page: Page<Item>, paging: Paging) {
-            self.key = key
-            items = page.items
-            next = paging.next(page)
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: AnyKey.self)
-            try container.encode(items, forKey: AnyKey(key))
-            try container.encodeIfPresent(next, forKey: AnyKey("next"))
-        }
-    }
-
-    struct AnyKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(_ string: String) { stringValue = string }
-        init?(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
 
 
 

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Outreach
 import Postgres
 import Storage
 import SupplierRisk
@@ -87,6 +88,34 @@ import WebService
             let crossed = try await page(client, "/api/v1/vendors?sort=-score&cursor=\(try #require(byName.next))", token: fixture.committee, key: "vendors", field: "slug")
             #expect(crossed.status == .badRequest, "a cursor read by name cannot continue a list by score")
             #expect(crossed.error["field"] == "cursor")
+        }
+    }
+
+    @Test func assessmentsAndTheOutboxPageLikeEveryOtherList() async throws {
+        let fixture = try ApiTests.Fixture("apipagedwork")
+        let vendors = VendorStore(pool: fixture.pool, tiering: ApiTests.catalog.scoring.tiering)
+        let outreach = OutreachConfiguration()
+        let invitations = Invitations(pool: fixture.pool, catalog: ApiTests.catalog, configuration: outreach)
+        for name in ["Acme", "Beta", "Gamma", "Delta", "Echo"] {
+            try Self.add(vendors, name, criticality: .low)
+            _ = try invitations.send(vendor: VendorRules.slug(from: name), template: "ai-supplier-essentials", recipient: "security@\(name.lowercased()).example", actor: "analyst")
+        }
+        let outbox = OutboxStore(pool: fixture.pool)
+        for index in 0..<3 {
+            try outbox.enqueue(OutgoingMessage(kind: .invitation, dedupeKey: "page:\(index)", recipients: ["a@b.example"], subject: "S", text: "T", html: "<p>T</p>"))
+        }
+        let allAssessments = try AssessmentOutreachStore(pool: fixture.pool).list().map { "\($0.id)" }
+        let allMessages = try outbox.list().map { "\($0.id)" }
+        try await fixture.app.test(.router) { client in
+            #expect(allAssessments.count == 5 && allMessages.count == 8)
+            #expect(try await walk(client, "/api/v1/assessments", token: fixture.committee, key: "assessments", field: "id", limit: 2) == allAssessments, "newest first, none repeated or skipped")
+            #expect(try await walk(client, "/api/v1/assessments?status=sent", token: fixture.committee, key: "assessments", field: "id", limit: 3) == allAssessments)
+            #expect(try await walk(client, "/api/v1/outbox", token: fixture.analyst, key: "messages", field: "id", limit: 3) == allMessages)
+            let first = try await page(client, "/api/v1/outbox?limit=2", token: fixture.analyst, key: "messages", field: "id")
+            let crossed = try await page(client, "/api/v1/assessments?cursor=\(try #require(first.next))", token: fixture.committee, key: "assessments", field: "id")
+            #expect(crossed.status == .badRequest && crossed.error["field"] == "cursor", "an outbox cursor does not page assessments")
+            let filtered = try await page(client, "/api/v1/outbox?status=dead&cursor=\(try #require(first.next))", token: fixture.analyst, key: "messages", field: "id")
+            #expect(filtered.status == .badRequest, "nor the outbox with another filter")
         }
     }
 

@@ -92,14 +92,21 @@ public struct AssessmentOutreachStore: Sendable {
 
     /// Assessments, newest first: of one vendor, of some statuses, or all.
     public func list(vendor: String? = nil, statuses: [AssessmentStatus] = [], limit: Int = 200) throws -> [AssessmentSummary] {
+        try page(vendor: vendor, statuses: statuses, after: nil, limit: limit).items
+    }
+
+    /// Up to `limit` assessments after `mark`, newest first, and the mark of the next page.
+    ///
+    /// - Throws: ``StorageError/notFound(_:)`` for an unknown vendor, ``PageMark/Invalid`` for a mark of another list.
+    public func page(vendor: String? = nil, statuses: [AssessmentStatus] = [], after mark: PageMark?, limit: Int?) throws -> Page<AssessmentSummary> {
         try pool.withConnection { connection in
             var bindings = PostgresBindings()
             if let vendor { bindings.append(try VendorLookup.id(connection, slug: vendor)) } else { bindings.append(0) }
             bindings.append(statuses.map(\.rawValue))
-            bindings.append(limit)
-            return try connection.query(PostgresQuery(
-                unsafeSQL: "SELECT \(Self.summaryColumns) \(Self.summarySource) WHERE ($1 = 0 OR a.vendor_id = $1) AND (cardinality($2::text[]) = 0 OR a.status = ANY($2)) ORDER BY a.id DESC LIMIT $3",
-                bindings: bindings)).map(Self.summary)
+            return try Keyset(keys: [("a.id", "bigint")], descending: true).read(
+                connection, columns: Self.summaryColumns, from: String(Self.summarySource.dropFirst("FROM ".count)),
+                where: "($1 = 0 OR a.vendor_id = $1) AND (cardinality($2::text[]) = 0 OR a.status = ANY($2))", bindings: bindings,
+                after: mark, limit: limit, Self.summary)
         }
     }
 

@@ -113,12 +113,19 @@ public struct OutboxStore: Sendable {
 
     /// Messages, newest first, of one status or all.
     public func list(status: OutboxMessage.Status? = nil, limit: Int = 100) throws -> [OutboxMessage] {
+        try page(status: status, after: nil, limit: limit).items
+    }
+
+    /// Up to `limit` messages after `mark`, newest first, and the mark of the next page.
+    ///
+    /// - Throws: ``PageMark/Invalid`` for a mark of another list.
+    public func page(status: OutboxMessage.Status? = nil, after mark: PageMark?, limit: Int?) throws -> Page<OutboxMessage> {
         try pool.withConnection { connection in
-            try connection.query("""
-                SELECT \(unsafeRaw: Self.columns) FROM outbox o
-                WHERE \(status?.rawValue)::text IS NULL OR o.status = \(status?.rawValue)
-                ORDER BY o.id DESC LIMIT \(limit)
-                """).map(Self.message)
+            var bindings = PostgresBindings()
+            if let status { bindings.append(status.rawValue) } else { bindings.appendNull(type: .text) }
+            return try Keyset(keys: [("o.id", "bigint")], descending: true).read(
+                connection, columns: Self.columns, from: "outbox o", where: "$1::text IS NULL OR o.status = $1", bindings: bindings,
+                after: mark, limit: limit, Self.message)
         }
     }
 
