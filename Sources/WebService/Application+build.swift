@@ -98,13 +98,18 @@ public func buildRouter(_ configuration: WebConfiguration) -> Router<AppRequestC
     }
     let api = router.group("api/v1")
         .add(middleware: AuthMiddleware(tokens: TokenStore(pool: configuration.pool), blocking: blocking, cache: configuration.tokenCache))
-    VendorController(
-        vendors: VendorStore(pool: configuration.pool, tiering: configuration.catalog.scoring.tiering),
-        scores: ScoringStore(pool: configuration.pool), blocking: blocking
-    ).addRoutes(to: api)
-    RegistryController(pool: configuration.pool, catalog: configuration.catalog, blocking: blocking).addRoutes(to: api)
-    ReportController(pool: configuration.pool, catalog: configuration.catalog, blocking: blocking).addRoutes(to: api)
-    AssessmentController(pool: configuration.pool, catalog: configuration.catalog, outreach: configuration.outreach, blocking: blocking).addRoutes(to: api)
+    let (pool, catalog) = (configuration.pool, configuration.catalog)
+    VendorController(vendors: VendorStore(pool: pool, tiering: catalog.scoring.tiering), blocking: blocking).addRoutes(to: api)
+    ScoreController(pool: pool, catalog: catalog, blocking: blocking).addRoutes(to: api)
+    CertificateController(pool: pool, blocking: blocking).addRoutes(to: api)
+    ContractController(pool: pool, catalog: catalog, blocking: blocking).addRoutes(to: api)
+    IncidentController(pool: pool, blocking: blocking).addRoutes(to: api)
+    FourthPartyController(pool: pool, blocking: blocking).addRoutes(to: api)
+    CatalogController(catalog: catalog, blocking: blocking).addRoutes(to: api)
+    AuditController(pool: pool, blocking: blocking).addRoutes(to: api)
+    ReportController(pool: pool, catalog: catalog, blocking: blocking).addRoutes(to: api)
+    AssessmentController(pool: pool, catalog: catalog, outreach: configuration.outreach, blocking: blocking).addRoutes(to: api)
+    OutboxController(pool: pool, blocking: blocking).addRoutes(to: api)
     PortalController(
         pool: configuration.pool, blocking: blocking, limiter: configuration.portalLimiter,
         secureCookies: configuration.outreach.publicURL.hasPrefix("https:")

@@ -5,7 +5,7 @@ import Postgres
 import Storage
 import SupplierRisk
 
-/// `/api/v1/assessments`: sending questionnaires, reviewing answers, the outbox.
+/// `/api/v1/assessments`: sending questionnaires and reviewing the answers.
 struct AssessmentController {
     let pool: PostgresPool
     let catalog: Catalog
@@ -25,8 +25,6 @@ struct AssessmentController {
         group.post("assessments/:id/cancel", use: cancel)
         group.post("assessments/:id/relink", use: relink)
         group.get("assessments/:id/evidence/:file", use: evidence)
-        group.get("outbox", use: outbox)
-        group.post("outbox/:id/retry", use: retry)
     }
 
     struct SendBody: Decodable {
@@ -140,20 +138,4 @@ struct AssessmentController {
                       .contentSecurityPolicy: "default-src 'none'; sandbox"],
             body: .init(byteBuffer: ByteBuffer(bytes: content)))
     }
-
-    @Sendable func outbox(_ request: Request, context: AppRequestContext) async throws -> Listing<OutboxMessage> {
-        _ = try context.require(.analyst)
-        let status = try QueryInput(request).value("status", OutboxMessage.Status.self)
-        let paging = try Paging(request, scope: "outbox:\(status?.rawValue ?? "")")
-        let store = OutboxStore(pool: pool)
-        return Listing(key: "messages", page: try await blocking.run { try store.page(status: status, after: paging.after, limit: paging.limit) }, paging: paging)
-    }
-
-    @Sendable func retry(_ request: Request, context: AppRequestContext) async throws -> Item<[String: Int]> {
-        _ = try context.require(.analyst)
-        let id = try context.pathID("id")
-        let store = OutboxStore(pool: pool)
-        return Item(value: ["queued": try await blocking.run { try store.retry(id) }])
-    }
-
 }

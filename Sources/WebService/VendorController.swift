@@ -3,17 +3,17 @@ import Hummingbird
 import Storage
 import SupplierRisk
 
-/// `/api/v1/vendors`: the registry and scores over HTTP.
+/// `/api/v1/vendors`: list, register, read, change and import vendors.
 struct VendorController {
     let vendors: VendorStore
-    let scores: ScoringStore
     let blocking: BlockingWork
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("vendors", use: list)
         group.post("vendors", use: create)
         group.get("vendors/:slug", use: show)
-        group.get("vendors/:slug/score", use: score)
+        group.patch("vendors/:slug", use: updateVendor)
+        group.post("vendors/import", use: importVendors)
     }
 
     /// A vendor and its tier's reasons, `{"tier": …, "vendor": …}`.
@@ -68,15 +68,6 @@ struct VendorController {
         let slug = try context.parameters.require("slug")
         let vendor = try await blocking.run { try vendors.vendor(slug) }
         return VendorResponse(vendor: vendor, tier: vendors.tiering.assess(vendor.profile))
-    }
-
-    @Sendable func score(_ request: Request, context: AppRequestContext) async throws -> ScoreResponse {
-        _ = try context.require(.committee)
-        let slug = try context.parameters.require("slug")
-        guard let stored = try await blocking.run({ try scores.score(slug) }) else {
-            throw ApiError(.notFound, code: "not_scored", message: "\(slug) has no score yet; a worker scores it shortly")
-        }
-        return ScoreResponse(stored: stored)
     }
 
     /// The body of `POST /api/v1/vendors`.
@@ -143,6 +134,83 @@ struct VendorController {
                 businessCriticality: try value(body.profile.businessCriticality, AIProfile.BusinessCriticality.self, "profile.businessCriticality"),
                 hostingRegions: body.profile.hostingRegions ?? []),
             foundationModels: body.foundationModels ?? [], subProcessors: body.subProcessors ?? [])
+    }
+
+    struct Imported: ResponseEncodable {
+        let imported: Int
+    }
+
+    /// A CSV file of vendors, as `tprm vendor import` takes: all or nothing.
+    @Sendable func importVendors(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Imported> {
+        let identity = try context.require(.analyst)
+        guard request.headers[.contentType]?.lowercased().hasPrefix("text/csv") == true else {
+            throw ApiError(.unsupportedMediaType, code: "unsupported_media_type", message: "send the vendors as text/csv")
+        }
+        let bytes = try await request.body.collect(upTo: context.maxUploadSize)
+        guard let text = String(validating: bytes.readableBytesView, as: UTF8.self) else {
+            throw ApiError(.badRequest, code: "invalid_csv", message: "the file is not UTF-8 text")
+        }
+        let rows: [VendorCSV.Row]
+        switch VendorCSV.parse(text) {
+        case .success(let parsed): rows = parsed
+        case .failure(let problems): throw ApiError.importRefused(problems)
+        }
+        let store = vendors
+        do {
+            return EditedResponse(status: .created, response: Imported(imported: try await blocking.run { try store.importVendors(rows, actor: identity.name) }))
+        } catch let problems as VendorCSV.ProblemList {
+            throw ApiError.importRefused(problems)
+        }
+    }
+
+    struct VendorChange: Decodable {
+        struct Profile: Decodable {
+            let offering: String?, description: String?, dataCategories: [String]?, decisionImpact: String?
+            let aiActClass: String?, autonomy: String?, businessCriticality: String?, hostingRegions: [String]?
+        }
+        let name: String?, status: String?, businessOwner: String?, contactEmail: String?
+        let profile: Profile?, foundationModels: [String]?, subProcessors: [String]?
+    }
+
+    @Sendable func updateVendor(_ request: Request, context: AppRequestContext) async throws -> VendorResponse {
+        let identity = try context.require(.analyst)
+        let slug = try context.parameters.require("slug")
+        let change = try await JSONBody.decode(VendorChange.self, from: request, context: context)
+        if let email = change.contactEmail, !email.isEmpty, let problem = VendorRules.problem(email: email) {
+            throw ApiError.invalid("contactEmail", "contactEmail: \"\(email)\" \(problem)")
+        }
+        if let name = change.name, VendorRules.isBlank(name) { throw ApiError.invalid("name", "name: must not be empty") }
+        if let name = change.name, let problem = VendorRules.problem(name: name) { throw ApiError.invalid("name", "name: \(problem)") }
+        if let owner = change.businessOwner, VendorRules.isBlank(owner) { throw ApiError.invalid("businessOwner", "businessOwner: must not be empty") }
+        if change.profile?.dataCategories?.isEmpty == true { throw ApiError.invalid("profile.dataCategories", "profile.dataCategories: give at least one") }
+        let status = try change.status.map { try JSONBody.value($0, Vendor.Status.self, "status") }
+        let profile = change.profile
+        let offering = try profile?.offering.map { try JSONBody.value($0, AIProfile.Offering.self, "profile.offering") }
+        let categories = try profile?.dataCategories.map { try $0.map { try JSONBody.value($0, AIProfile.DataCategory.self, "profile.dataCategories") } }
+        let impact = try profile?.decisionImpact.map { try JSONBody.value($0, AIProfile.DecisionImpact.self, "profile.decisionImpact") }
+        let act = try profile?.aiActClass.map { try JSONBody.value($0, AIProfile.AIActClass.self, "profile.aiActClass") }
+        let autonomy = try profile?.autonomy.map { try JSONBody.value($0, AIProfile.Autonomy.self, "profile.autonomy") }
+        let criticality = try profile?.businessCriticality.map { try JSONBody.value($0, AIProfile.BusinessCriticality.self, "profile.businessCriticality") }
+        let store = vendors
+        let vendor = try await blocking.run {
+            try store.update(slug, actor: identity.name) { draft in
+                if let name = change.name { draft.name = VendorRules.trimmed(name) }
+                if let status { draft.status = status }
+                if let owner = change.businessOwner { draft.businessOwner = owner }
+                if let email = change.contactEmail { draft.contactEmail = email.isEmpty ? nil : email }
+                if let offering { draft.profile.offering = offering }
+                if let description = profile?.description { draft.profile.description = description }
+                if let categories { draft.profile.dataCategories = Set(categories) }
+                if let impact { draft.profile.decisionImpact = impact }
+                if let act { draft.profile.aiActClass = act }
+                if let autonomy { draft.profile.autonomy = autonomy }
+                if let criticality { draft.profile.businessCriticality = criticality }
+                if let regions = profile?.hostingRegions { draft.profile.hostingRegions = regions }
+                if let models = change.foundationModels { draft.foundationModels = models }
+                if let processors = change.subProcessors { draft.subProcessors = processors }
+            }
+        }
+        return VendorResponse(vendor: vendor, tier: store.tiering.assess(vendor.profile))
     }
 }
 
