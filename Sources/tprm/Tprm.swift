@@ -58,7 +58,11 @@ struct Tprm: AsyncParsableCommand {
         let message = fullMessage(for: error)
         var line = message.split(separator: "\n").first.map(String.init) ?? message
         if line.hasPrefix("Error: ") { line.removeFirst("Error: ".count) }
-        if let first = line.first { line = first.lowercased() + line.dropFirst() }
+        if let said = valueProblem(message) {
+            line = said
+        } else if let first = line.first {
+            line = first.lowercased() + line.dropFirst()
+        }
         // The subcommands named before the first option, as far as they exist.
         var command: any ParsableCommand.Type = Tprm.self
         var subcommands: [String] = []
@@ -68,5 +72,32 @@ struct Tprm: AsyncParsableCommand {
             command = next
         }
         return "\(line) (see tprm \((subcommands + ["--help"]).joined(separator: " ")))"
+    }
+
+    /// ArgumentParser's words for a value an option or argument could not take, in tprm's:
+    /// `The value 'pdf' is invalid for '--format <format>'. Please provide one of 'html', 'csv', 'json' or 'md'.`
+    /// becomes `--format: unknown value "pdf" (expected html, csv, json, md)`, and a transform's
+    /// ``ArgumentProblem`` follows the option's name: `--as-of: "soon" is not a date (…)`. Nil for other messages.
+    static func valueProblem(_ message: String) -> String? {
+        var text = message
+        if text.hasPrefix("Error: ") { text.removeFirst("Error: ".count) }
+        let prefix = "The value '"
+        guard text.hasPrefix(prefix), let valueEnd = text.range(of: "' is invalid for '") else { return nil }
+        let value = String(text[text.index(text.startIndex, offsetBy: prefix.count)..<valueEnd.lowerBound])
+        let rest = text[valueEnd.upperBound...]
+        guard let nameEnd = rest.firstIndex(of: "'") else { return nil }
+        // `--format <format>` names the option; `<status>` an argument, said as `status`.
+        var name = String(rest[..<nameEnd])
+        if name.hasPrefix("<") { name = String(name.dropFirst().dropLast()) } else if let space = name.firstIndex(of: " ") { name = String(name[..<space]) }
+        let after = rest[rest.index(after: nameEnd)...]
+        if after.hasPrefix(": ") { return "\(name): \(after.dropFirst(2).split(separator: "\n").first ?? "")" }
+        guard after.hasPrefix(". Please provide one of") else { return nil }
+        let choices: [String]
+        if after.split(separator: "\n").first?.hasSuffix("following:") == true {
+            choices = after.split(separator: "\n").dropFirst().map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.hasPrefix("- ") }.map { String($0.dropFirst(2)) }
+        } else {
+            choices = (after.split(separator: "\n").first ?? "").split(separator: "'").enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }
+        }
+        return "\(name): unknown value \"\(value)\" (expected \(choices.joined(separator: ", ")))"
     }
 }

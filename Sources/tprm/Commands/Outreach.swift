@@ -36,7 +36,7 @@ extension QuestionnaireCommand {
         @Argument(help: "The vendor's slug.") var vendor: String
         @Option(help: ArgumentHelp("A questionnaire's key (default: the one for the vendor's tier).", valueName: "key")) var template: String?
         @Option(help: ArgumentHelp("Days until it is due.", valueName: "days")) var due: Int = 30
-        @Option(help: ArgumentHelp("onboarding, periodic or triggered.", valueName: "reason")) var reason: String = "onboarding"
+        @Option(help: ArgumentHelp("onboarding, periodic or triggered.", valueName: "reason")) var reason: AssessmentReason = .onboarding
         @Option(help: ArgumentHelp("Send to this address rather than the vendor's contact email.", valueName: "address")) var to: String?
         @Flag(help: "Cancel the vendor's open assessment, if any, and send a new one.") var force = false
         @OptionGroup var registry: RegistryOptions
@@ -44,14 +44,13 @@ extension QuestionnaireCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func validate() throws {
-            _ = try Arguments.value(reason, AssessmentReason.self, option: "--reason")
             guard (1...365).contains(due) else { throw ValidationError("--due: give 1 to 365 days, not \(due)") }
         }
 
         func run() async throws {
             let invitations = Invitations(pool: try registry.pool(), catalog: try registry.catalog.load(), configuration: try outreach.configuration())
             let sent = try invitations.send(
-                vendor: vendor, template: template, dueDays: due, reason: try Arguments.value(reason, AssessmentReason.self, option: "--reason"),
+                vendor: vendor, template: template, dueDays: due, reason: reason,
                 recipient: to, force: force, actor: registry.actorName)
             if json { return try Output.json(["assessment": AnyEncodable(sent.assessment), "link": AnyEncodable(sent.link)]) }
             let summary = sent.assessment
@@ -70,15 +69,14 @@ struct AssessmentCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List assessments, newest first.")
         @Option(help: ArgumentHelp("Only this vendor's.", valueName: "slug")) var vendor: String?
-        @Option(help: ArgumentHelp("Only these statuses, comma-separated: sent, in_progress, submitted, under_review, completed, expired, cancelled.", valueName: "statuses"))
-        var status: String?
+        @Option(help: ArgumentHelp("Only these statuses, comma-separated: sent, in_progress, submitted, under_review, completed, expired, cancelled.", valueName: "statuses"),
+                transform: Arguments.values(AssessmentStatus.self))
+        var status: [AssessmentStatus]?
         @OptionGroup var registry: RegistryOptions
         @Flag(help: "Print JSON.") var json = false
 
-        func validate() throws { if let status { _ = try Arguments.values(status, AssessmentStatus.self, option: "--status") } }
-
         func run() async throws {
-            let statuses = try status.map { try Arguments.values($0, AssessmentStatus.self, option: "--status") } ?? []
+            let statuses = status ?? []
             let assessments = try AssessmentOutreachStore(pool: try registry.pool()).list(vendor: vendor, statuses: statuses)
             if json { return try Output.json(assessments) }
             if assessments.isEmpty { return print("no assessments") }
@@ -205,14 +203,12 @@ struct OutboxCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List messages, newest first.")
-        @Option(help: ArgumentHelp("pending, sent or dead.", valueName: "status")) var status: String?
+        @Option(help: ArgumentHelp("pending, sent or dead.", valueName: "status")) var status: OutboxMessage.Status?
         @OptionGroup var registry: RegistryOptions
         @Flag(help: "Print JSON.") var json = false
 
-        func validate() throws { if let status { _ = try Arguments.value(status, OutboxMessage.Status.self, option: "--status") } }
-
         func run() async throws {
-            let messages = try OutboxStore(pool: try registry.pool()).list(status: try status.map { try Arguments.value($0, OutboxMessage.Status.self, option: "--status") })
+            let messages = try OutboxStore(pool: try registry.pool()).list(status: status)
             if json { return try Output.json(messages) }
             if messages.isEmpty { return print("no messages") }
             print(Output.table(["ID", "KIND", "TO", "STATUS", "ATTEMPTS", "CREATED", "LAST ERROR"], messages.map {
@@ -262,17 +258,15 @@ struct OutreachCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Remind suppliers 7, 3 and 1 days before the due date; mark, notify and escalate overdue ones; expire dead links.",
             discussion: "Each email happens at most once, however often this runs. tprm serve runs it every hour.")
-        @Option(name: .customLong("as-of"), help: ArgumentHelp("Run as if on this date (YYYY-MM-DD or an ISO 8601 time).", valueName: "date")) var asOf: String?
+        @Option(name: .customLong("as-of"), help: ArgumentHelp("Run as if on this date (YYYY-MM-DD or an ISO 8601 time).", valueName: "date"), transform: Arguments.date) var asOf: Date?
         @Flag(name: .customLong("dry-run"), help: "Change nothing; print what would be done.") var dryRun = false
         @OptionGroup var registry: RegistryOptions
         @OptionGroup var outreach: OutreachOptions
         @Flag(help: "Print JSON.") var json = false
 
-        func validate() throws { if let asOf { _ = try Arguments.date(asOf, option: "--as-of") } }
-
         func run() async throws {
             let reminders = Reminders(pool: try registry.pool(), catalog: try registry.catalog.load(), configuration: try outreach.configuration())
-            let outcome = try reminders.run(asOf: try asOf.map { try Arguments.date($0, option: "--as-of") } ?? Date(), dryRun: dryRun, actor: registry.actorName)
+            let outcome = try reminders.run(asOf: asOf ?? Date(), dryRun: dryRun, actor: registry.actorName)
             if json { return try Output.json(outcome) }
             let verb = dryRun ? "would " : ""
             print("\(verb)remind \(outcome.reminded.count), \(verb)mark overdue and escalate \(outcome.overdue.count), \(verb)expire \(outcome.expired.count)"
@@ -302,7 +296,7 @@ struct ReassessCommand: AsyncParsableCommand {
             Exit 0 when the run went well, whatever was due; 1 when it failed; 2 for bad options.
             """)
 
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("Run as if on this date (YYYY-MM-DD or an ISO 8601 time).", valueName: "date")) var asOf: String?
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("Run as if on this date (YYYY-MM-DD or an ISO 8601 time).", valueName: "date"), transform: Arguments.date) var asOf: Date?
     @Flag(name: .customLong("dry-run"), help: "Change nothing; print what would be done.") var dryRun = false
     @Option(help: ArgumentHelp("Days until the new assessments are due.", valueName: "days")) var due: Int = 30
     @OptionGroup var registry: RegistryOptions
@@ -310,13 +304,12 @@ struct ReassessCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
-        if let asOf { _ = try Arguments.date(asOf, option: "--as-of") }
         guard (1...365).contains(due) else { throw ValidationError("--due: give 1 to 365 days, not \(due)") }
     }
 
     func run() async throws {
         let job = Reassessment(pool: try registry.pool(), catalog: try registry.catalog.load(), configuration: try outreach.configuration())
-        guard let summary = try job.run(asOf: try asOf.map { try Arguments.date($0, option: "--as-of") } ?? Date(), dryRun: dryRun, dueDays: due, actor: registry.actorName)
+        guard let summary = try job.run(asOf: asOf ?? Date(), dryRun: dryRun, dueDays: due, actor: registry.actorName)
         else { throw CLIError.failure("another run holds the lock") }
         if json { return try Output.json(summary) }
         let verb = dryRun ? "would send" : "sent"

@@ -12,25 +12,22 @@ struct CertCommand: AsyncParsableCommand {
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Record a certificate a vendor holds.")
         @Argument(help: "The vendor's slug.") var vendor: String
-        @Option(help: ArgumentHelp("\(Certification.Standard.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "standard")) var standard: String
+        @Option(help: ArgumentHelp("\(Certification.Standard.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "standard")) var standard: Certification.Standard
         @Option(help: ArgumentHelp("Who issued it.", valueName: "name")) var issuer: String
         @Option(help: ArgumentHelp("What it covers.", valueName: "text")) var scope: String = ""
-        @Option(help: ArgumentHelp("Date issued.", valueName: "date")) var issued: String?
-        @Option(help: ArgumentHelp("Date it expires.", valueName: "date")) var expires: String
+        @Option(help: ArgumentHelp("Date issued.", valueName: "date"), transform: Arguments.date) var issued: Date?
+        @Option(help: ArgumentHelp("Date it expires.", valueName: "date"), transform: Arguments.date) var expires: Date
         @OptionGroup var registry: RegistryOptions
 
         func validate() throws {
-            _ = try Arguments.value(standard, Certification.Standard.self, option: "--standard")
-            _ = try Arguments.date(expires, option: "--expires")
-            if let issued { _ = try Arguments.date(issued, option: "--issued") }
             if issuer.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--issuer must not be empty") }
         }
 
         func run() async throws {
             let certificate = try CertificationStore(pool: try registry.pool()).add(
-                vendor: vendor, standard: try Arguments.value(standard, Certification.Standard.self, option: "--standard"),
-                issuer: issuer, scope: scope, issuedOn: try issued.map { try Arguments.date($0, option: "--issued") },
-                expiresOn: try Arguments.date(expires, option: "--expires"), actor: registry.actorName)
+                vendor: vendor, standard: standard,
+                issuer: issuer, scope: scope, issuedOn: issued,
+                expiresOn: expires, actor: registry.actorName)
             print("recorded \(certificate.standard.title) for \(vendor), expires \(CivilTime.dayText(certificate.expiresOn))")
         }
     }
@@ -63,26 +60,23 @@ struct ContractCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Record a contract with a vendor; prints its id.")
         @Argument(help: "The vendor's slug.") var vendor: String
         @Option(help: ArgumentHelp("Our reference: a contract number or title, unique per vendor.", valueName: "text")) var reference: String
-        @Option(help: ArgumentHelp("Date it takes effect.", valueName: "date")) var effective: String
-        @Option(help: ArgumentHelp("Date it ends.", valueName: "date")) var expires: String?
+        @Option(help: ArgumentHelp("Date it takes effect.", valueName: "date"), transform: Arguments.date) var effective: Date
+        @Option(help: ArgumentHelp("Date it ends.", valueName: "date"), transform: Arguments.date) var expires: Date?
         @Option(name: .customLong("renewal-notice-days"), help: ArgumentHelp("Days before expiry to give notice.", valueName: "days")) var renewalNoticeDays: Int?
-        @Option(help: ArgumentHelp("Annual value, such as 120000.50 (with --currency).", valueName: "amount")) var value: String?
+        @Option(help: ArgumentHelp("Annual value, such as 120000.50 (with --currency).", valueName: "amount"), transform: Arguments.decimal) var value: Decimal?
         @Option(help: ArgumentHelp("ISO 4217 code of the value, such as EUR.", valueName: "code")) var currency: String?
         @OptionGroup var registry: RegistryOptions
 
         func validate() throws {
-            _ = try Arguments.date(effective, option: "--effective")
-            if let expires { _ = try Arguments.date(expires, option: "--expires") }
-            if let value { _ = try Arguments.decimal(value, option: "--value") }
             if (value == nil) != (currency == nil) { throw ValidationError("give --value and --currency together") }
             if let renewalNoticeDays, renewalNoticeDays < 0 { throw ValidationError("--renewal-notice-days must not be negative") }
         }
 
         func run() async throws {
             let contract = try ContractStore(pool: try registry.pool()).add(
-                vendor: vendor, reference: reference, effectiveOn: try Arguments.date(effective, option: "--effective"),
-                expiresOn: try expires.map { try Arguments.date($0, option: "--expires") }, renewalNoticeDays: renewalNoticeDays,
-                annualValue: try value.map { try Arguments.decimal($0, option: "--value") }, currency: currency?.uppercased(), actor: registry.actorName)
+                vendor: vendor, reference: reference, effectiveOn: effective,
+                expiresOn: expires, renewalNoticeDays: renewalNoticeDays,
+                annualValue: value, currency: currency?.uppercased(), actor: registry.actorName)
             print("recorded contract #\(contract.id) \(contract.reference) with \(vendor); set its clauses with: tprm contract clause set \(contract.id) KEY STATUS")
         }
     }
@@ -125,7 +119,7 @@ struct ContractCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Set the status of a library clause in a contract.")
             @Argument(help: "The contract's id.") var contract: Int
             @Argument(help: "The clause's key (tprm contract clauses lists them).") var key: String
-            @Argument(help: ArgumentHelp("\(ClauseStatus.allCases.map(\.rawValue).joined(separator: ", ")).")) var status: String
+            @Argument(help: ArgumentHelp("\(ClauseStatus.allCases.map(\.rawValue).joined(separator: ", ")).")) var status: ClauseStatus
             @Option(help: ArgumentHelp("What was agreed or is missing.", valueName: "text")) var note: String = ""
             @Option(name: .customLong("verified-by"), help: ArgumentHelp("Who checked the contract text.", valueName: "name")) var verifiedBy: String?
             @Option(name: .customLong("param"), help: ArgumentHelp(
@@ -134,7 +128,6 @@ struct ContractCommand: AsyncParsableCommand {
             @OptionGroup var registry: RegistryOptions
 
             func validate() throws {
-                _ = try Arguments.value(status, ClauseStatus.self, option: "status")
                 _ = try Self.parameters(parameters)
             }
 
@@ -152,7 +145,7 @@ struct ContractCommand: AsyncParsableCommand {
             }
 
             func run() async throws {
-                let status = try Arguments.value(status, ClauseStatus.self, option: "status")
+                let status = status
                 let signed = try Self.parameters(parameters)
                 try ContractStore(pool: try registry.pool()).setClause(
                     contract: contract, key: key, status: status, note: note, verifiedBy: verifiedBy, parameters: signed,
@@ -189,31 +182,22 @@ struct IncidentCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Record an incident; prints its id.")
         @Argument(help: "The vendor's slug.") var vendor: String
         @Option(help: ArgumentHelp("A short title.", valueName: "text")) var title: String
-        @Option(help: ArgumentHelp("\(Incident.Category.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "category")) var category: String
-        @Option(help: ArgumentHelp("low, medium, high or critical.", valueName: "severity")) var severity: String
-        @Option(help: ArgumentHelp("When it happened (2026-11-29T14:30Z; UTC without a zone).", valueName: "time")) var occurred: String
-        @Option(help: ArgumentHelp("When it was noticed (default: when it happened).", valueName: "time")) var detected: String?
-        @Option(help: ArgumentHelp("When the vendor itself became aware, if known: its notice period runs from then.", valueName: "time")) var aware: String?
-        @Option(help: ArgumentHelp("When the vendor told us, if it has.", valueName: "time")) var notified: String?
+        @Option(help: ArgumentHelp("\(Incident.Category.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "category")) var category: Incident.Category
+        @Option(help: ArgumentHelp("low, medium, high or critical.", valueName: "severity")) var severity: Incident.Severity
+        @Option(help: ArgumentHelp("When it happened (2026-11-29T14:30Z; UTC without a zone).", valueName: "time"), transform: Arguments.date) var occurred: Date
+        @Option(help: ArgumentHelp("When it was noticed (default: when it happened).", valueName: "time"), transform: Arguments.date) var detected: Date?
+        @Option(help: ArgumentHelp("When the vendor itself became aware, if known: its notice period runs from then.", valueName: "time"), transform: Arguments.date) var aware: Date?
+        @Option(help: ArgumentHelp("When the vendor told us, if it has.", valueName: "time"), transform: Arguments.date) var notified: Date?
         @OptionGroup var registry: RegistryOptions
 
-        func validate() throws {
-            _ = try Arguments.value(category, Incident.Category.self, option: "--category")
-            _ = try Arguments.value(severity, Incident.Severity.self, option: "--severity")
-            _ = try Arguments.date(occurred, option: "--occurred")
-            if let detected { _ = try Arguments.date(detected, option: "--detected") }
-            if let aware { _ = try Arguments.date(aware, option: "--aware") }
-            if let notified { _ = try Arguments.date(notified, option: "--notified") }
-        }
-
         func run() async throws {
-            let occurredAt = try Arguments.date(occurred, option: "--occurred")
+            let occurredAt = occurred
             let incident = try IncidentStore(pool: try registry.pool()).add(
-                vendor: vendor, title: title, category: try Arguments.value(category, Incident.Category.self, option: "--category"),
-                severity: try Arguments.value(severity, Incident.Severity.self, option: "--severity"), occurredAt: occurredAt,
-                detectedAt: try detected.map { try Arguments.date($0, option: "--detected") } ?? occurredAt,
-                vendorAwareAt: try aware.map { try Arguments.date($0, option: "--aware") },
-                vendorNotifiedAt: try notified.map { try Arguments.date($0, option: "--notified") }, actor: registry.actorName)
+                vendor: vendor, title: title, category: category,
+                severity: severity, occurredAt: occurredAt,
+                detectedAt: detected ?? occurredAt,
+                vendorAwareAt: aware,
+                vendorNotifiedAt: notified, actor: registry.actorName)
             print("recorded incident #\(incident.id) at \(vendor)")
         }
     }
@@ -221,32 +205,27 @@ struct IncidentCommand: AsyncParsableCommand {
     struct Update: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Change an incident's status, severity, notice time or resolution.")
         @Argument(help: "The incident's id.") var incident: Int
-        @Option(help: ArgumentHelp("open, investigating, resolved or closed.", valueName: "status")) var status: String?
-        @Option(help: ArgumentHelp("low, medium, high or critical.", valueName: "severity")) var severity: String?
-        @Option(help: ArgumentHelp("When the vendor itself became aware.", valueName: "time")) var aware: String?
-        @Option(help: ArgumentHelp("When the vendor told us.", valueName: "time")) var notified: String?
+        @Option(help: ArgumentHelp("open, investigating, resolved or closed.", valueName: "status")) var status: Incident.Status?
+        @Option(help: ArgumentHelp("low, medium, high or critical.", valueName: "severity")) var severity: Incident.Severity?
+        @Option(help: ArgumentHelp("When the vendor itself became aware.", valueName: "time"), transform: Arguments.date) var aware: Date?
+        @Option(help: ArgumentHelp("When the vendor told us.", valueName: "time"), transform: Arguments.date) var notified: Date?
         @Option(help: ArgumentHelp("What was done.", valueName: "text")) var resolution: String?
-        @Option(help: ArgumentHelp("When it was resolved (default: now, when resolving).", valueName: "time")) var resolved: String?
+        @Option(help: ArgumentHelp("When it was resolved (default: now, when resolving).", valueName: "time"), transform: Arguments.date) var resolved: Date?
         @OptionGroup var registry: RegistryOptions
 
         func validate() throws {
-            if let status { _ = try Arguments.value(status, Incident.Status.self, option: "--status") }
-            if let severity { _ = try Arguments.value(severity, Incident.Severity.self, option: "--severity") }
-            if let aware { _ = try Arguments.date(aware, option: "--aware") }
-            if let notified { _ = try Arguments.date(notified, option: "--notified") }
-            if let resolved { _ = try Arguments.date(resolved, option: "--resolved") }
-            if [status, severity, aware, notified, resolution, resolved].allSatisfy({ $0 == nil }) {
+            if status == nil, severity == nil, aware == nil, notified == nil, resolution == nil, resolved == nil {
                 throw ValidationError("nothing to change: give --status, --severity, --aware, --notified, --resolution or --resolved")
             }
         }
 
         func run() async throws {
             let change = IncidentChange(
-                status: try status.map { try Arguments.value($0, Incident.Status.self, option: "--status") },
-                severity: try severity.map { try Arguments.value($0, Incident.Severity.self, option: "--severity") },
-                vendorAwareAt: try aware.map { try Arguments.date($0, option: "--aware") },
-                vendorNotifiedAt: try notified.map { try Arguments.date($0, option: "--notified") },
-                resolution: resolution, resolvedAt: try resolved.map { try Arguments.date($0, option: "--resolved") })
+                status: status,
+                severity: severity,
+                vendorAwareAt: aware,
+                vendorNotifiedAt: notified,
+                resolution: resolution, resolvedAt: resolved)
             let incident = try IncidentStore(pool: try registry.pool()).update(incident, change, actor: registry.actorName)
             print("incident #\(incident.id) is \(incident.status.rawValue)")
         }

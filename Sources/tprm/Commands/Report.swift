@@ -18,24 +18,21 @@ struct ReportCommand: AsyncParsableCommand {
                 printable), csv (the vendor register, for Excel), json, md (the summary and changes, for the minutes).
                 """)
 
-        @Option(help: ArgumentHelp("Changes since this date (YYYY-MM-DD or an ISO 8601 time).", valueName: "date")) var since: String?
-        @Option(name: .customLong("as-of"), help: ArgumentHelp("The pack as it stood on this date (default: now).", valueName: "date")) var asOf: String?
-        @Option(help: ArgumentHelp("html, csv, json or md.", valueName: "format")) var format: String
+        @Option(help: ArgumentHelp("Changes since this date (YYYY-MM-DD or an ISO 8601 time).", valueName: "date"), transform: Arguments.date) var since: Date?
+        @Option(name: .customLong("as-of"), help: ArgumentHelp("The pack as it stood on this date (default: now).", valueName: "date"), transform: Arguments.date) var asOf: Date?
+        @Option(help: ArgumentHelp("html, csv, json or md.", valueName: "format")) var format: PackFormat
         @Option(help: ArgumentHelp("Write to this file rather than standard output.", valueName: "path")) var out: String?
         @Flag(name: .customLong("no-record"), help: "Preview: record nothing, so the next pack's default --since stays as it is.") var noRecord = false
         @OptionGroup var registry: RegistryOptions
 
         func validate() throws {
-            _ = try Arguments.value(format, PackFormat.self, option: "--format")
-            if let since { _ = try Arguments.date(since, option: "--since") }
-            if let asOf { _ = try Arguments.date(asOf, option: "--as-of") }
             if let out, out.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--out: give a file path") }
         }
 
         func run() async throws {
             let report = CommitteeReport(pool: try registry.pool(), catalog: try registry.catalog.load())
-            let since = try since.map { try Arguments.date($0, option: "--since") }, asOf = try asOf.map { try Arguments.date($0, option: "--as-of") }
-            let format = try Arguments.value(format, PackFormat.self, option: "--format")
+            let since = since, asOf = asOf
+            let format = format
             guard let out else {
                 // Standard output, as it is written: a pack of any size streams through.
                 let output = FileHandle.standardOutput

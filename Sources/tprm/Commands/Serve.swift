@@ -80,14 +80,12 @@ struct TokenCommand: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a token and print it once; only its hash is kept.")
         @Option(help: "A name for the token: it is the actor of every change made with it.") var name: String
-        @Option(help: "admin, analyst or committee.") var role: String
+        @Option(help: "admin, analyst or committee.") var role: ApiRole
         @OptionGroup var registry: RegistryOptions
-
-        func validate() throws { _ = try Arguments.value(role, ApiRole.self, option: "--role") }
 
         func run() async throws {
             let token = try TokenStore(pool: try registry.pool()).create(
-                name: name, role: try Arguments.value(role, ApiRole.self, option: "--role"), actor: registry.actorName)
+                name: name, role: role, actor: registry.actorName)
             print(token)
             FileHandle.standardError.write(Data("tprm: token \(name) created; it is shown this once: keep it now\n".utf8))
         }

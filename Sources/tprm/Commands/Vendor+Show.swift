@@ -11,13 +11,9 @@ extension VendorCommand {
         )
 
         @Argument(help: "The vendor's slug.") var vendor: String
-        @Option(name: .customLong("as-of"), help: ArgumentHelp("Judge expiry and lateness on this date (default: now).", valueName: "date")) var asOf: String?
+        @Option(name: .customLong("as-of"), help: ArgumentHelp("Judge expiry and lateness on this date (default: now).", valueName: "date"), transform: Arguments.date) var asOf: Date?
         @OptionGroup var registry: RegistryOptions
         @Flag(help: "Print JSON.") var json = false
-
-        func validate() throws {
-            if let asOf { _ = try Arguments.date(asOf, option: "--as-of") }
-        }
 
         struct Report: Encodable {
             let dossier: VendorDossier
@@ -35,7 +31,7 @@ extension VendorCommand {
         }
 
         func run() async throws {
-            let now = try asOf.map { try Arguments.date($0, option: "--as-of") } ?? Date()
+            let now = asOf ?? Date()
             let scoring = try registry.catalog.scoring()
             let library = try registry.catalog.clauseLibrary()
             let dossier = try VendorStore(pool: try registry.pool(), tiering: scoring.tiering).dossier(vendor)

@@ -15,35 +15,26 @@ struct VendorCommand: AsyncParsableCommand {
 
 /// The AI profile options shared by `vendor add` and `vendor update`.
 struct ProfileOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("What kind of AI: \(AIProfile.Offering.expected).", valueName: "kind")) var offering: String?
+    @Option(help: ArgumentHelp("What kind of AI: \(AIProfile.Offering.expected).", valueName: "kind")) var offering: AIProfile.Offering?
     @Option(help: ArgumentHelp("What the AI does for us, in a sentence.", valueName: "text")) var description: String?
-    @Option(help: ArgumentHelp("Data it touches, comma-separated: \(AIProfile.DataCategory.expected).", valueName: "list")) var data: String?
-    @Option(help: ArgumentHelp("How far it decides about people: \(AIProfile.DecisionImpact.expected).", valueName: "impact")) var impact: String?
-    @Option(name: .customLong("ai-act"), help: ArgumentHelp("EU AI Act class: \(AIProfile.AIActClass.expected).", valueName: "class")) var aiAct: String?
-    @Option(help: ArgumentHelp("How far the AI acts on its own: \(AIProfile.Autonomy.expected) (default none).", valueName: "level")) var autonomy: String?
-    @Option(help: ArgumentHelp("Business criticality: \(AIProfile.BusinessCriticality.expected).", valueName: "level")) var criticality: String?
+    @Option(help: ArgumentHelp("Data it touches, comma-separated: \(AIProfile.DataCategory.expected).", valueName: "list"), transform: Arguments.values(AIProfile.DataCategory.self)) var data: [AIProfile.DataCategory]?
+    @Option(help: ArgumentHelp("How far it decides about people: \(AIProfile.DecisionImpact.expected).", valueName: "impact")) var impact: AIProfile.DecisionImpact?
+    @Option(name: .customLong("ai-act"), help: ArgumentHelp("EU AI Act class: \(AIProfile.AIActClass.expected).", valueName: "class")) var aiAct: AIProfile.AIActClass?
+    @Option(help: ArgumentHelp("How far the AI acts on its own: \(AIProfile.Autonomy.expected) (default none).", valueName: "level")) var autonomy: AIProfile.Autonomy?
+    @Option(help: ArgumentHelp("Business criticality: \(AIProfile.BusinessCriticality.expected).", valueName: "level")) var criticality: AIProfile.BusinessCriticality?
     @Option(help: ArgumentHelp("Hosting regions, comma-separated (EU, eu-west-1 …).", valueName: "list")) var regions: String?
     @Option(help: ArgumentHelp("Foundation-model providers, comma-separated.", valueName: "list")) var models: String?
     @Option(name: .customLong("sub-processors"), help: ArgumentHelp("Sub-processors, comma-separated.", valueName: "list")) var subProcessors: String?
 
-    func validate() throws {
-        if let offering { _ = try Arguments.value(offering, AIProfile.Offering.self, option: "--offering") }
-        if let data { _ = try Arguments.values(data, AIProfile.DataCategory.self, option: "--data") }
-        if let impact { _ = try Arguments.value(impact, AIProfile.DecisionImpact.self, option: "--impact") }
-        if let aiAct { _ = try Arguments.value(aiAct, AIProfile.AIActClass.self, option: "--ai-act") }
-        if let autonomy { _ = try Arguments.value(autonomy, AIProfile.Autonomy.self, option: "--autonomy") }
-        if let criticality { _ = try Arguments.value(criticality, AIProfile.BusinessCriticality.self, option: "--criticality") }
-    }
-
     /// Applies the options given to a draft.
     func apply(to draft: inout VendorDraft) throws {
-        if let offering { draft.profile.offering = try Arguments.value(offering, AIProfile.Offering.self, option: "--offering") }
+        if let offering { draft.profile.offering = offering }
         if let description { draft.profile.description = description }
-        if let data { draft.profile.dataCategories = Set(try Arguments.values(data, AIProfile.DataCategory.self, option: "--data")) }
-        if let impact { draft.profile.decisionImpact = try Arguments.value(impact, AIProfile.DecisionImpact.self, option: "--impact") }
-        if let aiAct { draft.profile.aiActClass = try Arguments.value(aiAct, AIProfile.AIActClass.self, option: "--ai-act") }
-        if let autonomy { draft.profile.autonomy = try Arguments.value(autonomy, AIProfile.Autonomy.self, option: "--autonomy") }
-        if let criticality { draft.profile.businessCriticality = try Arguments.value(criticality, AIProfile.BusinessCriticality.self, option: "--criticality") }
+        if let data { draft.profile.dataCategories = Set(data) }
+        if let impact { draft.profile.decisionImpact = impact }
+        if let aiAct { draft.profile.aiActClass = aiAct }
+        if let autonomy { draft.profile.autonomy = autonomy }
+        if let criticality { draft.profile.businessCriticality = criticality }
         if let regions { draft.profile.hostingRegions = Arguments.list(regions) }
         if let models { draft.foundationModels = Arguments.list(models) }
         if let subProcessors { draft.subProcessors = Arguments.list(subProcessors) }
@@ -75,7 +66,7 @@ extension VendorCommand {
         @Option(help: ArgumentHelp("Short name for the command line (default: made from the name).", valueName: "slug")) var slug: String?
         @Option(help: ArgumentHelp("Who in our organisation answers for the relationship.", valueName: "name")) var owner: String
         @Option(help: ArgumentHelp("Whom at the vendor questionnaires go to.", valueName: "address")) var email: String?
-        @Option(help: ArgumentHelp("prospect, onboarding, active or offboarded.", valueName: "status")) var status: String = "prospect"
+        @Option(help: ArgumentHelp("prospect, onboarding, active or offboarded.", valueName: "status")) var status: Vendor.Status = .prospect
         @OptionGroup var profile: ProfileOptions
         @OptionGroup var registry: RegistryOptions
         @Flag(help: "Print the vendor as JSON.") var json = false
@@ -85,9 +76,11 @@ extension VendorCommand {
             let derived = slug ?? VendorRules.slug(from: name)
             if slug == nil, derived.isEmpty { throw ValidationError("cannot make a slug from \"\(name)\"; pass --slug") }
             try VendorFields.check(slug: derived, email: email, owner: owner)
-            _ = try Arguments.value(status, Vendor.Status.self, option: "--status")
-            let missing = [("--offering", profile.offering), ("--data", profile.data), ("--impact", profile.impact), ("--ai-act", profile.aiAct), ("--criticality", profile.criticality)]
-                .filter { $0.1 == nil }.map(\.0)
+            let given: [(String, Bool)] = [
+                ("--offering", profile.offering != nil), ("--data", profile.data != nil), ("--impact", profile.impact != nil),
+                ("--ai-act", profile.aiAct != nil), ("--criticality", profile.criticality != nil),
+            ]
+            let missing = given.filter { !$0.1 }.map(\.0)
             if !missing.isEmpty { throw ValidationError("the AI profile needs \(missing.joined(separator: ", "))") }
         }
 
@@ -95,7 +88,7 @@ extension VendorCommand {
             let scoring = try registry.catalog.scoring()
             var draft = VendorDraft(
                 slug: slug ?? VendorRules.slug(from: name), name: name.trimmingCharacters(in: .whitespaces),
-                status: try Arguments.value(status, Vendor.Status.self, option: "--status"), businessOwner: owner, contactEmail: email,
+                status: status, businessOwner: owner, contactEmail: email,
                 profile: AIProfile(offering: .aiSaaS, description: "", dataCategories: [], decisionImpact: .none, aiActClass: .minimal, businessCriticality: .low, hostingRegions: []),
                 foundationModels: [], subProcessors: [])
             try profile.apply(to: &draft)
@@ -109,8 +102,8 @@ extension VendorCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List vendors, filtered by tier, status or name.")
 
-        @Option(help: ArgumentHelp("Only this tier: critical, high, medium, low.", valueName: "tier")) var tier: String?
-        @Option(help: ArgumentHelp("Only this status.", valueName: "status")) var status: String?
+        @Option(help: ArgumentHelp("Only this tier: critical, high, medium, low.", valueName: "tier")) var tier: Tier?
+        @Option(help: ArgumentHelp("Only this status.", valueName: "status")) var status: Vendor.Status?
         @Option(help: ArgumentHelp("Only names or slugs containing this text.", valueName: "text")) var search: String?
         @Option(help: ArgumentHelp("Order by name, score, tier or updated; a leading - reverses it (--sort=-score: riskiest first).", valueName: "order"))
         var sort = "name"
@@ -118,8 +111,6 @@ extension VendorCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func validate() throws {
-            if let tier { _ = try Arguments.value(tier, Tier.self, option: "--tier") }
-            if let status { _ = try Arguments.value(status, Vendor.Status.self, option: "--status") }
             _ = try order()
         }
 
@@ -133,8 +124,8 @@ extension VendorCommand {
         func run() async throws {
             let store = VendorStore(pool: try registry.pool(), tiering: try registry.catalog.scoring().tiering)
             let vendors = try store.list(
-                tier: try tier.map { try Arguments.value($0, Tier.self, option: "--tier") },
-                status: try status.map { try Arguments.value($0, Vendor.Status.self, option: "--status") },
+                tier: tier,
+                status: status,
                 search: search, sort: try order())
             if json { return try Output.json(vendors) }
             if vendors.isEmpty { return print("no vendors") }
@@ -150,14 +141,13 @@ extension VendorCommand {
         @Option(help: ArgumentHelp("A new slug.", valueName: "slug")) var slug: String?
         @Option(help: ArgumentHelp("A new business owner.", valueName: "name")) var owner: String?
         @Option(help: ArgumentHelp("A new contact address.", valueName: "address")) var email: String?
-        @Option(help: ArgumentHelp("prospect, onboarding, active or offboarded.", valueName: "status")) var status: String?
+        @Option(help: ArgumentHelp("prospect, onboarding, active or offboarded.", valueName: "status")) var status: Vendor.Status?
         @OptionGroup var profile: ProfileOptions
         @OptionGroup var registry: RegistryOptions
         @Flag(help: "Print the vendor as JSON.") var json = false
 
         func validate() throws {
             try VendorFields.check(slug: slug, email: email, owner: owner)
-            if let status { _ = try Arguments.value(status, Vendor.Status.self, option: "--status") }
             if let name, name.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--name must not be empty") }
         }
 
@@ -169,7 +159,7 @@ extension VendorCommand {
                 if let slug { draft.slug = slug }
                 if let owner { draft.businessOwner = owner }
                 if let email { draft.contactEmail = email }
-                if let status { draft.status = try Arguments.value(status, Vendor.Status.self, option: "--status") }
+                if let status { draft.status = status }
                 try profile.apply(to: &draft)
             }
             if json { return try Output.json(after) }

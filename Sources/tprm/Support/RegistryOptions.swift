@@ -1,6 +1,7 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
 import Postgres
+import Reports
 import Storage
 import SupplierRisk
 
@@ -69,27 +70,55 @@ struct RegistryOptions: ParsableArguments {
 }
 
 /// Parses enum values from the command line with messages that list what is accepted.
-enum Arguments {
-    static func value<Value: RawRepresentable<String> & CaseIterable>(_ text: String, _ type: Value.Type, option: String) throws -> Value {
-        guard let value = Value(rawValue: text.trimmingCharacters(in: .whitespaces)) else {
-            throw ValidationError("\(option): unknown value \"\(text)\" (expected \(Value.allCases.map(\.rawValue).joined(separator: ", ")))")
-        }
-        return value
-    }
+/// What an option's transform refuses, said after the option's name by ``Tprm/usageLine(for:arguments:)``:
+/// `--as-of: "soon" is not a date (use 2026-11-29, or 2026-11-29T14:30Z for a time)`.
+struct ArgumentProblem: Error, CustomStringConvertible {
+    let description: String
+}
 
+/// The enums options and arguments take, read by the parser from their raw values. A wrong one is said as
+/// `--format: unknown value "pdf" (expected html, csv, json, md)`.
+extension AIProfile.AIActClass: ExpressibleByArgument {}
+extension AIProfile.Autonomy: ExpressibleByArgument {}
+extension AIProfile.BusinessCriticality: ExpressibleByArgument {}
+extension AIProfile.DataCategory: ExpressibleByArgument {}
+extension AIProfile.DecisionImpact: ExpressibleByArgument {}
+extension AIProfile.Offering: ExpressibleByArgument {}
+extension ApiRole: ExpressibleByArgument {}
+extension AssessmentReason: ExpressibleByArgument {}
+extension AssessmentStatus: ExpressibleByArgument {}
+extension Certification.Standard: ExpressibleByArgument {}
+extension ClauseStatus: ExpressibleByArgument {}
+extension Incident.Category: ExpressibleByArgument {}
+extension Incident.Severity: ExpressibleByArgument {}
+extension Incident.Status: ExpressibleByArgument {}
+extension OutboxMessage.Status: ExpressibleByArgument {}
+extension PackFormat: ExpressibleByArgument {}
+extension Tier: ExpressibleByArgument {}
+extension Vendor.Status: ExpressibleByArgument {}
+
+/// Parsers for option values that are not single enums, for `@Option(transform:)`.
+enum Arguments {
     /// A comma-separated list: `personal,internal`.
     static func list(_ text: String) -> [String] {
         text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
-    static func values<Value: RawRepresentable<String> & CaseIterable>(_ text: String, _ type: Value.Type, option: String) throws -> [Value] {
-        let items = list(text)
-        guard !items.isEmpty else { throw ValidationError("\(option): give at least one value (expected \(Value.allCases.map(\.rawValue).joined(separator: ", ")))") }
-        return try items.map { try value($0, type, option: option) }
+    /// A comma-separated list of an enum's raw values.
+    static func values<Value: RawRepresentable<String> & CaseIterable>(_ type: Value.Type) -> @Sendable (String) throws -> [Value] {
+        { text in
+            let expected = Value.allCases.map(\.rawValue).joined(separator: ", ")
+            let items = list(text)
+            guard !items.isEmpty else { throw ArgumentProblem(description: "give at least one value (expected \(expected))") }
+            return try items.map { item in
+                guard let value = Value(rawValue: item) else { throw ArgumentProblem(description: "unknown value \"\(item)\" (expected \(expected))") }
+                return value
+            }
+        }
     }
 
     /// `2026-11-29`, or a time: `2026-11-29T14:30Z`, `2026-11-29 14:30`, `2026-11-29T14:30:00+01:00` (UTC when no zone).
-    static func date(_ text: String, option: String) throws -> Date {
+    @Sendable static func date(_ text: String) throws -> Date {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let day = ISO8601DateFormatter()
         day.formatOptions = [.withFullDate]
@@ -108,15 +137,13 @@ enum Arguments {
             formatter.formatOptions = [.withInternetDateTime]
             if let date = formatter.date(from: "\(parts[0])T\(time)\(zone)") { return date }
         }
-        throw ValidationError("\(option): \"\(text)\" is not a date (use 2026-11-29, or 2026-11-29T14:30Z for a time)")
+        throw ArgumentProblem(description: "\"\(text)\" is not a date (use 2026-11-29, or 2026-11-29T14:30Z for a time)")
     }
 
-    static func decimal(_ text: String, option: String) throws -> Decimal {
+    @Sendable static func decimal(_ text: String) throws -> Decimal {
         guard let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")), !value.isNaN,
               text.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" })
-        else { throw ValidationError("\(option): \"\(text)\" is not a number (use digits and a point, such as 120000.50)") }
+        else { throw ArgumentProblem(description: "\"\(text)\" is not a number (use digits and a point, such as 120000.50)") }
         return value
     }
 }
-
-
