@@ -63,8 +63,8 @@ public struct AssessmentOutreachStore: Sendable {
     public func relink(_ assessment: Int, tokenHash: Data, expiresAt: Date, actor: String, message: (AssessmentSummary) -> OutgoingMessage) throws -> AssessmentSummary {
         try pool.transaction { connection in
             let summary = try Self.locked(connection, assessment)
-            guard summary.status.isOpen else {
-                throw StorageError.conflict(field: "assessment", reason: "#\(assessment) is \(summary.status.rawValue); only an open assessment gets a new link")
+            if let problem = summary.status.problem(.relink, name: "#\(assessment)") {
+                throw StorageError.conflict(field: "assessment", reason: problem)
             }
             try connection.execute("UPDATE assessment_links SET revoked_at = now() WHERE assessment_id = \(assessment) AND revoked_at IS NULL")
             let link = try connection.query("""
@@ -143,8 +143,8 @@ public struct AssessmentOutreachStore: Sendable {
     public func review(_ assessment: Int, question: String, verdict: Answer.Verdict, note: String?, actor: String) throws -> StoredAnswer {
         try pool.transaction { connection in
             let summary = try Self.locked(connection, assessment)
-            guard summary.status.isInReview else {
-                throw StorageError.conflict(field: "assessment", reason: "#\(assessment) is \(summary.status.rawValue); answers are reviewed once submitted")
+            if let problem = summary.status.problem(.review, name: "#\(assessment)") {
+                throw StorageError.conflict(field: "assessment", reason: problem)
             }
             let before = try connection.query("""
                 SELECT to_jsonb(a)::text FROM answers a WHERE assessment_id = \(assessment) AND question_id = \(question)
@@ -167,7 +167,7 @@ public struct AssessmentOutreachStore: Sendable {
 
     /// Sends a submitted assessment back to the supplier with a note: it is in progress again, and emailed.
     public func requestChanges(_ assessment: Int, note: String, actor: String, message: (AssessmentSummary) -> OutgoingMessage) throws -> AssessmentSummary {
-        try transition(assessment, actor: actor, allowed: \.isInReview, verb: "sent back") { connection, summary in
+        try transition(assessment, .requestChanges, actor: actor) { connection, summary in
             try connection.execute("""
                 UPDATE assessments SET status = 'in_progress', changes_requested = \(note) WHERE id = \(assessment)
                 """)
@@ -179,7 +179,7 @@ public struct AssessmentOutreachStore: Sendable {
 
     /// Completes a reviewed assessment: its answers, as reviewed, are the vendor's current ones.
     public func complete(_ assessment: Int, actor: String) throws -> AssessmentSummary {
-        try transition(assessment, actor: actor, allowed: \.isInReview, verb: "completed") { connection, _ in
+        try transition(assessment, .complete, actor: actor) { connection, _ in
             try connection.execute("UPDATE assessments SET status = 'completed', completed_at = now() WHERE id = \(assessment)")
         }
     }
@@ -188,8 +188,8 @@ public struct AssessmentOutreachStore: Sendable {
     public func cancel(_ assessment: Int, actor: String) throws -> AssessmentSummary {
         try pool.transaction { connection in
             let summary = try Self.locked(connection, assessment)
-            guard summary.status.isOpen else {
-                throw StorageError.conflict(field: "assessment", reason: "#\(assessment) is \(summary.status.rawValue) and cannot be cancelled")
+            if let problem = summary.status.problem(.cancel, name: "#\(assessment)") {
+                throw StorageError.conflict(field: "assessment", reason: problem)
             }
             try Self.cancel(connection, assessment, actor: actor)
             return try Self.summaries(connection, where: "a.id = $1", assessment)[0]
@@ -197,13 +197,13 @@ public struct AssessmentOutreachStore: Sendable {
     }
 
     func transition(
-        _ assessment: Int, actor: String, allowed: (AssessmentStatus) -> Bool, verb: String,
+        _ assessment: Int, _ action: AssessmentStatus.Action, actor: String,
         _ change: (Connection, AssessmentSummary) throws -> Void
     ) throws -> AssessmentSummary {
         try pool.transaction { connection in
             let summary = try Self.locked(connection, assessment)
-            guard allowed(summary.status) else {
-                throw StorageError.conflict(field: "assessment", reason: "#\(assessment) is \(summary.status.rawValue); only a submitted assessment can be \(verb)")
+            if let problem = summary.status.problem(action, name: "#\(assessment)") {
+                throw StorageError.conflict(field: "assessment", reason: problem)
             }
             let before = try RowSnapshot.json(connection, table: "assessments", id: assessment)
             try change(connection, summary)

@@ -2,25 +2,6 @@ import CivilTime
 public import Foundation
 public import SupplierRisk
 
-/// Why an assessment was sent.
-public enum AssessmentReason: String, Sendable, Hashable, Codable, CaseIterable {
-    case onboarding, periodic, triggered
-    /// The lighter questionnaire between full assessments of a tier that has check-ins (the critical tier's quarterly one).
-    case checkIn = "check_in"
-}
-
-/// Where an assessment stands: sent → in progress → submitted → under review → completed, or expired or cancelled.
-public enum AssessmentStatus: String, Sendable, Hashable, Codable, CaseIterable {
-    case sent, inProgress = "in_progress", submitted, underReview = "under_review", completed, expired, cancelled
-
-    /// Sent and not yet completed, expired or cancelled: a vendor has at most one.
-    public var isOpen: Bool { [.sent, .inProgress, .submitted, .underReview].contains(self) }
-    /// The supplier may still change answers.
-    public var isEditable: Bool { self == .sent || self == .inProgress }
-    /// Submitted and waiting for, or in, review.
-    public var isInReview: Bool { self == .submitted || self == .underReview }
-}
-
 /// An assessment as the analyst's lists show it.
 public struct AssessmentSummary: Sendable, Hashable, Codable {
     public let id: Int

@@ -92,7 +92,7 @@ public struct PortalStore: Sendable {
         try pool.transaction { connection in
             let status = try connection.query("SELECT status FROM assessments WHERE id = \(assessment) FOR UPDATE").first?.decode(String.self, at: 0)
             guard let status = status.flatMap(AssessmentStatus.init(rawValue:)) else { throw StorageError.notFound("no assessment with id \(assessment)") }
-            guard status.isEditable else { return .alreadySubmitted }
+            guard status.allows(.answer) else { return .alreadySubmitted }
             let before = try RowSnapshot.json(connection, table: "assessments", id: assessment)
             try connection.execute("""
                 DELETE FROM answers WHERE assessment_id = \(assessment) AND NOT (question_id = ANY(\(Array(answers.keys))::text[]))
@@ -144,7 +144,7 @@ public struct PortalStore: Sendable {
         return try pool.transaction { connection in
             let status = try connection.query("SELECT status FROM assessments WHERE id = \(assessment) FOR UPDATE").first?.decode(String.self, at: 0)
             guard let status = status.flatMap(AssessmentStatus.init(rawValue:)) else { throw StorageError.notFound("no assessment with id \(assessment)") }
-            guard status.isEditable else {
+            guard status.allows(.answer) else {
                 throw StorageError.invalid(field: "file", reason: "the assessment is \(status.rawValue); documents can no longer be added")
             }
             let row = try connection.query("""
