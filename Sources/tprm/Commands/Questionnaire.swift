@@ -1,5 +1,7 @@
 import ArgumentParser
+import CivilTime
 import Foundation
+import Outreach
 import SupplierRisk
 
 /// `tprm questionnaire …`: the catalog of questionnaires.
@@ -115,6 +117,44 @@ struct QuestionnaireCommand: AsyncParsableCommand {
                 case .profile(let fact): "our profile has \(fact.text)"
                 }
             }.joined(separator: ", or ")
+        }
+    }
+}
+
+extension QuestionnaireCommand {
+    /// `tprm questionnaire send VENDOR`.
+    struct Send: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Send a vendor a questionnaire: a private link by email, due in --due days.",
+            discussion: """
+                The questionnaire follows the vendor's tier unless --template names one. The invitation goes to the \
+                vendor's contact email (or --to) through the outbox; tprm serve or tprm worker delivers it. The link \
+                is printed once: only its hash is kept.
+                """)
+
+        @Argument(help: "The vendor's slug.") var vendor: String
+        @Option(help: ArgumentHelp("A questionnaire's key (default: the one for the vendor's tier).", valueName: "key")) var template: String?
+        @Option(help: ArgumentHelp("Days until it is due.", valueName: "days")) var due: Int = 30
+        @Option(help: ArgumentHelp("onboarding, periodic or triggered.", valueName: "reason")) var reason: AssessmentReason = .onboarding
+        @Option(help: ArgumentHelp("Send to this address rather than the vendor's contact email.", valueName: "address")) var to: String?
+        @Flag(help: "Cancel the vendor's open assessment, if any, and send a new one.") var force = false
+        @OptionGroup var registry: RegistryOptions
+        @OptionGroup var outreach: OutreachOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func validate() throws {
+            guard (1...365).contains(due) else { throw ValidationError("--due: give 1 to 365 days, not \(due)") }
+        }
+
+        func run() async throws {
+            let invitations = Invitations(pool: try registry.pool(), catalog: try registry.catalog.load(), configuration: try outreach.configuration())
+            let sent = try invitations.send(
+                vendor: vendor, template: template, dueDays: due, reason: reason,
+                recipient: to, force: force, actor: registry.actorName)
+            if json { return try Output.json(["assessment": AnyEncodable(sent.assessment), "link": AnyEncodable(sent.link)]) }
+            let summary = sent.assessment
+            print("sent assessment #\(summary.id) to \(summary.recipient ?? "?"): \(summary.questionnaire) v\(summary.questionnaireVersion), due \(CivilTime.dayText(summary.dueAt))")
+            print("private link (shown once): \(sent.link)")
         }
     }
 }
