@@ -37,6 +37,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "CatalogFiles",
+            dependencies: ["SupplierRisk"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "SupplierRisk",
             dependencies: ["CivilTime", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
@@ -66,6 +71,7 @@ let package = Package(
         .target(
             name: "ScoringPipeline",
             dependencies: [
+                "CatalogFiles",
                 .product(name: "Crypto", package: "swift-crypto"),
                 "Postgres",
                 "Storage",
@@ -117,6 +123,7 @@ let package = Package(
         .executableTarget(
             name: "tprm",
             dependencies: [
+                "CatalogFiles",
                 "CivilTime",
                 "Postgres",
                 "Storage",
@@ -137,6 +144,7 @@ let package = Package(
         .executableTarget(
             name: "tprm-bench",
             dependencies: [
+                "CatalogFiles",
                 "Postgres",
                 "Storage",
                 "SupplierRisk",
@@ -166,12 +174,13 @@ let package = Package(
         ),
         .testTarget(
             name: "SupplierRiskTests",
-            dependencies: ["SupplierRisk", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["CatalogFiles", "SupplierRisk", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "StorageTests",
             dependencies: [
+                "CatalogFiles",
                 "Storage", "Postgres", "SupplierRisk", "TestSupport",
                 .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -179,22 +188,23 @@ let package = Package(
         ),
         .testTarget(
             name: "ScoringPipelineTests",
-            dependencies: ["ScoringPipeline", "Storage", "Postgres", "SupplierRisk", "TestSupport"],
+            dependencies: ["CatalogFiles", "ScoringPipeline", "Storage", "Postgres", "SupplierRisk", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "OutreachTests",
-            dependencies: ["CivilTime", "Outreach", "Storage", "Postgres", "SupplierRisk", "TestSupport"],
+            dependencies: ["CatalogFiles", "CivilTime", "Outreach", "Storage", "Postgres", "SupplierRisk", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ReportsTests",
-            dependencies: ["Reports", "ScoringPipeline", "Storage", "Postgres", "SupplierRisk", "TestSupport"],
+            dependencies: ["CatalogFiles", "Reports", "ScoringPipeline", "Storage", "Postgres", "SupplierRisk", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "WebServiceTests",
             dependencies: [
+                "CatalogFiles",
                 "CivilTime", "WebService", "Outreach", "Storage", "Postgres", "SupplierRisk", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
@@ -206,7 +216,7 @@ let package = Package(
         ),
         .testTarget(
             name: "tprmTests",
-            dependencies: ["tprm", "Postgres", "Storage", "SupplierRisk", "TestSupport"],
+            dependencies: ["CatalogFiles", "tprm", "Postgres", "Storage", "SupplierRisk", "TestSupport"],
             swiftSettings: swiftSettings
         ),
     ],

@@ -1,3 +1,4 @@
+import CatalogFiles
 public import Foundation
 import Crypto
 import SupplierRisk

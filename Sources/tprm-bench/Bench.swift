@@ -1,3 +1,4 @@
+import CatalogFiles
 import ArgumentParser
 import Foundation
 import Postgres

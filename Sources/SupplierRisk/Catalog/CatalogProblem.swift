@@ -1,15 +1,5 @@
 import Foundation
 
-/// Reading a catalog file as text.
-enum CatalogFile {
-    static func text(_ file: URL) throws(CatalogError) -> String {
-        guard let data = FileManager.default.contents(atPath: file.path), let text = String(data: data, encoding: .utf8) else {
-            throw CatalogError(problems: [CatalogProblem(file: file.path, line: 1, column: 1, message: "cannot be read as UTF-8 text")])
-        }
-        return text
-    }
-}
-
 /// One thing wrong in a catalog file, at a position: `scoring.yaml:12:5: unknown tier "extreme" …`.
 public struct CatalogProblem: Sendable, Hashable, CustomStringConvertible {
     /// The file's path as given to the loader.
@@ -37,6 +27,8 @@ public struct CatalogProblem: Sendable, Hashable, CustomStringConvertible {
 public struct CatalogError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The problems, in file order.
     public let problems: [CatalogProblem]
+
+    public init(problems: [CatalogProblem]) { self.problems = problems }
 
     /// One problem a line.
     public var description: String { problems.map(\.description).joined(separator: "\n") }

@@ -104,13 +104,6 @@ public struct ClauseLibrary: Sendable, Hashable {
         return gaps
     }
 
-    /// Reads and validates a clause library file.
-    ///
-    /// - Throws: ``CatalogError`` listing every problem with its line and column.
-    public static func load(_ file: URL) throws(CatalogError) -> ClauseLibrary {
-        try parse(CatalogFile.text(file), file: file.path)
-    }
-
     /// Validates the text of a clause library; `file` names it in problems.
     public static func parse(_ text: String, file: String) throws(CatalogError) -> ClauseLibrary {
         let reader = YAMLReader(file: file)

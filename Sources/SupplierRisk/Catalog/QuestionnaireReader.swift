@@ -2,13 +2,6 @@ public import Foundation
 import Yams
 
 extension Questionnaire {
-    /// Reads and validates a questionnaire file; its key must be the file's name.
-    ///
-    /// - Throws: ``CatalogError`` listing every problem with its line and column.
-    public static func load(_ file: URL) throws(CatalogError) -> Questionnaire {
-        try parse(CatalogFile.text(file), file: file.path, key: file.deletingPathExtension().lastPathComponent)
-    }
-
     /// Validates a questionnaire's text; `file` names it in problems, `key` is what its key must be.
     public static func parse(_ text: String, file: String, key expectedKey: String) throws(CatalogError) -> Questionnaire {
         let reader = YAMLReader(file: file)

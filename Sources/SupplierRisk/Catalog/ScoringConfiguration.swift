@@ -29,13 +29,6 @@ public struct ScoringConfiguration: Sendable, Hashable {
         }
     }
 
-    /// Reads and validates a scoring file.
-    ///
-    /// - Throws: ``CatalogError`` listing every problem with its line and column.
-    public static func load(_ file: URL) throws(CatalogError) -> ScoringConfiguration {
-        try parse(CatalogFile.text(file), file: file.path)
-    }
-
     /// Validates the text of a scoring file; `file` names it in problems.
     ///
     /// - Throws: ``CatalogError`` listing every problem with its line and column.

@@ -1,3 +1,4 @@
+import CatalogFiles
 public import ArgumentParser
 import Foundation
 import Postgres
