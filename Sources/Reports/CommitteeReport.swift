@@ -32,7 +32,7 @@ public struct CommitteeReport: Sendable {
     /// with its digest once written whole. The register and the appendix are read through a cursor, so memory does
     /// not grow with the portfolio.
     ///
-    /// - Throws: ``StorageError/invalid(field:reason:)`` when `since` is not before `asOf`; what `sink` throws.
+    /// - Throws: ``ReportError/sinceNotBeforeAsOf(since:asOf:)``; what `sink` throws.
     public func generate(
         since: Date? = nil, asOf: Date? = nil, format: PackFormat, actor: String, record: Bool = true, to sink: @escaping PackSink
     ) throws -> Generated {
@@ -40,7 +40,7 @@ public struct CommitteeReport: Sendable {
         let asOf = asOf ?? Date()
         let since = try since ?? store.lastPack(before: asOf) ?? asOf.addingTimeInterval(-90 * 86_400)
         guard since < asOf else {
-            throw StorageError.invalid(field: "since", reason: "\(CivilTime.dayText(since)) is not before the as-of date \(CivilTime.dayText(asOf))")
+            throw ReportError.sinceNotBeforeAsOf(since: since, asOf: asOf)
         }
         let cadence = catalog.scoring.cadence
         let generated: Generated
@@ -105,5 +105,25 @@ extension CommitteePack {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         return try decoder.decode(CommitteePack.self, from: data)
+    }
+}
+
+/// Why a report could not be made, in words for the person who asked.
+public enum ReportError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The window of changes is empty or reversed.
+    case sinceNotBeforeAsOf(since: Date, asOf: Date)
+
+    /// The parameter at fault, as the API and the CLI name it.
+    public var field: String {
+        switch self {
+        case .sinceNotBeforeAsOf: "since"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .sinceNotBeforeAsOf(let since, let asOf):
+            "since: \(CivilTime.dayText(since)) is not before the as-of date \(CivilTime.dayText(asOf))"
+        }
     }
 }

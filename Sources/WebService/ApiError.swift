@@ -2,6 +2,7 @@ import Foundation
 public import Hummingbird
 import Postgres
 import Outreach
+import Reports
 import Storage
 import SupplierRisk
 
@@ -59,6 +60,8 @@ public struct ApiError: HTTPResponseError, Sendable {
             return ApiError(.conflict, code: "conflict", message: message)
         case OutreachError.refused(let message):
             return ApiError(.unprocessableContent, code: "refused", message: message)
+        case let error as ReportError:
+            return ApiError(.unprocessableContent, code: "invalid", message: error.description, field: error.field)
         case let error as StorageError:
             switch error {
             case .duplicate(let message): return ApiError(.conflict, code: "conflict", message: message)

@@ -1,3 +1,4 @@
+import Reports
 import ArgumentParser
 import Outreach
 import Postgres
@@ -47,6 +48,8 @@ struct CLIError: Error, CustomStringConvertible {
         case let error as StorageError:
             self = .usage(error.description)
         case let error as OutreachError:
+            self = .usage(error.description)
+        case let error as ReportError:
             self = .usage(error.description)
         case let error as VendorCSV.ProblemList:
             self = .usage("nothing was imported:\n" + error.problems.map { "  \($0)" }.joined(separator: "\n"))
