@@ -46,7 +46,7 @@ public struct AuditLog: Sendable {
             for value in [entity, id, actor] {
                 if let value { bindings.append(value) } else { bindings.appendNull(type: .text) }
             }
-            return try Keyset(keys: [("a.id", "bigint")], descending: false).read(
+            return try Keyset(keys: [("a.id", .bigint)], descending: false).read(
                 connection, columns: "a.id, a.at, a.actor, a.action, a.entity, a.entity_id, a.before::text, a.after::text",
                 from: "audit_log a",
                 where: "($1::text IS NULL OR a.entity = $1) AND ($2::text IS NULL OR a.entity_id = $2) AND ($3::text IS NULL OR a.actor = $3)",

@@ -25,7 +25,7 @@ public struct FourthPartyStore: Sendable {
     /// `limit` after `mark`, or all without a limit.
     public func concentration(after mark: PageMark? = nil, limit: Int? = nil) throws -> Page<FourthPartyConcentration> {
         try pool.withConnection { connection in
-            try Keyset(keys: [("-c.vendors", "bigint"), ("-c.critical_vendors", "bigint"), ("lower(c.name)", "text"), ("c.id", "bigint")], descending: false).read(
+            try Keyset(keys: [("-c.vendors", .bigint), ("-c.critical_vendors", .bigint), ("lower(c.name)", .text), ("c.id", .bigint)], descending: false).read(
                 connection, columns: "c.name, c.roles, c.vendors, c.critical_vendors, c.share",
                 from: """
                     (WITH portfolio AS (SELECT count(*) AS n FROM vendors WHERE status <> 'offboarded')

@@ -25,9 +25,33 @@ public struct Page<Item: Sendable>: Sendable {
 /// A page starts strictly after the keys of the previous page's last row, so pages never repeat or skip a row
 /// that existed when the first page was read, whatever is inserted or deleted meanwhile.
 struct Keyset {
-    /// SQL expressions and their types, such as `("lower(v.name)", "text")`, `("v.id", "bigint")`.
-    let keys: [(expression: String, type: String)]
+    /// The SQL type of a sort key: what a page mark's text is checked against and cast to.
+    enum KeyType: String, Sendable {
+        case bigint, date, text
+
+        /// Whether `value` is text PostgreSQL reads as this type.
+        func accepts(_ value: String) -> Bool {
+            switch self {
+            case .bigint: Int64(value) != nil
+            case .date: Keyset.isISODate(value)
+            case .text: true
+            }
+        }
+    }
+
+    /// A sort key: an SQL expression and its type, such as `("lower(v.name)", .text)`, `("v.id", .bigint)`.
+    struct Key {
+        let expression: String
+        let type: KeyType
+    }
+
+    let keys: [Key]
     let descending: Bool
+
+    init(keys: [(String, KeyType)], descending: Bool) {
+        self.keys = keys.map { Key(expression: $0.0, type: $0.1) }
+        self.descending = descending
+    }
 
     /// A timestamp as whole microseconds since 1970, a key that reads back exactly whatever the session's settings.
     static func microseconds(_ timestamp: String) -> String {
@@ -60,13 +84,9 @@ struct Keyset {
         }
         var values: [String] = []
         for (key, value) in zip(keys, mark.keys) {
-            switch key.type {
-            case "bigint" where Int64(value) == nil: throw PageMark.Invalid()
-            case "date" where !Self.isISODate(value): throw PageMark.Invalid()
-            default: break
-            }
+            guard key.type.accepts(value) else { throw PageMark.Invalid() }
             bindings.append(value)
-            values.append("$\(bindings.count)::text::\(key.type)")
+            values.append("$\(bindings.count)::text::\(key.type.rawValue)")
         }
         let columns = keys.map(\.expression).joined(separator: ", ")
         return "(\(columns)) \(descending ? "<" : ">") (\(values.joined(separator: ", ")))"

@@ -33,7 +33,7 @@ public struct CertificationStore: Sendable {
         try pool.withConnection { connection in
             var bindings = PostgresBindings()
             bindings.append(try VendorLookup.id(connection, slug: slug))
-            return try Keyset(keys: [("c.expires_on", "date"), ("c.id", "bigint")], descending: true).read(
+            return try Keyset(keys: [("c.expires_on", .date), ("c.id", .bigint)], descending: true).read(
                 connection, columns: Self.columns, from: "certifications c", where: "c.vendor_id = $1", bindings: bindings,
                 after: mark, limit: limit, Self.certification)
         }
@@ -141,7 +141,7 @@ public struct ContractStore: Sendable {
         try pool.withConnection { connection in
             var bindings = PostgresBindings()
             bindings.append(try VendorLookup.id(connection, slug: slug))
-            return try Keyset(keys: [("k.effective_on", "date"), ("k.id", "bigint")], descending: true).read(
+            return try Keyset(keys: [("k.effective_on", .date), ("k.id", .bigint)], descending: true).read(
                 connection, columns: Self.columns, from: "contracts k JOIN vendors v ON v.id = k.vendor_id", where: "k.vendor_id = $1",
                 bindings: bindings, after: mark, limit: limit, Self.contract)
         }
@@ -262,7 +262,7 @@ public struct IncidentStore: Sendable {
         try pool.withConnection { connection in
             var bindings = PostgresBindings()
             bindings.append(try slug.map { try VendorLookup.id(connection, slug: $0) } ?? 0)
-            return try Keyset(keys: [(Keyset.microseconds("i.occurred_at"), "bigint"), ("i.id", "bigint")], descending: true).read(
+            return try Keyset(keys: [(Keyset.microseconds("i.occurred_at"), .bigint), ("i.id", .bigint)], descending: true).read(
                 connection, columns: Self.columns, from: "incidents i JOIN vendors v ON v.id = i.vendor_id",
                 where: "($1 = 0 OR i.vendor_id = $1)" + (openOnly ? " AND i.status IN ('open', 'investigating')" : ""),
                 bindings: bindings, after: mark, limit: limit, Self.incident)

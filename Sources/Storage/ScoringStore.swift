@@ -161,7 +161,7 @@ public struct ScoringStore: Sendable {
         try pool.withConnection { connection in
             var bindings = PostgresBindings()
             bindings.append(try VendorLookup.id(connection, slug: slug))
-            return try Keyset(keys: [("h.id", "bigint")], descending: false).read(
+            return try Keyset(keys: [("h.id", .bigint)], descending: false).read(
                 connection, columns: "h.hundredths, h.rating, h.previous_hundredths, h.previous_rating, h.model_version, h.computed_at, m.version",
                 from: "score_history h LEFT JOIN scoring_models m ON m.digest = h.model_version", where: "h.vendor_id = $1", bindings: bindings,
                 after: mark, limit: limit

@@ -21,7 +21,7 @@ public struct VendorSort: Sendable, Hashable, Codable, CustomStringConvertible {
         }
 
         /// The SQL type of ``expression``, to compare a page mark's key with.
-        var type: String { self == .name ? "text" : "bigint" }
+        var type: Keyset.KeyType { self == .name ? .text : .bigint }
     }
 
     public let key: Key

@@ -109,7 +109,7 @@ public struct VendorStore: Sendable {
         tier: Tier? = nil, rating: Tier? = nil, status: Vendor.Status? = nil, search: String? = nil,
         sort: VendorSort = .init(key: .name), after: PageMark?, limit: Int?
     ) throws -> Page<Vendor> {
-        let keyset = Keyset(keys: [(sort.key.expression, sort.key.type), ("v.id", "bigint")], descending: sort.descending)
+        let keyset = Keyset(keys: [(sort.key.expression, sort.key.type), ("v.id", .bigint)], descending: sort.descending)
         var bindings = Self.bindings([tier?.rawValue, status?.rawValue, search, rating?.rawValue, limit.map { $0 + 1 }])
         let after = try keyset.condition(after: after, bindings: &bindings)
         return try pool.withConnection { connection in

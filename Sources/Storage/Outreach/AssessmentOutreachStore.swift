@@ -103,7 +103,7 @@ public struct AssessmentOutreachStore: Sendable {
             var bindings = PostgresBindings()
             if let vendor { bindings.append(try VendorLookup.id(connection, slug: vendor)) } else { bindings.append(0) }
             bindings.append(statuses.map(\.rawValue))
-            return try Keyset(keys: [("a.id", "bigint")], descending: true).read(
+            return try Keyset(keys: [("a.id", .bigint)], descending: true).read(
                 connection, columns: Self.summaryColumns, from: String(Self.summarySource.dropFirst("FROM ".count)),
                 where: "($1 = 0 OR a.vendor_id = $1) AND (cardinality($2::text[]) = 0 OR a.status = ANY($2))", bindings: bindings,
                 after: mark, limit: limit, Self.summary)

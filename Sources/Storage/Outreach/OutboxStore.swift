@@ -123,7 +123,7 @@ public struct OutboxStore: Sendable {
         try pool.withConnection { connection in
             var bindings = PostgresBindings()
             if let status { bindings.append(status.rawValue) } else { bindings.appendNull(type: .text) }
-            return try Keyset(keys: [("o.id", "bigint")], descending: true).read(
+            return try Keyset(keys: [("o.id", .bigint)], descending: true).read(
                 connection, columns: Self.columns, from: "outbox o", where: "$1::text IS NULL OR o.status = $1", bindings: bindings,
                 after: mark, limit: limit, Self.message)
         }
