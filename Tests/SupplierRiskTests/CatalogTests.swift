@@ -322,6 +322,7 @@ import Testing
         #expect(library.problem(key: "incident-notification", parameters: ["sla_hours": 24]) == nil)
         #expect(library.problem(key: "incident-notification", parameters: ["sla_days": 1]) == "clause incident-notification takes no parameter \"sla_days\" (it takes sla_hours)")
         #expect(library.problem(key: "incident-notification", parameters: ["sla_hours": 0]) == "sla_hours must be a whole number above 0, not 0")
+        #expect(library.problem(key: "incident-notification", parameters: ["sla_hours": 1_000_001]) == "sla_hours must be at most 1000000, not 1000001")
         #expect(library.problem(key: "permitted-use", parameters: ["days": 3]) == "clause permitted-use takes no parameter \"days\" (it has none)")
     }
 }

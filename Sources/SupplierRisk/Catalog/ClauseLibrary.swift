@@ -65,6 +65,9 @@ public struct ClauseLibrary: Sendable, Hashable {
 
     /// Why signed parameters are not acceptable for a clause, or nil when they are: each must be one the library
     /// gives the clause, with a whole number above 0.
+    /// The largest number a clause parameter takes: a million hours or days is beyond any contract.
+    public static let largestParameter = 1_000_000
+
     public func problem(key: String, parameters: [String: Int]) -> String? {
         guard let clause = clause(key) else { return "unknown clause \"\(key)\"" }
         for (name, value) in parameters.sorted(by: { $0.key < $1.key }) {
@@ -73,6 +76,7 @@ public struct ClauseLibrary: Sendable, Hashable {
                 return "clause \(key) takes no parameter \"\(name)\"" + (known.isEmpty ? " (it has none)" : " (it takes \(known.joined(separator: ", ")))")
             }
             if value <= 0 { return "\(name) must be a whole number above 0, not \(value)" }
+            if value > Self.largestParameter { return "\(name) must be at most \(Self.largestParameter), not \(value)" }
         }
         return nil
     }
