@@ -122,9 +122,12 @@ public final class RescoreWorker: Sendable {
     /// Records the model in `scoring_models` the first time this worker needs it, so every score it writes names a
     /// known version of scoring.yaml.
     func register() throws {
-        guard !registered.withLock({ $0 }) else { return }
-        try ScoringStore(pool: pool).register(model: modelVersion, version: catalog.scoring.version)
-        registered.withLock { $0 = true }
+        // Held across the write, so that the lanes of one worker register once, not all at the same moment.
+        try registered.withLock { registered in
+            guard !registered else { return }
+            try ScoringStore(pool: pool).register(model: modelVersion, version: catalog.scoring.version)
+            registered = true
+        }
     }
 
     /// The worker as a long-running service: prepares (see ``prepare()``), then scores what is queued, batch after

@@ -86,10 +86,14 @@ public struct ScoringStore: Sendable {
     @discardableResult
     public func register(model digest: String, version: Int) throws -> Date {
         try pool.withConnection { connection in
-            try connection.query("""
+            let rows = try connection.query("""
                 WITH new AS (INSERT INTO scoring_models (digest, version) VALUES (\(digest), \(version)) ON CONFLICT (digest) DO NOTHING RETURNING first_used_at)
                 SELECT first_used_at FROM new UNION ALL SELECT first_used_at FROM scoring_models WHERE digest = \(digest)
-                """)[0].decode(Date.self, at: 0)
+                """)
+            if let row = rows.first { return try row.decode(Date.self, at: 0) }
+            // Another worker inserted the row while this statement ran: the insert waited for its commit and did
+            // nothing, and the statement's snapshot, older than that commit, does not show it. A new statement does.
+            return try connection.query("SELECT first_used_at FROM scoring_models WHERE digest = \(digest)")[0].decode(Date.self, at: 0)
         }
     }
 
