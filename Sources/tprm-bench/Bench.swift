@@ -253,8 +253,8 @@ struct RegisterSQL: ParsableCommand {
     @Option(name: .customLong("as-of"), help: "The as-of moment, ISO 8601.") var asOf: String
 
     func run() throws {
-        guard asOf.allSatisfy({ $0.isNumber || "-:TZ.+".contains($0) }) else { throw ValidationError("--as-of: not an ISO 8601 time: \(asOf)") }
-        print(CommitteeReportStore.registerSQL.replacingOccurrences(of: "$1", with: "'\(asOf)'::timestamptz"))
+        guard let moment = try? Date(asOf, strategy: .iso8601) else { throw ValidationError("--as-of: not an ISO 8601 time: \(asOf)") }
+        print(CommitteeReportStore.registerQuery(asOf: moment))
     }
 }
 

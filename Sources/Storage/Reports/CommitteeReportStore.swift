@@ -195,8 +195,15 @@ public struct CommitteeReportStore: Sendable {
         """
     }
 
+    /// The register query as `COPY (…) TO STDOUT` takes it, with `asOf` written in: for `scripts/bench report`,
+    /// which times the very query the CSV register runs. The moment is formatted here from a `Date`, never from text.
+    public static func registerQuery(asOf: Date) -> String {
+        let moment = asOf.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        return registerSQL.replacingOccurrences(of: "$1", with: "'\(moment)'::timestamptz")
+    }
+
     /// The register as the CSV holds it: every vendor of the portfolio as of `$1`, by slug.
-    public static let registerSQL = portfolio + """
+    static let registerSQL = portfolio + """
         SELECT \(registerColumns())
         FROM portfolio p LEFT JOIN scored s ON s.vendor_id = p.id
         ORDER BY p.slug COLLATE "C"
