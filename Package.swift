@@ -72,7 +72,6 @@ let package = Package(
             name: "ScoringPipeline",
             dependencies: [
                 "CatalogFiles",
-                .product(name: "Crypto", package: "swift-crypto"),
                 "Postgres",
                 "Storage",
                 "SupplierRisk",
@@ -91,7 +90,6 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

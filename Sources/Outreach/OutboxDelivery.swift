@@ -2,7 +2,6 @@ public import Foundation
 public import Logging
 import Metrics
 public import Postgres
-public import ServiceLifecycle
 public import Storage
 public import SupplierRisk
 

@@ -24,15 +24,11 @@ public enum ReassessScheduler {
 
         public var description: String { String(format: "%02d:%02d UTC", hour, minute) }
 
-        /// The first moment at this time of day strictly after `date`.
+        /// The first moment at this time of day strictly after `date` (UTC has no daylight saving: a day is 86,400 s).
         public func next(after date: Date) -> Date {
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = TimeZone(identifier: "UTC")!
-            var components = calendar.dateComponents([.year, .month, .day], from: date)
-            components.hour = hour
-            components.minute = minute
-            let today = calendar.date(from: components)!
-            return today > date ? today : calendar.date(byAdding: .day, value: 1, to: today)!
+            let midnight = (date.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400
+            let today = Date(timeIntervalSince1970: midnight + Double(hour * 3600 + minute * 60))
+            return today > date ? today : today.addingTimeInterval(86_400)
         }
     }
 

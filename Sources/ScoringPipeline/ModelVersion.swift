@@ -1,6 +1,6 @@
 import CatalogFiles
 public import Foundation
-import Crypto
+import Storage
 import SupplierRisk
 
 /// The version of the scoring model: a digest of the files that define it.
@@ -16,6 +16,6 @@ public enum ModelVersion {
         for questionnaire in try Catalog.load(catalogDirectory).questionnaires.sorted(by: { $0.key < $1.key }) {
             bytes.append(Data("\(questionnaire.key)@\(questionnaire.version)\n".utf8))
         }
-        return SHA256.hash(data: bytes).prefix(8).map { String(format: "%02x", $0) }.joined()
+        return String(PortalSecret.sha256Hex(bytes).prefix(16))
     }
 }

@@ -1,6 +1,5 @@
 import CivilTime
 import Foundation
-import HTTPTypes
 import Hummingbird
 import SupplierRisk
 
@@ -121,13 +120,14 @@ enum JSONBody {
 
     /// A raw value of an enum, or 422 naming the field and what it accepts.
     /// The enum value `text` names; an unknown one is a 422 naming the field (400 for a query parameter).
-    static func value<Value: RawRepresentable<String> & CaseIterable>(
-        _ text: String, _ type: Value.Type, _ field: String, status: HTTPResponse.Status = .unprocessableContent
-    ) throws -> Value {
-        guard let value = Value(rawValue: text) else {
-            let message = "\(field): unknown value \"\(text)\" (expected \(Value.allCases.map(\.rawValue).joined(separator: ", ")))"
-            throw status == .unprocessableContent ? ApiError.invalid(field, message) : ApiError(status, code: "invalid_query", message: message, field: field)
-        }
+    static func value<Value: RawRepresentable<String> & CaseIterable>(_ text: String, _ type: Value.Type, _ field: String) throws -> Value {
+        guard let value = Value(rawValue: text) else { throw ApiError.invalid(field, unknownValue(text, field, expected: Value.self)) }
         return value
+    }
+
+    /// `status: unknown value "x" (expected a, b)`: how a body field and a query parameter say a value is not one of
+    /// an enum's (`list` when the list is not the declaration order).
+    static func unknownValue<Value: RawRepresentable<String> & CaseIterable>(_ text: String, _ field: String, expected type: Value.Type, as list: String? = nil) -> String {
+        "\(field): unknown value \"\(text)\" (expected \(list ?? Value.allCases.map(\.rawValue).joined(separator: ", ")))"
     }
 }

@@ -37,10 +37,7 @@ struct QueryInput {
     }
 
     private static func value<Value: RawRepresentable<String> & CaseIterable>(_ text: String, _ type: Value.Type, _ name: String, expected: String?) throws -> Value {
-        guard let value = Value(rawValue: text) else {
-            let expected = expected ?? Value.allCases.map(\.rawValue).joined(separator: ", ")
-            throw invalid(name, "\(name): unknown value \"\(text)\" (expected \(expected))")
-        }
+        guard let value = Value(rawValue: text) else { throw invalid(name, JSONBody.unknownValue(text, name, expected: type, as: expected)) }
         return value
     }
 
