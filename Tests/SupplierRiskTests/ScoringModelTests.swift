@@ -317,11 +317,29 @@ import Testing
         let clauses = F.allClauses(.critical, F.profile(.critical)).filter { $0.key != "incident-notification" }
         let inputs = F.inputs(.critical, answers: ScoringExampleTests.withAnswer(.critical, "TST-02", .option("no")), clauses: clauses)
         let actions = WhatIf.actions(for: inputs, model: F.model)
-        let first = try #require(actions.first)
-        #expect(first.target == "question TST-02", "fixing the failed key control removes the most")
+        let first = try #require(actions.first { $0.target.hasPrefix("question ") })
+        #expect(first.target == "question TST-02", "of single answers, fixing the failed key control removes the most")
+        let everything = try #require(actions.first { $0.target == "everything" })
+        #expect(actions.allSatisfy { $0.reduction <= everything.reduction }, "doing everything removes at least what any one action does")
         #expect(actions.map(\.reduction) == actions.map(\.reduction).sorted(by: >))
         #expect(actions.allSatisfy { $0.hundredths == F.model.score(inputs).hundredths - $0.reduction })
         #expect(actions.contains { $0.target == "clause incident-notification" })
+    }
+
+    @Test func whatIfOffersTheFixesThatOnlyWorkTogether() throws {
+        // Two failed key controls: the cap on control effectiveness stays until both pass, so neither alone helps.
+        var answers = ScoringExampleTests.withAnswer(.critical, "TST-02", .option("no"))
+        answers["SEC-04"] = F.answer(.option("yes"), evidence: true, verdict: .flagged)
+        let inputs = F.inputs(.critical, answers: answers, clauses: [])
+        let actions = WhatIf.actions(for: inputs, model: F.model)
+        #expect(!actions.contains { $0.target == "question TST-02" || $0.target == "question SEC-04" })
+        let keys = try #require(actions.first { $0.target == "key controls" })
+        #expect(keys.action == "answer every failed key control (SEC-04, TST-02) with its best answer, backed by evidence a reviewer accepts"
+                    || keys.action == "answer every failed key control (TST-02, SEC-04) with its best answer, backed by evidence a reviewer accepts")
+        let clauses = try #require(actions.first { $0.target == "clauses" })
+        let required = F.catalog.clauses.required(tier: .critical, profile: F.profile(.critical)).count
+        #expect(clauses.action == "get every required clause still missing (\(required)) into the contract")
+        #expect(F.model.score(F.inputs(.critical, answers: answers)).hundredths == F.model.score(inputs).hundredths - clauses.reduction)
     }
 
     @Test func whatIfForAVendorNeverAssessedOffersTheAssessment() throws {

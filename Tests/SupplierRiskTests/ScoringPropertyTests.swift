@@ -293,4 +293,24 @@ import Testing
             #expect(F.model.score(shuffled) == F.model.score(base))
         }
     }
+
+    /// What-if never says nothing would help a vendor that could do better: when the same vendor with every answer at
+    /// its best (accepted, with evidence), every required clause present and every certificate current scores lower,
+    /// at least one action is offered, and each lowers the score by what it says.
+    @Test func whatIfOffersAnActionWheneverTheBestReachableScoreIsLower() async {
+        await propertyCheck(count: 200, input: Self.specs) { spec in
+            let base = Self.inputs(spec)
+            var best = base
+            for question in base.assessment!.questionnaire.questions {
+                if let value = F.best(question) { best.assessment!.answers[question.id] = F.answer(value, evidence: true, verdict: .accepted) }
+            }
+            best.clauses = F.allClauses(base.tier, base.profile)
+            best.certifications = F.certificates
+            let actions = WhatIf.actions(for: base, model: F.model)
+            #expect(actions.allSatisfy { $0.reduction > 0 && $0.hundredths == score(base) - $0.reduction })
+            if score(best) < score(base) {
+                #expect(!actions.isEmpty, "\(score(base)) could be \(score(best)), yet no action is offered")
+            }
+        }
+    }
 }

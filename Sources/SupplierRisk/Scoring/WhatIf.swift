@@ -12,22 +12,55 @@ public struct WhatIf: Sendable, Hashable, Codable {
     public let reduction: Int
 
     /// Every action that would lower the score, largest reduction first.
+    ///
+    /// Besides single actions, it prices the fixes that only work together: where two key controls fail, the cap on
+    /// control effectiveness stays until both pass; where two answers knock the vendor out, it stays rejected until
+    /// both change; where more clauses are missing than the contract component's cap counts, one clause more changes
+    /// nothing. Each of these is offered as one action naming all it takes.
     public static func actions(for inputs: ScoringInputs, model: ScoringModel) -> [WhatIf] {
-        let base = model.score(inputs).hundredths
+        let current = model.score(inputs)
+        let base = current.hundredths
         var candidates: [(String, String, ScoringInputs)] = []
+        // Every action at once: what the score comes down to when nothing within reach is left undone. Where
+        // incidents push the total past 100, no group of actions alone may show.
+        var everything = inputs
+        var groups = 0
 
         if let assessment = inputs.assessment {
+            var best: [String: (value: Answer.Value, label: String)] = [:]
             for question in assessment.questionnaire.questions where question.weight != nil {
-                guard let best = bestValue(question, asOf: inputs.asOf) else { continue }
+                guard let value = bestValue(question, asOf: inputs.asOf) else { continue }
+                best[question.id] = value
                 var changed = inputs
-                changed.assessment?.answers[question.id] = Answer(value: best.value, answeredAt: inputs.asOf, hasEvidence: true, verdict: .accepted)
-                candidates.append(("answer \(question.id) with \"\(best.label)\", backed by evidence a reviewer accepts", "question \(question.id)", changed))
+                changed.assessment?.answers[question.id] = Answer(value: value.value, answeredAt: inputs.asOf, hasEvidence: true, verdict: .accepted)
+                candidates.append(("answer \(question.id) with \"\(value.label)\", backed by evidence a reviewer accepts", "question \(question.id)", changed))
+            }
+            let failedKeys = current.lines.lazy.compactMap { line -> [String]? in
+                if case .keyControlCap(let questions, _, _) = line.detail { questions } else { nil }
+            }.first ?? []
+            let knockOuts = current.lines.filter { $0.outcome == .knockOut && $0.source.kind == .question }.map(\.source.id)
+            for (ids, what, target) in [(failedKeys, "failed key control", "key controls"), (knockOuts, "knock-out answer", "knock-out answers")]
+            where ids.count > 1 && ids.allSatisfy({ best[$0] != nil }) {
+                var changed = inputs
+                for id in ids {
+                    changed.assessment?.answers[id] = Answer(value: best[id]!.value, answeredAt: inputs.asOf, hasEvidence: true, verdict: .accepted)
+                }
+                candidates.append(("answer every \(what) (\(ids.joined(separator: ", "))) with its best answer, backed by evidence a reviewer accepts",
+                                   target, changed))
             }
             var fresh = inputs
             for (id, answer) in assessment.answers {
                 fresh.assessment?.answers[id] = Answer(value: answer.value, answeredAt: inputs.asOf, hasEvidence: answer.hasEvidence, verdict: answer.verdict)
             }
             candidates.append(("re-assess: the same answers given again today", "assessment", fresh))
+            var answered = inputs
+            for (id, value) in best {
+                answered.assessment?.answers[id] = Answer(value: value.value, answeredAt: inputs.asOf, hasEvidence: true, verdict: .accepted)
+            }
+            candidates.append(("answer every question at its best, backed by evidence a reviewer accepts (the most this assessment can remove)",
+                               "answers", answered))
+            everything.assessment = answered.assessment
+            groups += 1
         } else if let questionnaire = model.catalogQuestionnaire(for: inputs.tier) {
             var assessed = inputs
             var answers: [String: Answer] = [:]
@@ -36,18 +69,43 @@ public struct WhatIf: Sendable, Hashable, Codable {
             }
             assessed.assessment = AssessmentInputs(questionnaire: questionnaire, answers: answers)
             candidates.append(("send \(questionnaire.key) and get the best answers, accepted (the most an assessment can remove)", "assessment", assessed))
+            everything.assessment = assessed.assessment
+            groups += 1
         }
-        for gap in model.library.gaps(tier: inputs.tier, profile: inputs.profile, recorded: inputs.clauses) {
+        let gaps = model.library.gaps(tier: inputs.tier, profile: inputs.profile, recorded: inputs.clauses)
+        for gap in gaps {
             var changed = inputs
             changed.clauses.append(ClauseStatusRecord(key: gap.clause.key, status: .present, note: "", verifiedBy: nil, updatedAt: inputs.asOf))
             candidates.append(("get \"\(gap.clause.title)\" into the contract", "clause \(gap.clause.key)", changed))
         }
+        if gaps.count > 1 {
+            var changed = inputs
+            changed.clauses += gaps.map { ClauseStatusRecord(key: $0.clause.key, status: .present, note: "", verifiedBy: nil, updatedAt: inputs.asOf) }
+            candidates.append(("get every required clause still missing (\(gaps.count)) into the contract", "clauses", changed))
+        }
+        if !gaps.isEmpty {
+            everything.clauses += gaps.map { ClauseStatusRecord(key: $0.clause.key, status: .present, note: "", verifiedBy: nil, updatedAt: inputs.asOf) }
+            groups += 1
+        }
+        var certified = inputs
         for standard in Certification.Standard.allCases where standard != .other {
             let held = inputs.certifications.filter { $0.standard == standard }
             guard !held.contains(where: { !$0.isExpired(on: inputs.asOf) }) else { continue }
             var changed = inputs
             changed.certifications.append(Certification(id: -1, standard: standard, issuer: "", scope: "", issuedOn: inputs.asOf, expiresOn: inputs.asOf.addingTimeInterval(365 * 86_400)))
             candidates.append((held.isEmpty ? "obtain a current \(standard.title) certificate" : "renew the \(standard.title) certificate", "certificate \(standard.rawValue)", changed))
+            certified.certifications.append(changed.certifications.last!)
+        }
+        let missing = certified.certifications.count - inputs.certifications.count
+        if missing > 1 {
+            candidates.append(("hold a current certificate for each of the \(missing) standards now without one", "certificates", certified))
+        }
+        if missing > 0 {
+            everything.certifications = certified.certifications
+            groups += 1
+        }
+        if groups > 1 {
+            candidates.append(("all of these at once: the best answers, every required clause, current certificates", "everything", everything))
         }
         return candidates.compactMap { action, target, changed in
             let score = model.score(changed).hundredths
