@@ -123,7 +123,7 @@ public final class PostgresPool: @unchecked Sendable {
     /// Runs `body` in a transaction on a pooled connection; see ``Connection/transaction(_:)``.
     ///
     /// A transaction PostgreSQL aborts for a deadlock (40P01) or a serialization failure (40001) is
-    /// rolled back and run again, up to ``transactionAttempts`` times: `body` must do nothing but
+    /// rolled back and run again after a short random pause, up to ``transactionAttempts`` times: `body` must do nothing but
     /// database work (or work it is harmless to repeat).
     @discardableResult
     public func transaction<Result>(_ body: (Connection) throws -> Result) throws -> Result {
@@ -134,6 +134,9 @@ public final class PostgresPool: @unchecked Sendable {
             } catch let error as PostgresError where attempt < Self.transactionAttempts
                 && (error.code == .deadlockDetected || error.code == .serializationFailure) {
                 logger.info("transaction aborted by the server; trying again", metadata: ["sqlstate": "\(error.code)", "attempt": "\(attempt)"])
+                // A short random pause first: retried at once, the victim often takes its first row again before the
+                // survivor gets it, and the two deadlock a second time.
+                Thread.sleep(forTimeInterval: Double.random(in: 0.002...0.02) * Double(attempt))
                 attempt += 1
             }
         }
