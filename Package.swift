@@ -72,7 +72,6 @@ let package = Package(
             name: "ScoringPipeline",
             dependencies: [
                 "CatalogFiles",
-                "Postgres",
                 "Storage",
                 "SupplierRisk",
                 .product(name: "Logging", package: "swift-log"),
@@ -84,7 +83,6 @@ let package = Package(
             name: "Outreach",
             dependencies: [
                 "CivilTime",
-                "Postgres",
                 "Storage",
                 "SupplierRisk",
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -95,16 +93,14 @@ let package = Package(
         ),
         .target(
             name: "Reports",
-            dependencies: ["CivilTime", "Postgres", "Storage", "SupplierRisk", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CivilTime", "Storage", "SupplierRisk", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "WebService",
             dependencies: [
                 "CivilTime",
-                "Postgres",
                 "Storage",
-                "ScoringPipeline",
                 "Outreach",
                 "Reports",
                 "SupplierRisk",
@@ -112,7 +108,6 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
             ],

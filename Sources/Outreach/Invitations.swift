@@ -1,17 +1,16 @@
 public import Foundation
-public import Postgres
 public import Storage
 public import SupplierRisk
 
 /// Sends questionnaires: chooses the template, makes the private link, writes the invitation.
 public struct Invitations: Sendable {
-    let pool: PostgresPool
+    let database: Database
     let catalog: Catalog
     let configuration: OutreachConfiguration
     let messages: Messages
 
-    public init(pool: PostgresPool, catalog: Catalog, configuration: OutreachConfiguration) {
-        self.pool = pool
+    public init(database: Database, catalog: Catalog, configuration: OutreachConfiguration) {
+        self.database = database
         self.catalog = catalog
         self.configuration = configuration
         messages = Messages(configuration: configuration)
@@ -34,7 +33,7 @@ public struct Invitations: Sendable {
         recipient: String? = nil, force: Bool = false, actor: String, now: Date = Date()
     ) throws -> Sent {
         guard (1...365).contains(dueDays) else { throw OutreachError.refused("--due: give 1 to 365 days, not \(dueDays)") }
-        let vendor = try VendorStore(pool: pool, tiering: catalog.scoring.tiering).vendor(slug)
+        let vendor = try VendorStore(database: database, tiering: catalog.scoring.tiering).vendor(slug)
         let questionnaire: Questionnaire
         if let template {
             guard let chosen = catalog.questionnaire(template) else {
@@ -58,7 +57,7 @@ public struct Invitations: Sendable {
             vendor: slug, questionnaire: questionnaire, reason: reason, triggerReason: trigger, sentAt: now, dueAt: due,
             linkExpiresAt: due.addingTimeInterval(configuration.grace), tokenHash: PortalSecret.hash(token), recipient: address,
             force: force, actor: actor)
-        let summary = try AssessmentOutreachStore(pool: pool).send(new) { id in
+        let summary = try AssessmentOutreachStore(database: database).send(new) { id in
             messages.invitation(new.summary(id: id, vendorName: vendor.name), link: link, questions: questionnaire.questions.count)
         }
         return Sent(assessment: summary, link: link)
@@ -68,7 +67,7 @@ public struct Invitations: Sendable {
     public func relink(_ assessment: Int, actor: String, now: Date = Date()) throws -> Sent {
         let token = PortalSecret.generate()
         let link = configuration.link(token)
-        let store = AssessmentOutreachStore(pool: pool)
+        let store = AssessmentOutreachStore(database: database)
         let current = try store.detail(assessment)
         let expiry = max(current.summary.dueAt, now.addingTimeInterval(7 * 86_400)).addingTimeInterval(configuration.grace)
         let summary = try store.relink(assessment, tokenHash: PortalSecret.hash(token), expiresAt: expiry, actor: actor) { summary in
@@ -81,7 +80,7 @@ public struct Invitations: Sendable {
     public func requestChanges(_ assessment: Int, note: String, actor: String) throws -> AssessmentSummary {
         let note = note.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !note.isEmpty else { throw OutreachError.refused("say what should change: the note is sent to the supplier") }
-        return try AssessmentOutreachStore(pool: pool).requestChanges(assessment, note: note, actor: actor) { summary in
+        return try AssessmentOutreachStore(database: database).requestChanges(assessment, note: note, actor: actor) { summary in
             messages.changesRequested(summary, note: note)
         }
     }

@@ -1,22 +1,21 @@
 public import Foundation
 public import Logging
 import Metrics
-public import Postgres
 public import Storage
 public import SupplierRisk
 
 /// Delivers the outbox: claims due messages with SKIP LOCKED (and a lease, so two deliveries never hold one
 /// message at once), hands each to the transport, and records the delivery or the failure with backoff.
 public struct OutboxDelivery: Sendable {
-    let pool: PostgresPool
+    let database: Database
     let transport: any MailTransport
     let configuration: OutreachConfiguration
     let logger: Logger
     /// Messages claimed at a time.
     public let batchSize: Int
 
-    public init(pool: PostgresPool, transport: any MailTransport, configuration: OutreachConfiguration, batchSize: Int = 20, logger: Logger) {
-        self.pool = pool
+    public init(database: Database, transport: any MailTransport, configuration: OutreachConfiguration, batchSize: Int = 20, logger: Logger) {
+        self.database = database
         self.transport = transport
         self.configuration = configuration
         self.batchSize = batchSize
@@ -39,7 +38,7 @@ public struct OutboxDelivery: Sendable {
     /// Delivers every message due now, batch after batch, then returns; `isStopping` ends it after the batch in hand.
     @discardableResult
     public func deliverDue(now: @autoclosure () -> Date = Date(), isStopping: () -> Bool = { false }) throws -> Pass {
-        let store = OutboxStore(pool: pool)
+        let store = OutboxStore(database: database)
         var pass = Pass()
         while !isStopping() {
             let time = now()
@@ -65,8 +64,8 @@ public struct OutboxDelivery: Sendable {
     }
 
     /// Delivery as a long-running service: woken by `NOTIFY outbox`, polling every `pollInterval` meanwhile.
-    public func loop(listener: PostgresConfiguration, pollInterval: Duration = .seconds(5)) -> WorkLoop {
-        WorkLoop(name: "outbox", channels: ["outbox"], listener: listener, schedule: .every(pollInterval), logger: logger) { [self] pass in
+    public func loop(pollInterval: Duration = .seconds(5)) -> WorkLoop {
+        WorkLoop(name: "outbox", channels: ["outbox"], listener: database, schedule: .every(pollInterval), logger: logger) { [self] pass in
             try deliverDue(isStopping: { pass.isStopping })
             return .idle
         }

@@ -1,6 +1,5 @@
 import CivilTime
 public import Foundation
-public import Postgres
 public import Storage
 public import SupplierRisk
 
@@ -8,12 +7,12 @@ public import SupplierRisk
 /// (reminders, overdue notices, escalations). Safe to run twice a day or on two machines at once:
 /// runs take turns under an advisory lock, and a vendor never has two open assessments.
 public struct Reassessment: Sendable {
-    let pool: PostgresPool
+    let database: Database
     let catalog: Catalog
     let configuration: OutreachConfiguration
 
-    public init(pool: PostgresPool, catalog: Catalog, configuration: OutreachConfiguration) {
-        self.pool = pool
+    public init(database: Database, catalog: Catalog, configuration: OutreachConfiguration) {
+        self.database = database
         self.catalog = catalog
         self.configuration = configuration
     }
@@ -56,13 +55,13 @@ public struct Reassessment: Sendable {
     ///
     /// - Parameter wait: false to return nil at once when another run holds the lock (the scheduler's way).
     public func run(asOf: Date = Date(), dryRun: Bool = false, dueDays: Int = 30, actor: String = "tprm reassess", wait: Bool = true) throws -> Summary? {
-        try ReassessmentStore(pool: pool).withRunLock(wait: wait) {
+        try ReassessmentStore(database: database).withRunLock(wait: wait) {
             try runLocked(asOf: asOf, dryRun: dryRun, dueDays: dueDays, actor: actor)
         }
     }
 
     func runLocked(asOf: Date, dryRun: Bool, dueDays: Int, actor: String) throws -> Summary {
-        let candidates = try ReassessmentStore(pool: pool).plan(asOf: asOf, cadence: catalog.scoring.cadence)
+        let candidates = try ReassessmentStore(database: database).plan(asOf: asOf, cadence: catalog.scoring.cadence)
         let messages = Messages(configuration: configuration)
         var entries: [Entry] = []
         var batch: [(item: AssessmentOutreachStore.BatchItem, link: String, entry: Int)] = []
@@ -94,7 +93,7 @@ public struct Reassessment: Sendable {
             }
         }
         if !dryRun {
-            let store = AssessmentOutreachStore(pool: pool)
+            let store = AssessmentOutreachStore(database: database)
             let names = Dictionary(candidates.map { ($0.vendorID, $0.name) }, uniquingKeysWith: { first, _ in first })
             for chunk in stride(from: 0, to: batch.count, by: 1000).map({ Array(batch[$0..<min($0 + 1000, batch.count)]) }) {
                 let links = Dictionary(chunk.map { ($0.item.vendorID, $0.link) }, uniquingKeysWith: { first, _ in first })
@@ -111,7 +110,7 @@ public struct Reassessment: Sendable {
                 }
             }
         }
-        let reminders = try Reminders(pool: pool, catalog: catalog, configuration: configuration).run(asOf: asOf, dryRun: dryRun, actor: actor)
+        let reminders = try Reminders(database: database, catalog: catalog, configuration: configuration).run(asOf: asOf, dryRun: dryRun, actor: actor)
         return Summary(asOf: asOf, dryRun: dryRun, vendors: candidates.count, entries: entries, reminders: reminders)
     }
 }

@@ -1,5 +1,4 @@
 public import Foundation
-public import Postgres
 public import Storage
 public import SupplierRisk
 
@@ -7,12 +6,12 @@ public import SupplierRisk
 /// escalation to the business owner and the TPRM mailbox, and expiry of unanswered assessments.
 /// Each email happens at most once, however often or concurrently the job runs.
 public struct Reminders: Sendable {
-    let pool: PostgresPool
+    let database: Database
     let catalog: Catalog
     let messages: Messages
 
-    public init(pool: PostgresPool, catalog: Catalog, configuration: OutreachConfiguration) {
-        self.pool = pool
+    public init(database: Database, catalog: Catalog, configuration: OutreachConfiguration) {
+        self.database = database
         self.catalog = catalog
         messages = Messages(configuration: configuration)
     }
@@ -32,7 +31,7 @@ public struct Reminders: Sendable {
 
     /// Runs the job as of `asOf`; with `dryRun`, only reports what it would do.
     public func run(asOf: Date = Date(), dryRun: Bool = false, actor: String = "tprm outreach") throws -> Outcome {
-        let store = ReminderStore(pool: pool)
+        let store = ReminderStore(database: database)
         let plan = try store.plan(asOf: asOf)
         var outcome = Outcome()
         if dryRun {
@@ -41,7 +40,7 @@ public struct Reminders: Sendable {
         for reminder in plan.reminders where try store.remind(reminder, message: messages.reminder(reminder.assessment, days: reminder.days)) {
             outcome.reminded.append(reminder.assessment.id)
         }
-        let vendors = VendorStore(pool: pool, tiering: catalog.scoring.tiering)
+        let vendors = VendorStore(database: database, tiering: catalog.scoring.tiering)
         for assessment in plan.overdue {
             let vendor = try vendors.vendor(assessment.vendor)
             let owner = MailFormat.isAddress(vendor.businessOwner) ? vendor.businessOwner : nil

@@ -1,18 +1,17 @@
 import CivilTime
 public import Foundation
-public import Postgres
-import Storage
+public import Storage
 public import SupplierRisk
 
 /// Generates committee packs, streaming them to where they go, and records each one.
 public struct CommitteeReport: Sendable {
-    let pool: PostgresPool
+    let database: Database
     let catalog: Catalog
     /// The words the scores' lines are rendered in.
     let sentences: ScoreSentences
 
-    public init(pool: PostgresPool, catalog: Catalog, sentences: ScoreSentences = .standard) {
-        self.pool = pool
+    public init(database: Database, catalog: Catalog, sentences: ScoreSentences = .standard) {
+        self.database = database
         self.catalog = catalog
         self.sentences = sentences
     }
@@ -36,7 +35,7 @@ public struct CommitteeReport: Sendable {
     public func generate(
         since: Date? = nil, asOf: Date? = nil, format: PackFormat, actor: String, record: Bool = true, to sink: @escaping PackSink
     ) throws -> Generated {
-        let store = CommitteeReportStore(pool: pool)
+        let store = CommitteeReportStore(database: database)
         let asOf = asOf ?? Date()
         let since = try since ?? store.lastPack(before: asOf) ?? asOf.addingTimeInterval(-90 * 86_400)
         guard since < asOf else {

@@ -1,6 +1,5 @@
 public import Foundation
 public import Logging
-public import Postgres
 import Metrics
 import Synchronization
 public import Storage
@@ -29,7 +28,7 @@ public final class RescoreWorker: Sendable {
         public init() {}
     }
 
-    private let pool: PostgresPool
+    private let database: Database
     private let model: ScoringModel
     private let catalog: Catalog
     /// Identifies the scoring files every score was computed with.
@@ -42,8 +41,8 @@ public final class RescoreWorker: Sendable {
     private let questionnaires = RescoreBatch.QuestionnaireCache()
 
     /// Creates a worker; nothing runs until `run()` or `drain()`.
-    public init(pool: PostgresPool, catalog: Catalog, modelVersion: String, configuration: Configuration = Configuration(), logger: Logger = Logger(label: "tprm.worker")) {
-        self.pool = pool
+    public init(database: Database, catalog: Catalog, modelVersion: String, configuration: Configuration = Configuration(), logger: Logger = Logger(label: "tprm.worker")) {
+        self.database = database
         self.catalog = catalog
         self.model = ScoringModel(catalog: catalog)
         self.modelVersion = modelVersion
@@ -55,18 +54,15 @@ public final class RescoreWorker: Sendable {
     @discardableResult
     public func processBatch(asOf: Date = Date()) throws -> Int {
         try register()
-        return try pool.withConnection { connection in
-            try connection.transaction { connection in
-                let jobs = try RescoreBatch.claim(connection, limit: configuration.batchSize, asOf: asOf, questionnaires: questionnaires)
-                guard !jobs.isEmpty else { return 0 }
-                let outcomes = score(jobs)
-                try RescoreBatch.finish(connection, jobs: jobs, outcomes: outcomes, modelVersion: modelVersion, asOf: asOf, maxAttempts: configuration.maxAttempts)
-                let failed = outcomes.filter { if case .failed = $0 { true } else { false } }.count
-                Counter(label: "tprm_rescored_vendors_total").increment(by: jobs.count - failed)
-                if failed > 0 { Counter(label: "tprm_rescore_failures_total").increment(by: failed) }
-                logger.debug("scored a batch", metadata: ["jobs": "\(jobs.count)", "failed": "\(failed)"])
-                return jobs.count
-            }
+        return try ScoringStore(database: database).scoreBatch(
+            limit: configuration.batchSize, asOf: asOf, questionnaires: questionnaires, modelVersion: modelVersion, maxAttempts: configuration.maxAttempts
+        ) { jobs in
+            let outcomes = score(jobs)
+            let failed = outcomes.filter { if case .failed = $0 { true } else { false } }.count
+            Counter(label: "tprm_rescored_vendors_total").increment(by: jobs.count - failed)
+            if failed > 0 { Counter(label: "tprm_rescore_failures_total").increment(by: failed) }
+            logger.debug("scored a batch", metadata: ["jobs": "\(jobs.count)", "failed": "\(failed)"])
+            return outcomes
         }
     }
 
@@ -111,9 +107,9 @@ public final class RescoreWorker: Sendable {
     @discardableResult
     public func prepare() throws -> (queued: Int, retiered: Int) {
         try register()
-        let queued = try ScoringStore(pool: pool).enqueueOutdated(modelVersion: modelVersion)
+        let queued = try ScoringStore(database: database).enqueueOutdated(modelVersion: modelVersion)
         guard queued > 0 else { return (0, 0) }
-        let retiered = try VendorStore(pool: pool, tiering: catalog.scoring.tiering).reassessTiers(actor: "tprm worker (model \(modelVersion))")
+        let retiered = try VendorStore(database: database, tiering: catalog.scoring.tiering).reassessTiers(actor: "tprm worker (model \(modelVersion))")
         logger.info("queued vendors whose score is missing or from another model version",
                     metadata: ["vendors": "\(queued)", "tiers changed": "\(retiered)"])
         return (queued, retiered)
@@ -125,7 +121,7 @@ public final class RescoreWorker: Sendable {
         // Held across the write, so that the lanes of one worker register once, not all at the same moment.
         try registered.withLock { registered in
             guard !registered else { return }
-            try ScoringStore(pool: pool).register(model: modelVersion, version: catalog.scoring.version)
+            try ScoringStore(database: database).register(model: modelVersion, version: catalog.scoring.version)
             registered = true
         }
     }
@@ -133,9 +129,9 @@ public final class RescoreWorker: Sendable {
     /// The worker as a long-running service: prepares (see ``prepare()``), then scores what is queued, batch after
     /// batch on every lane, woken by `NOTIFY rescore` on its own connection and polling meanwhile, until its
     /// service group stops it (or ``WorkLoop/stop()``); the batches in flight are stored first, the rest stays queued.
-    public func loop(listener: PostgresConfiguration) -> WorkLoop {
+    public func loop() -> WorkLoop {
         WorkLoop(
-            name: "rescore", channels: ["rescore"], listener: listener, lanes: configuration.lanes, schedule: .every(configuration.pollInterval),
+            name: "rescore", channels: ["rescore"], listener: database, lanes: configuration.lanes, schedule: .every(configuration.pollInterval),
             logger: logger, start: { [self] in try prepare() }
         ) { [self] _ in
             try processBatch() > 0 ? .worked : .idle

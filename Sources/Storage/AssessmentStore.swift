@@ -1,13 +1,13 @@
 public import Foundation
-public import Postgres
+import Postgres
 public import SupplierRisk
 
 /// Assessments: a questionnaire snapshot sent to a vendor, and its answers.
 public struct AssessmentStore: Sendable {
-    let pool: PostgresPool
+    let database: Database
 
-    /// Creates a store on a pool.
-    public init(pool: PostgresPool) { self.pool = pool }
+    /// Creates a store on the database.
+    public init(database: Database) { self.database = database }
 
     /// Records a submitted assessment with its answers, as the portal will when a supplier submits.
     ///
@@ -19,22 +19,18 @@ public struct AssessmentStore: Sendable {
         answers: [String: Answer], actor: String
     ) throws -> Int {
         let content = try Self.snapshotText(questionnaire)
-        do {
-            return try pool.transaction { connection in
-                let vendorID = try VendorLookup.id(connection, slug: slug)
-                let hash = try Self.snapshot(connection, questionnaire: questionnaire, content: content)
-                let id = try connection.query("""
-                    INSERT INTO assessments (vendor_id, content_hash, reason, status, sent_at, due_at, submitted_at)
-                    VALUES (\(vendorID), \(hash), \(reason), 'submitted', \(sentAt), \(sentAt.addingTimeInterval(30 * 86_400)), \(submittedAt))
-                    RETURNING id
-                    """)[0].decode(Int.self, at: 0)
-                try AnswerColumns.copy(connection, answers.sorted(by: { $0.key < $1.key }).map { (id, $0.key, $0.value) })
-                try Audit.record(connection, actor: actor, action: .create, entity: "assessment", id: String(id), before: nil,
-                                 after: try RowSnapshot.json(connection, table: "assessments", id: id))
-                return id
-            }
-        } catch {
-            throw StorageError.mapping(error, subject: slug)
+        return try database.transaction(subject: slug) { connection in
+            let vendorID = try VendorLookup.id(connection, slug: slug)
+            let hash = try Self.snapshot(connection, questionnaire: questionnaire, content: content)
+            let id = try connection.query("""
+                INSERT INTO assessments (vendor_id, content_hash, reason, status, sent_at, due_at, submitted_at)
+                VALUES (\(vendorID), \(hash), \(reason), 'submitted', \(sentAt), \(sentAt.addingTimeInterval(30 * 86_400)), \(submittedAt))
+                RETURNING id
+                """)[0].decode(Int.self, at: 0)
+            try AnswerColumns.copy(connection, answers.sorted(by: { $0.key < $1.key }).map { (id, $0.key, $0.value) })
+            try Audit.record(connection, actor: actor, action: .create, entity: "assessment", id: String(id), before: nil,
+                             after: try RowSnapshot.json(connection, table: "assessments", id: id))
+            return id
         }
     }
 }

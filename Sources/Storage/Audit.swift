@@ -1,5 +1,5 @@
 public import Foundation
-public import Postgres
+import Postgres
 
 /// Writes the audit log. Called inside the transaction of the change it records.
 enum Audit {
@@ -32,16 +32,16 @@ public struct AuditEntry: Sendable, Hashable, Codable {
 
 /// Reads the audit log.
 public struct AuditLog: Sendable {
-    let pool: PostgresPool
+    let database: Database
 
-    /// Creates a reader on a pool.
-    public init(pool: PostgresPool) { self.pool = pool }
+    /// Creates a reader on the database.
+    public init(database: Database) { self.database = database }
 
     /// Entries oldest first, of one entity, one entity's rows, one actor, or all: `limit` after `mark`, or all without a limit.
     public func entries(
         entity: String? = nil, id: String? = nil, actor: String? = nil, after mark: PageMark? = nil, limit: Int? = nil
     ) throws -> Page<AuditEntry> {
-        try pool.withConnection { connection in
+        try database.withConnection { connection in
             var bindings = PostgresBindings()
             for value in [entity, id, actor] {
                 if let value { bindings.append(value) } else { bindings.appendNull(type: .text) }

@@ -1,16 +1,16 @@
 import Foundation
-public import Postgres
+import Postgres
 public import SupplierRisk
 
 /// Loads a demo portfolio through COPY, all in one transaction, with its audit rows.
 public struct DemoLoader: Sendable {
-    let pool: PostgresPool
+    let database: Database
     let vendors: VendorStore
 
     /// Creates a loader; `tiering` sets the vendors' tiers.
-    public init(pool: PostgresPool, tiering: TieringRules) {
-        self.pool = pool
-        self.vendors = VendorStore(pool: pool, tiering: tiering)
+    public init(database: Database, tiering: TieringRules) {
+        self.database = database
+        self.vendors = VendorStore(database: database, tiering: tiering)
     }
 
     /// What a load stored.
@@ -20,7 +20,7 @@ public struct DemoLoader: Sendable {
 
     /// Stores every plan; nothing is stored if any part fails. Every touched vendor ends up queued for scoring.
     public func load(_ plans: [DemoPortfolio.Plan], catalog: Catalog, actor: String) throws -> Summary {
-        try pool.transaction { connection in
+        try database.transaction { connection in
             var summary = Summary()
             summary.vendors = try vendors.importVendors(plans.map(\.vendor), actor: actor, on: connection)
             let slugs = plans.map(\.vendor.draft.slug)

@@ -1,4 +1,4 @@
-public import Postgres
+import Postgres
 
 /// A foundation-model provider or sub-processor and how many vendors depend on it.
 public struct FourthPartyConcentration: Sendable, Hashable, Codable {
@@ -16,15 +16,15 @@ public struct FourthPartyConcentration: Sendable, Hashable, Codable {
 
 /// Fourth parties: organisations our vendors depend on.
 public struct FourthPartyStore: Sendable {
-    let pool: PostgresPool
+    let database: Database
 
-    /// Creates a store on a pool.
-    public init(pool: PostgresPool) { self.pool = pool }
+    /// Creates a store on the database.
+    public init(database: Database) { self.database = database }
 
     /// Every fourth party with the count of vendors (and critical vendors) on it, most depended-on first:
     /// `limit` after `mark`, or all without a limit.
     public func concentration(after mark: PageMark? = nil, limit: Int? = nil) throws -> Page<FourthPartyConcentration> {
-        try pool.withConnection { connection in
+        try database.withConnection { connection in
             try Keyset(keys: [("-c.vendors", .bigint), ("-c.critical_vendors", .bigint), ("lower(c.name)", .text), ("c.id", .bigint)], descending: false).read(
                 connection, columns: "c.name, c.roles, c.vendors, c.critical_vendors, c.share",
                 from: """

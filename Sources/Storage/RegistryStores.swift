@@ -1,13 +1,13 @@
 public import Foundation
-public import Postgres
+import Postgres
 public import SupplierRisk
 
 /// Certificates vendors hold.
 public struct CertificationStore: Sendable {
-    let pool: PostgresPool
+    let database: Database
 
-    /// Creates a store on a pool.
-    public init(pool: PostgresPool) { self.pool = pool }
+    /// Creates a store on the database.
+    public init(database: Database) { self.database = database }
 
     /// Records a certificate for the vendor with `slug`.
     ///
@@ -17,7 +17,7 @@ public struct CertificationStore: Sendable {
         vendor slug: String, standard: Certification.Standard, issuer: String, scope: String,
         issuedOn: Date?, expiresOn: Date, actor: String
     ) throws -> Certification {
-        try VendorChild.create(pool, vendor: slug, entity: "certification", table: "certifications", actor: actor) { connection, vendorID in
+        try VendorChild.create(database, vendor: slug, entity: "certification", table: "certifications", actor: actor) { connection, vendorID in
             try connection.query("""
                 INSERT INTO certifications (vendor_id, standard, issuer, scope, issued_on, expires_on)
                 VALUES (\(vendorID), \(standard.rawValue), \(issuer), \(scope), \(issuedOn)::date, \(expiresOn)::date)
@@ -30,7 +30,7 @@ public struct CertificationStore: Sendable {
 
     /// The vendor's certificates, latest expiry first: `limit` after `mark`, or all without a limit.
     public func list(vendor slug: String, after mark: PageMark? = nil, limit: Int? = nil) throws -> Page<Certification> {
-        try pool.withConnection { connection in
+        try database.withConnection { connection in
             var bindings = PostgresBindings()
             bindings.append(try VendorLookup.id(connection, slug: slug))
             return try Keyset(keys: [("c.expires_on", .date), ("c.id", .bigint)], descending: true).read(
@@ -59,10 +59,10 @@ public struct CertificationStore: Sendable {
 
 /// Contracts and the status of each library clause in them.
 public struct ContractStore: Sendable {
-    let pool: PostgresPool
+    let database: Database
 
-    /// Creates a store on a pool.
-    public init(pool: PostgresPool) { self.pool = pool }
+    /// Creates a store on the database.
+    public init(database: Database) { self.database = database }
 
     /// Records a contract with the vendor with `slug`.
     ///
@@ -73,7 +73,7 @@ public struct ContractStore: Sendable {
         vendor slug: String, reference: String, effectiveOn: Date, expiresOn: Date?, renewalNoticeDays: Int?,
         annualValue: Decimal?, currency: String?, actor: String
     ) throws -> Contract {
-        try VendorChild.create(pool, vendor: slug, entity: "contract", table: "contracts", actor: actor) { connection, vendorID in
+        try VendorChild.create(database, vendor: slug, entity: "contract", table: "contracts", actor: actor) { connection, vendorID in
             try connection.query("""
                 INSERT INTO contracts (vendor_id, reference, effective_on, expires_on, renewal_notice_days, annual_value, currency)
                 VALUES (\(vendorID), \(reference), \(effectiveOn)::date, \(expiresOn)::date, \(renewalNoticeDays), \(annualValue), \(currency))
@@ -103,34 +103,30 @@ public struct ContractStore: Sendable {
         if !parameters.isEmpty, !status.isInForce {
             throw StorageError.invalid(field: "parameters", reason: "only a clause in force (present or deviation) has signed numbers; this one is \(status.rawValue)")
         }
-        do {
-            return try pool.transaction { connection in
-                guard try !connection.query("SELECT 1 FROM contracts WHERE id = \(id) FOR UPDATE").isEmpty else {
-                    throw StorageError.notFound("no contract with id \(id)")
-                }
-                let before = try connection.query("""
-                    SELECT to_jsonb(c)::text FROM contract_clauses c WHERE contract_id = \(id) AND clause_key = \(key)
-                    """).first?.decode(String.self, at: 0)
-                let after = try connection.query("""
-                    INSERT INTO contract_clauses AS c (contract_id, clause_key, status, note, verified_by, parameters)
-                    VALUES (\(id), \(key), \(status.rawValue), \(note), \(verifiedBy), \(try JSONB(parameters)))
-                    ON CONFLICT (contract_id, clause_key) DO UPDATE
-                        SET status = EXCLUDED.status, note = EXCLUDED.note, verified_by = EXCLUDED.verified_by, parameters = EXCLUDED.parameters,
-                            updated_at = now()
-                    RETURNING to_jsonb(c)::text
-                    """)[0].decode(String.self, at: 0)
-                try Audit.record(connection, actor: actor, action: before == nil ? .create : .update, entity: "contract_clause",
-                                 id: "\(id)/\(key)", before: before, after: after)
-                return try Self.read(connection, where: "k.id = $1", id)[0]
+        return try database.transaction(subject: "contract \(id)") { connection in
+            guard try !connection.query("SELECT 1 FROM contracts WHERE id = \(id) FOR UPDATE").isEmpty else {
+                throw StorageError.notFound("no contract with id \(id)")
             }
-        } catch {
-            throw StorageError.mapping(error, subject: "contract \(id)")
+            let before = try connection.query("""
+                SELECT to_jsonb(c)::text FROM contract_clauses c WHERE contract_id = \(id) AND clause_key = \(key)
+                """).first?.decode(String.self, at: 0)
+            let after = try connection.query("""
+                INSERT INTO contract_clauses AS c (contract_id, clause_key, status, note, verified_by, parameters)
+                VALUES (\(id), \(key), \(status.rawValue), \(note), \(verifiedBy), \(try JSONB(parameters)))
+                ON CONFLICT (contract_id, clause_key) DO UPDATE
+                    SET status = EXCLUDED.status, note = EXCLUDED.note, verified_by = EXCLUDED.verified_by, parameters = EXCLUDED.parameters,
+                        updated_at = now()
+                RETURNING to_jsonb(c)::text
+                """)[0].decode(String.self, at: 0)
+            try Audit.record(connection, actor: actor, action: before == nil ? .create : .update, entity: "contract_clause",
+                             id: "\(id)/\(key)", before: before, after: after)
+            return try Self.read(connection, where: "k.id = $1", id)[0]
         }
     }
 
     /// The contract with `id`.
     public func contract(_ id: Int) throws -> Contract {
-        guard let contract = try pool.withConnection({ try Self.read($0, where: "k.id = $1", id).first }) else {
+        guard let contract = try database.withConnection({ try Self.read($0, where: "k.id = $1", id).first }) else {
             throw StorageError.notFound("no contract with id \(id)")
         }
         return contract
@@ -138,7 +134,7 @@ public struct ContractStore: Sendable {
 
     /// The vendor's contracts, newest first: `limit` after `mark`, or all without a limit.
     public func list(vendor slug: String, after mark: PageMark? = nil, limit: Int? = nil) throws -> Page<Contract> {
-        try pool.withConnection { connection in
+        try database.withConnection { connection in
             var bindings = PostgresBindings()
             bindings.append(try VendorLookup.id(connection, slug: slug))
             return try Keyset(keys: [("k.effective_on", .date), ("k.id", .bigint)], descending: true).read(
@@ -200,10 +196,10 @@ public struct IncidentChange: Sendable, Hashable {
 
 /// Incidents at vendors.
 public struct IncidentStore: Sendable {
-    let pool: PostgresPool
+    let database: Database
 
-    /// Creates a store on a pool.
-    public init(pool: PostgresPool) { self.pool = pool }
+    /// Creates a store on the database.
+    public init(database: Database) { self.database = database }
 
     /// Records an incident at the vendor with `slug`.
     @discardableResult
@@ -211,7 +207,7 @@ public struct IncidentStore: Sendable {
         vendor slug: String, title: String, category: Incident.Category, severity: Incident.Severity,
         occurredAt: Date, detectedAt: Date, vendorAwareAt: Date? = nil, vendorNotifiedAt: Date?, actor: String
     ) throws -> Incident {
-        try VendorChild.create(pool, vendor: slug, entity: "incident", table: "incidents", actor: actor) { connection, vendorID in
+        try VendorChild.create(database, vendor: slug, entity: "incident", table: "incidents", actor: actor) { connection, vendorID in
             try connection.query("""
                 INSERT INTO incidents (vendor_id, title, category, severity, occurred_at, detected_at, vendor_aware_at, vendor_notified_at)
                 VALUES (\(vendorID), \(title), \(category.rawValue), \(severity.rawValue), \(occurredAt), \(detectedAt), \(vendorAwareAt), \(vendorNotifiedAt))
@@ -227,39 +223,35 @@ public struct IncidentStore: Sendable {
     /// Resolving or closing without a resolution time takes now; reopening clears it.
     @discardableResult
     public func update(_ id: Int, _ change: IncidentChange, actor: String) throws -> Incident {
-        do {
-            return try pool.transaction { connection in
-                guard let before = try connection.query("SELECT to_jsonb(i)::text FROM incidents i WHERE id = \(id) FOR UPDATE").first?.decode(String.self, at: 0) else {
-                    throw StorageError.notFound("no incident with id \(id)")
-                }
-                try connection.execute("""
-                    UPDATE incidents SET
-                        status = COALESCE(\(change.status?.rawValue), status),
-                        severity = COALESCE(\(change.severity?.rawValue), severity),
-                        vendor_aware_at = COALESCE(\(change.vendorAwareAt), vendor_aware_at),
-                        vendor_notified_at = COALESCE(\(change.vendorNotifiedAt), vendor_notified_at),
-                        resolution = COALESCE(\(change.resolution), resolution),
-                        resolved_at = CASE
-                            WHEN COALESCE(\(change.status?.rawValue), status) IN ('resolved', 'closed')
-                                THEN COALESCE(\(change.resolvedAt), resolved_at, now())
-                            ELSE NULL END
-                    WHERE id = \(id)
-                    """)
-                let after = try RowSnapshot.json(connection, table: "incidents", id: id)
-                if after != before {
-                    try Audit.record(connection, actor: actor, action: .update, entity: "incident", id: String(id), before: before, after: after)
-                }
-                return try Self.read(connection, where: "i.id = $1", id)[0]
+        return try database.transaction(subject: "incident \(id)") { connection in
+            guard let before = try connection.query("SELECT to_jsonb(i)::text FROM incidents i WHERE id = \(id) FOR UPDATE").first?.decode(String.self, at: 0) else {
+                throw StorageError.notFound("no incident with id \(id)")
             }
-        } catch {
-            throw StorageError.mapping(error, subject: "incident \(id)")
+            try connection.execute("""
+                UPDATE incidents SET
+                    status = COALESCE(\(change.status?.rawValue), status),
+                    severity = COALESCE(\(change.severity?.rawValue), severity),
+                    vendor_aware_at = COALESCE(\(change.vendorAwareAt), vendor_aware_at),
+                    vendor_notified_at = COALESCE(\(change.vendorNotifiedAt), vendor_notified_at),
+                    resolution = COALESCE(\(change.resolution), resolution),
+                    resolved_at = CASE
+                        WHEN COALESCE(\(change.status?.rawValue), status) IN ('resolved', 'closed')
+                            THEN COALESCE(\(change.resolvedAt), resolved_at, now())
+                        ELSE NULL END
+                WHERE id = \(id)
+                """)
+            let after = try RowSnapshot.json(connection, table: "incidents", id: id)
+            if after != before {
+                try Audit.record(connection, actor: actor, action: .update, entity: "incident", id: String(id), before: before, after: after)
+            }
+            return try Self.read(connection, where: "i.id = $1", id)[0]
         }
     }
 
     /// Incidents, newest first: of one vendor, or of all; only open ones if asked;
     /// `limit` after `mark`, or all without a limit.
     public func list(vendor slug: String? = nil, openOnly: Bool = false, after mark: PageMark? = nil, limit: Int? = nil) throws -> Page<Incident> {
-        try pool.withConnection { connection in
+        try database.withConnection { connection in
             var bindings = PostgresBindings()
             bindings.append(try slug.map { try VendorLookup.id(connection, slug: $0) } ?? 0)
             return try Keyset(keys: [(Keyset.microseconds("i.occurred_at"), .bigint), ("i.id", .bigint)], descending: true).read(
@@ -299,19 +291,15 @@ public struct IncidentStore: Sendable {
 /// vendor, inserts, audits the new row and reads it back.
 enum VendorChild {
     static func create<Record>(
-        _ pool: PostgresPool, vendor slug: String, entity: String, table: String, actor: String,
+        _ database: Database, vendor slug: String, entity: String, table: String, actor: String,
         insert: (Connection, _ vendorID: Int) throws -> Int,
         read: (Connection, _ id: Int) throws -> Record
     ) throws -> Record {
-        do {
-            return try pool.transaction { connection in
-                let id = try insert(connection, try VendorLookup.id(connection, slug: slug))
-                try Audit.record(connection, actor: actor, action: .create, entity: entity, id: String(id), before: nil,
-                                 after: try RowSnapshot.json(connection, table: table, id: id))
-                return try read(connection, id)
-            }
-        } catch {
-            throw StorageError.mapping(error, subject: slug)
+        return try database.transaction(subject: slug) { connection in
+            let id = try insert(connection, try VendorLookup.id(connection, slug: slug))
+            try Audit.record(connection, actor: actor, action: .create, entity: entity, id: String(id), before: nil,
+                             after: try RowSnapshot.json(connection, table: table, id: id))
+            return try read(connection, id)
         }
     }
 }

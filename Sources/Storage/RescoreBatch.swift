@@ -1,6 +1,6 @@
 public import Foundation
 import Synchronization
-public import Postgres
+package import Postgres
 public import SupplierRisk
 
 /// One batch of the rescore queue, claimed inside a transaction on a connection of its own.
@@ -41,7 +41,7 @@ public enum RescoreBatch {
 
     /// Claims up to `limit` due jobs and loads their inputs in a few set-based queries.
     /// Call inside a transaction; the claim lasts until it ends.
-    public static func claim(_ connection: Connection, limit: Int, asOf: Date, questionnaires: QuestionnaireCache = QuestionnaireCache()) throws -> [Job] {
+    static func claim(_ connection: Connection, limit: Int, asOf: Date, questionnaires: QuestionnaireCache = QuestionnaireCache()) throws -> [Job] {
         let claimed = try connection.query("""
             SELECT q.vendor_id, q.attempts, s.hundredths, s.rating
             FROM (SELECT vendor_id, attempts FROM rescore_queue WHERE next_attempt_at <= now()
@@ -78,7 +78,7 @@ public enum RescoreBatch {
     }
 
     /// Loads the scoring inputs of vendors in a few set-based queries, whatever their number.
-    public static func loadInputs(_ connection: Connection, vendorIDs ids: [Int], asOf: Date,
+    package static func loadInputs(_ connection: Connection, vendorIDs ids: [Int], asOf: Date,
                                   questionnaires cache: QuestionnaireCache = QuestionnaireCache()) throws -> [Int: Result<ScoringInputs, LoadError>] {
         let idList = ids.map(String.init)
 
@@ -186,7 +186,7 @@ public enum RescoreBatch {
     /// Stores the outcomes: scores and history for the scored (a score is rewritten only where its breakdown, points,
     /// rating or model changed, history only where score or rating changed),
     /// retry with backoff for the failed (given up after `maxAttempts`), and removes the scored jobs. Call in the claiming transaction.
-    public static func finish(_ connection: Connection, jobs: [Job], outcomes: [Outcome], modelVersion: String, asOf: Date, maxAttempts: Int) throws {
+    static func finish(_ connection: Connection, jobs: [Job], outcomes: [Outcome], modelVersion: String, asOf: Date, maxAttempts: Int) throws {
         // Summaries go only with scores that changed (a history row); "" stands for none.
         var ids: [String] = [], hundredths: [String] = [], ratings: [String] = [], breakdowns: [String] = [], summaries: [String] = []
         var failedIDs: [String] = [], errors: [String] = [], attempts: [String] = []

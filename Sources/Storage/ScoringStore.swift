@@ -1,5 +1,5 @@
 public import Foundation
-public import Postgres
+import Postgres
 public import SupplierRisk
 
 /// A vendor's stored score.
@@ -28,17 +28,33 @@ public struct ScoreHistoryEntry: Sendable, Hashable, Codable {
 
 /// The rescore queue and stored scores.
 public struct ScoringStore: Sendable {
-    let pool: PostgresPool
+    let database: Database
 
-    /// Creates a store on a pool.
-    public init(pool: PostgresPool) { self.pool = pool }
+    /// Creates a store on the database.
+    public init(database: Database) { self.database = database }
+
+    /// One batch of the rescore queue in one transaction: claims up to `limit` due vendors (`SKIP LOCKED`, so
+    /// lanes and workers never share one) with their inputs, lets `score` turn them into outcomes, and stores the
+    /// scores, history and retries; returns how many it took (0 when nothing is due). The claim lasts until the
+    /// transaction ends, so a worker that dies mid-batch leaves its vendors queued.
+    public func scoreBatch(
+        limit: Int, asOf: Date, questionnaires: RescoreBatch.QuestionnaireCache, modelVersion: String, maxAttempts: Int,
+        score: ([RescoreBatch.Job]) -> [RescoreBatch.Outcome]
+    ) throws -> Int {
+        try database.transaction { connection in
+            let jobs = try RescoreBatch.claim(connection, limit: limit, asOf: asOf, questionnaires: questionnaires)
+            guard !jobs.isEmpty else { return 0 }
+            try RescoreBatch.finish(connection, jobs: jobs, outcomes: score(jobs), modelVersion: modelVersion, asOf: asOf, maxAttempts: maxAttempts)
+            return jobs.count
+        }
+    }
 
     /// Queues vendors for rescoring by slug; returns how many were queued.
     ///
     /// - Throws: ``StorageError/notFound(_:)`` naming the first unknown slug; nothing is queued then.
     @discardableResult
     public func enqueue(_ slugs: [String]) throws -> Int {
-        try pool.transaction { connection in
+        try database.transaction { connection in
             let known = try connection.query("SELECT slug FROM vendors WHERE slug = ANY(\(slugs))").map { try $0.decode(String.self, at: 0) }
             if let unknown = slugs.first(where: { !known.contains($0) }) { throw StorageError.notFound("no vendor with slug \(unknown)") }
             var bindings = PostgresBindings()
@@ -50,7 +66,7 @@ public struct ScoringStore: Sendable {
     /// Queues every vendor that is not offboarded; returns how many.
     @discardableResult
     public func enqueueAll() throws -> Int {
-        try pool.transaction { try Self.enqueue($0, where: "status <> 'offboarded'", PostgresBindings()) }
+        try database.transaction { try Self.enqueue($0, where: "status <> 'offboarded'", PostgresBindings()) }
     }
 
     /// Queues vendors with no score, or a score from another model version; returns how many.
@@ -58,7 +74,7 @@ public struct ScoringStore: Sendable {
     public func enqueueOutdated(modelVersion: String) throws -> Int {
         var bindings = PostgresBindings()
         bindings.append(modelVersion)
-        return try pool.transaction { connection in
+        return try database.transaction { connection in
             try Self.enqueue(connection, where: """
                 status <> 'offboarded' AND NOT EXISTS (SELECT 1 FROM scores s WHERE s.vendor_id = vendors.id AND s.model_version = $1)
                 """, bindings)
@@ -85,7 +101,7 @@ public struct ScoringStore: Sendable {
     /// first used.
     @discardableResult
     public func register(model digest: String, version: Int) throws -> Date {
-        try pool.withConnection { connection in
+        try database.withConnection { connection in
             let rows = try connection.query("""
                 WITH new AS (INSERT INTO scoring_models (digest, version) VALUES (\(digest), \(version)) ON CONFLICT (digest) DO NOTHING RETURNING first_used_at)
                 SELECT first_used_at FROM new UNION ALL SELECT first_used_at FROM scoring_models WHERE digest = \(digest)
@@ -99,7 +115,7 @@ public struct ScoringStore: Sendable {
 
     /// Queue counts: waiting now, waiting for a retry, and given up (kept with their error).
     public func queueDepth() throws -> (due: Int, retrying: Int, failed: Int) {
-        try pool.withConnection { connection in
+        try database.withConnection { connection in
             try connection.query("""
                 SELECT count(*) FILTER (WHERE next_attempt_at <= now()),
                        count(*) FILTER (WHERE next_attempt_at > now() AND next_attempt_at < 'infinity'),
@@ -111,7 +127,7 @@ public struct ScoringStore: Sendable {
 
     /// How many of these vendors (all when nil) wait in the queue to be scored, not counting those given up on.
     public func pending(_ slugs: [String]?) throws -> Int {
-        try pool.withConnection { connection in
+        try database.withConnection { connection in
             try connection.query("""
                 SELECT count(*) FROM rescore_queue q JOIN vendors v ON v.id = q.vendor_id
                 WHERE q.next_attempt_at < 'infinity' AND (\(slugs)::text[] IS NULL OR v.slug = ANY(\(slugs)::text[]))
@@ -121,7 +137,7 @@ public struct ScoringStore: Sendable {
 
     /// The vendors given up on, with their last error.
     public func failures() throws -> [(vendor: String, attempts: Int, error: String)] {
-        try pool.withConnection { connection in
+        try database.withConnection { connection in
             try connection.query("""
                 SELECT v.slug, q.attempts, COALESCE(q.last_error, '') FROM rescore_queue q JOIN vendors v ON v.id = q.vendor_id
                 WHERE q.next_attempt_at = 'infinity' ORDER BY v.slug
@@ -131,7 +147,7 @@ public struct ScoringStore: Sendable {
 
     /// The stored score of a vendor, if it has one.
     public func score(_ slug: String) throws -> StoredScore? {
-        try pool.withConnection { connection in
+        try database.withConnection { connection in
             _ = try VendorLookup.id(connection, slug: slug)
             guard let row = try connection.query("""
                 SELECT v.slug, s.hundredths, s.rating, s.breakdown::text, s.model_version, m.version, s.as_of, s.computed_at
@@ -150,7 +166,7 @@ public struct ScoringStore: Sendable {
 
     /// A vendor's scoring inputs as of a date, read as the pipeline reads them.
     public func inputs(_ slug: String, asOf: Date) throws -> ScoringInputs {
-        try pool.withConnection { connection in
+        try database.withConnection { connection in
             let id = try VendorLookup.id(connection, slug: slug)
             switch try RescoreBatch.loadInputs(connection, vendorIDs: [id], asOf: asOf)[id] {
             case .success(let inputs)?: return inputs
@@ -162,7 +178,7 @@ public struct ScoringStore: Sendable {
 
     /// A vendor's score history, oldest first: `limit` after `mark`, or all without a limit.
     public func history(_ slug: String, after mark: PageMark? = nil, limit: Int? = nil) throws -> Page<ScoreHistoryEntry> {
-        try pool.withConnection { connection in
+        try database.withConnection { connection in
             var bindings = PostgresBindings()
             bindings.append(try VendorLookup.id(connection, slug: slug))
             return try Keyset(keys: [("h.id", .bigint)], descending: false).read(

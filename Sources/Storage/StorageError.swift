@@ -15,27 +15,61 @@ public enum StorageError: Error, Sendable, Hashable, CustomStringConvertible {
     /// right another time.
     case conflict(field: String, reason: String)
 
+    /// PostgreSQL cannot take a value it was given (a NUL character, a number out of range: SQLSTATE class 22).
+    case unacceptable(String)
+    /// The database cannot be reached: down, restarting, or the connection broke. The same request may work shortly.
+    case unavailable(String)
+    /// Every connection stayed in use for the whole wait.
+    case busy(String)
+    /// The database refused for a reason none of the others name; the message is PostgreSQL's code and words.
+    case failed(String)
+
     /// The message, naming the thing and the reason.
     public var description: String {
         switch self {
-        case .duplicate(let message), .notFound(let message): message
+        case .duplicate(let message), .notFound(let message), .unacceptable(let message), .unavailable(let message), .busy(let message),
+             .failed(let message):
+            message
         case .invalid(let field, let reason), .conflict(let field, let reason): "\(field): \(reason)"
         }
     }
 
-    /// The domain error for a constraint violation, or the error unchanged.
-    static func mapping(_ error: any Error, subject: String) -> any Error {
-        guard let error = error as? PostgresError, let constraint = error.constraint else { return error }
-        if let message = messages[constraint] { return message(subject) }
-        switch error.code {
-        case .uniqueViolation: return StorageError.duplicate("\(subject) already exists (\(constraint))")
-        case .foreignKeyViolation: return StorageError.notFound("\(subject) refers to something that does not exist (\(constraint))")
-        case .checkViolation, .notNullViolation: return StorageError.invalid(field: constraint, reason: "not accepted (\(error.message))")
-        default: return error
+    /// Whether the request itself was wrong (as opposed to the database being down, busy or failing).
+    public var isUsageError: Bool {
+        switch self {
+        case .duplicate, .notFound, .invalid, .conflict: true
+        case .unacceptable, .unavailable, .busy, .failed: false
+        }
+    }
+
+    /// The error as it leaves Storage: a ``PostgresError`` or a pool error becomes a `StorageError` (a known
+    /// constraint as the field it guards, naming `subject`); anything else, a `StorageError` among them, is unchanged.
+    static func translating(_ error: any Error, subject: String?) -> any Error {
+        switch error {
+        case let error as PostgresError:
+            if let constraint = error.constraint {
+                if let message = messages[constraint] { return message(subject ?? "it") }
+                switch error.code {
+                case .uniqueViolation: return StorageError.duplicate("\(subject ?? "the record") already exists (\(constraint))")
+                case .foreignKeyViolation: return StorageError.notFound("\(subject ?? "the record") refers to something that does not exist (\(constraint))")
+                case .checkViolation, .notNullViolation: return StorageError.invalid(field: constraint, reason: "not accepted (\(error.message))")
+                default: break
+                }
+            }
+            if error.code.class == "22" { return StorageError.unacceptable(error.message) }
+            if error.isConnectionFailure { return StorageError.unavailable(error.description) }
+            return StorageError.failed(error.description)
+        case let error as PostgresPoolError:
+            return StorageError.busy(error.description)
+        default:
+            return error
         }
     }
 
     private static let messages: [String: @Sendable (String) -> StorageError] = [
+        "assessments_one_open": { .duplicate("\($0) has an open assessment, sent a moment ago; send with --force to replace it") },
+        "api_tokens_name_key": { .duplicate("a token named \($0) exists") },
+        "api_tokens_name_format": { _ in .invalid(field: "name", reason: "use lower-case letters, digits and single hyphens, at most 64") },
         "vendors_slug_key": { .duplicate("a vendor with slug \($0) exists") },
         "vendors_slug_format": { _ in .invalid(field: "slug", reason: "use lower-case letters, digits and single hyphens, at most 64") },
         "vendors_name_present": { _ in .invalid(field: "name", reason: "must be 1 to 200 characters") },

@@ -1,5 +1,5 @@
 public import Foundation
-public import Postgres
+import Postgres
 
 /// What an API token may do.
 public enum ApiRole: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
@@ -32,10 +32,10 @@ public struct ApiIdentity: Sendable, Hashable {
 
 /// API tokens, stored as the SHA-256 of the token.
 public struct TokenStore: Sendable {
-    let pool: PostgresPool
+    let database: Database
 
-    /// Creates a store on a pool.
-    public init(pool: PostgresPool) { self.pool = pool }
+    /// Creates a store on the database.
+    public init(database: Database) { self.database = database }
 
     /// Creates a token; returns it. It is shown this once: only its hash is kept.
     ///
@@ -43,26 +43,20 @@ public struct TokenStore: Sendable {
     public func create(name: String, role: ApiRole, actor: String) throws -> String {
         var random = SystemRandomNumberGenerator()
         let token = "tprm_" + (0..<4).map { _ in String(format: "%016llx", random.next() as UInt64) }.joined()
-        do {
-            try pool.transaction { connection in
-                let id = try connection.query("""
-                    INSERT INTO api_tokens (name, role, token_hash) VALUES (\(name), \(role.rawValue), encode(sha256(convert_to(\(token), 'UTF8')), 'hex'))
-                    RETURNING id
-                    """)[0].decode(Int.self, at: 0)
-                let after = try connection.query("SELECT (to_jsonb(t) - 'token_hash')::text FROM api_tokens t WHERE id = \(id)")[0].decode(String.self, at: 0)
-                try Audit.record(connection, actor: actor, action: .create, entity: "api_token", id: name, before: nil, after: after)
-            }
-        } catch let error as PostgresError where error.constraint == "api_tokens_name_key" {
-            throw StorageError.duplicate("a token named \(name) exists")
-        } catch let error as PostgresError where error.constraint == "api_tokens_name_format" {
-            throw StorageError.invalid(field: "name", reason: "use lower-case letters, digits and single hyphens, at most 64")
+        try database.transaction(subject: name) { connection in
+            let id = try connection.query("""
+                INSERT INTO api_tokens (name, role, token_hash) VALUES (\(name), \(role.rawValue), encode(sha256(convert_to(\(token), 'UTF8')), 'hex'))
+                RETURNING id
+                """)[0].decode(Int.self, at: 0)
+            let after = try connection.query("SELECT (to_jsonb(t) - 'token_hash')::text FROM api_tokens t WHERE id = \(id)")[0].decode(String.self, at: 0)
+            try Audit.record(connection, actor: actor, action: .create, entity: "api_token", id: name, before: nil, after: after)
         }
         return token
     }
 
     /// Every token, newest first.
     public func list() throws -> [ApiToken] {
-        try pool.withConnection { connection in
+        try database.withConnection { connection in
             try connection.query("SELECT name, role, created_at, revoked_at FROM api_tokens ORDER BY created_at DESC, id DESC").map { row in
                 ApiToken(name: try row.decode(String.self, at: 0), role: try RawColumn.decode(ApiRole.self, row, "role"),
                          createdAt: try row.decode(Date.self, at: 2), revokedAt: try row.decode(Date?.self, at: 3))
@@ -74,7 +68,7 @@ public struct TokenStore: Sendable {
     ///
     /// - Throws: ``StorageError/notFound(_:)`` for an unknown or already revoked name.
     public func revoke(name: String, actor: String) throws {
-        try pool.transaction { connection in
+        try database.transaction { connection in
             guard let before = try connection.query("""
                 SELECT (to_jsonb(t) - 'token_hash')::text FROM api_tokens t WHERE name = \(name) AND revoked_at IS NULL FOR UPDATE
                 """).first?.decode(String.self, at: 0) else {
@@ -95,7 +89,7 @@ public struct TokenStore: Sendable {
     /// Who a presented token is, or nil when it is unknown or revoked. Compares hashes, found by index.
     public func identify(_ token: String) throws -> ApiIdentity? {
         guard token.hasPrefix("tprm_"), token.count == 69 else { return nil }
-        return try pool.withConnection { connection in
+        return try database.withConnection { connection in
             guard let row = try connection.query("""
                 SELECT name, role FROM api_tokens
                 WHERE token_hash = encode(sha256(convert_to(\(token), 'UTF8')), 'hex') AND revoked_at IS NULL

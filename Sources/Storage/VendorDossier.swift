@@ -13,7 +13,7 @@ extension VendorStore {
     ///
     /// - Throws: ``StorageError/notFound(_:)``.
     public func dossier(_ slug: String) throws -> VendorDossier {
-        try pool.transaction { connection in
+        try database.transaction { connection in
             guard let vendor = try read(connection, where: "v.slug = $1", slug).first else {
                 throw StorageError.notFound("no vendor with slug \(slug)")
             }

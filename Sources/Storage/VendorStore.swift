@@ -1,16 +1,16 @@
 import Foundation
-public import Postgres
+import Postgres
 public import SupplierRisk
 
 /// The vendors table and what hangs off it: fourth-party links, the tier, the audit trail.
 public struct VendorStore: Sendable {
-    let pool: PostgresPool
+    let database: Database
     /// The rules that set every written vendor's tier.
     public let tiering: TieringRules
 
     /// Creates a store; `tiering` sets the tier of every vendor written.
-    public init(pool: PostgresPool, tiering: TieringRules) {
-        self.pool = pool
+    public init(database: Database, tiering: TieringRules) {
+        self.database = database
         self.tiering = tiering
     }
 
@@ -19,26 +19,22 @@ public struct VendorStore: Sendable {
     /// - Throws: ``StorageError/duplicate(_:)`` when the slug is taken, ``StorageError/invalid(field:reason:)``.
     @discardableResult
     public func add(_ draft: VendorDraft, actor: String) throws -> Vendor {
-        do {
-            if let problem = VendorRules.problem(status: draft.status, profile: draft.profile) { throw StorageError.invalid(field: "status", reason: problem) }
-            return try pool.transaction { connection in
-                let assessment = tiering.assess(draft.profile)
-                let id = try connection.query("""
-                    INSERT INTO vendors (slug, name, status, business_owner, contact_email, offering, ai_description,
-                        data_categories, decision_impact, ai_act_class, autonomy, business_criticality, hosting_regions, tier, tier_reasons)
-                    VALUES (\(draft.slug), \(draft.name), \(draft.status.rawValue), \(draft.businessOwner), \(draft.contactEmail),
-                        \(draft.profile.offering.rawValue), \(draft.profile.description), \(draft.profile.dataCategories.map(\.rawValue).sorted()),
-                        \(draft.profile.decisionImpact.rawValue), \(draft.profile.aiActClass.rawValue), \(draft.profile.autonomy.rawValue),
-                        \(draft.profile.businessCriticality.rawValue), \(draft.profile.hostingRegions), \(assessment.tier.rawValue),
-                        \(try JSONB(assessment.reasons)))
-                    RETURNING id
-                    """)[0].decode(Int.self, at: 0)
-                try linkFourthParties(connection, vendorID: id, draft: draft, replacing: false)
-                try Audit.record(connection, actor: actor, action: .create, entity: "vendor", id: draft.slug, before: nil, after: try snapshot(connection, id: id))
-                return try read(connection, where: "v.id = $1", id)[0]
-            }
-        } catch {
-            throw StorageError.mapping(error, subject: draft.slug)
+        if let problem = VendorRules.problem(status: draft.status, profile: draft.profile) { throw StorageError.invalid(field: "status", reason: problem) }
+        return try database.transaction(subject: draft.slug) { connection in
+            let assessment = tiering.assess(draft.profile)
+            let id = try connection.query("""
+                INSERT INTO vendors (slug, name, status, business_owner, contact_email, offering, ai_description,
+                    data_categories, decision_impact, ai_act_class, autonomy, business_criticality, hosting_regions, tier, tier_reasons)
+                VALUES (\(draft.slug), \(draft.name), \(draft.status.rawValue), \(draft.businessOwner), \(draft.contactEmail),
+                    \(draft.profile.offering.rawValue), \(draft.profile.description), \(draft.profile.dataCategories.map(\.rawValue).sorted()),
+                    \(draft.profile.decisionImpact.rawValue), \(draft.profile.aiActClass.rawValue), \(draft.profile.autonomy.rawValue),
+                    \(draft.profile.businessCriticality.rawValue), \(draft.profile.hostingRegions), \(assessment.tier.rawValue),
+                    \(try JSONB(assessment.reasons)))
+                RETURNING id
+                """)[0].decode(Int.self, at: 0)
+            try linkFourthParties(connection, vendorID: id, draft: draft, replacing: false)
+            try Audit.record(connection, actor: actor, action: .create, entity: "vendor", id: draft.slug, before: nil, after: try snapshot(connection, id: id))
+            return try read(connection, where: "v.id = $1", id)[0]
         }
     }
 
@@ -47,40 +43,36 @@ public struct VendorStore: Sendable {
     /// - Throws: ``StorageError/notFound(_:)`` for an unknown slug, ``StorageError/invalid(field:reason:)``.
     @discardableResult
     public func update(_ slug: String, actor: String, _ change: (inout VendorDraft) throws -> Void) throws -> Vendor {
-        do {
-            return try pool.transaction { connection in
-                guard let current = try read(connection, where: "v.slug = $1", slug, locking: true).first else {
-                    throw StorageError.notFound("no vendor with slug \(slug)")
-                }
-                var draft = VendorDraft(
-                    slug: current.slug, name: current.name, status: current.status, businessOwner: current.businessOwner,
-                    contactEmail: current.contactEmail, profile: current.profile,
-                    foundationModels: current.foundationModels, subProcessors: current.subProcessors)
-                let unchanged = draft
-                try change(&draft)
-                if draft == unchanged { return current }
-                if let problem = VendorRules.problem(status: draft.status, profile: draft.profile) { throw StorageError.invalid(field: "status", reason: problem) }
-                let before = try snapshot(connection, id: current.id)
-                let assessment = tiering.assess(draft.profile)
-                try connection.execute("""
-                    UPDATE vendors SET slug = \(draft.slug), name = \(draft.name), status = \(draft.status.rawValue),
-                        business_owner = \(draft.businessOwner), contact_email = \(draft.contactEmail),
-                        offering = \(draft.profile.offering.rawValue), ai_description = \(draft.profile.description),
-                        data_categories = \(draft.profile.dataCategories.map(\.rawValue).sorted()),
-                        decision_impact = \(draft.profile.decisionImpact.rawValue), ai_act_class = \(draft.profile.aiActClass.rawValue),
-                        autonomy = \(draft.profile.autonomy.rawValue),
-                        business_criticality = \(draft.profile.businessCriticality.rawValue), hosting_regions = \(draft.profile.hostingRegions),
-                        tier = \(assessment.tier.rawValue), tier_reasons = \(try JSONB(assessment.reasons)), updated_at = now()
-                    WHERE id = \(current.id)
-                    """)
-                try linkFourthParties(connection, vendorID: current.id, draft: draft, replacing: true)
-                try Audit.record(
-                    connection, actor: actor, action: .update, entity: "vendor", id: draft.slug,
-                    before: before, after: try snapshot(connection, id: current.id))
-                return try read(connection, where: "v.id = $1", current.id)[0]
+        return try database.transaction(subject: slug) { connection in
+            guard let current = try read(connection, where: "v.slug = $1", slug, locking: true).first else {
+                throw StorageError.notFound("no vendor with slug \(slug)")
             }
-        } catch {
-            throw StorageError.mapping(error, subject: slug)
+            var draft = VendorDraft(
+                slug: current.slug, name: current.name, status: current.status, businessOwner: current.businessOwner,
+                contactEmail: current.contactEmail, profile: current.profile,
+                foundationModels: current.foundationModels, subProcessors: current.subProcessors)
+            let unchanged = draft
+            try change(&draft)
+            if draft == unchanged { return current }
+            if let problem = VendorRules.problem(status: draft.status, profile: draft.profile) { throw StorageError.invalid(field: "status", reason: problem) }
+            let before = try snapshot(connection, id: current.id)
+            let assessment = tiering.assess(draft.profile)
+            try connection.execute("""
+                UPDATE vendors SET slug = \(draft.slug), name = \(draft.name), status = \(draft.status.rawValue),
+                    business_owner = \(draft.businessOwner), contact_email = \(draft.contactEmail),
+                    offering = \(draft.profile.offering.rawValue), ai_description = \(draft.profile.description),
+                    data_categories = \(draft.profile.dataCategories.map(\.rawValue).sorted()),
+                    decision_impact = \(draft.profile.decisionImpact.rawValue), ai_act_class = \(draft.profile.aiActClass.rawValue),
+                    autonomy = \(draft.profile.autonomy.rawValue),
+                    business_criticality = \(draft.profile.businessCriticality.rawValue), hosting_regions = \(draft.profile.hostingRegions),
+                    tier = \(assessment.tier.rawValue), tier_reasons = \(try JSONB(assessment.reasons)), updated_at = now()
+                WHERE id = \(current.id)
+                """)
+            try linkFourthParties(connection, vendorID: current.id, draft: draft, replacing: true)
+            try Audit.record(
+                connection, actor: actor, action: .update, entity: "vendor", id: draft.slug,
+                before: before, after: try snapshot(connection, id: current.id))
+            return try read(connection, where: "v.id = $1", current.id)[0]
         }
     }
 
@@ -88,7 +80,7 @@ public struct VendorStore: Sendable {
     ///
     /// - Throws: ``StorageError/notFound(_:)``.
     public func vendor(_ slug: String) throws -> Vendor {
-        guard let vendor = try pool.withConnection({ try read($0, where: "v.slug = $1", slug).first }) else {
+        guard let vendor = try database.withConnection({ try read($0, where: "v.slug = $1", slug).first }) else {
             throw StorageError.notFound("no vendor with slug \(slug)")
         }
         return vendor
@@ -112,7 +104,7 @@ public struct VendorStore: Sendable {
         let keyset = Keyset(keys: [(sort.key.expression, sort.key.type), ("v.id", .bigint)], descending: sort.descending)
         var bindings = Self.bindings([tier?.rawValue, status?.rawValue, search, rating?.rawValue, limit.map { $0 + 1 }])
         let after = try keyset.condition(after: after, bindings: &bindings)
-        return try pool.withConnection { connection in
+        return try database.withConnection { connection in
             let rows = try connection.query(PostgresQuery(
                 unsafeSQL: """
                     SELECT \(Self.columns), \(keyset.selection) FROM vendors v
@@ -229,7 +221,7 @@ extension VendorStore {
     /// - Throws: ``VendorCSV/ProblemList`` naming lines, or a ``PostgresError``.
     @discardableResult
     public func importVendors(_ rows: [VendorCSV.Row], actor: String) throws -> Int {
-        try pool.transaction { try importVendors(rows, actor: actor, on: $0) }
+        try database.transaction { try importVendors(rows, actor: actor, on: $0) }
     }
 
     /// Imports within the caller's transaction.
@@ -282,7 +274,7 @@ extension VendorStore {
     /// with an audit row each; returns how many changed. Run when scoring.yaml changes.
     @discardableResult
     public func reassessTiers(actor: String) throws -> Int {
-        try pool.transaction { connection in
+        try database.transaction { connection in
             // Workers started together (after a deploy) re-tier one after the other: the second reads what the first
             // committed and finds nothing left to change, rather than changing and auditing every vendor twice.
             _ = try connection.query("SELECT pg_advisory_xact_lock(hashtext('tprm: reassess tiers'))")

@@ -1,6 +1,5 @@
 import Foundation
 public import Hummingbird
-import Postgres
 import Outreach
 import Reports
 import Storage
@@ -68,14 +67,16 @@ public struct ApiError: HTTPResponseError, Sendable {
             case .notFound(let message): return ApiError(.notFound, code: "not_found", message: message)
             case .invalid(let field, let reason): return ApiError(.unprocessableContent, code: "invalid", message: "\(field): \(reason)", field: field)
             case .conflict(let field, let reason): return ApiError(.conflict, code: "conflict", message: "\(field): \(reason)", field: field)
+            case .unacceptable(let message):
+                // A value in the request PostgreSQL cannot take (a NUL character, an out-of-range number).
+                return ApiError(.badRequest, code: "invalid_value", message: "a value in the request is not acceptable: \(message)")
+            case .unavailable:
+                return ApiError(.serviceUnavailable, code: "unavailable", message: "the database is unavailable; try again shortly")
+            case .busy:
+                return ApiError(.serviceUnavailable, code: "unavailable", message: "the database is busy; try again shortly")
+            case .failed:
+                return ApiError(.internalServerError, code: "internal", message: "internal error; see the server log with this request's id")
             }
-        case let error as PostgresError where error.code.class == "22":
-            // A data exception: a value in the request PostgreSQL cannot take (a NUL character, an out-of-range number).
-            return ApiError(.badRequest, code: "invalid_value", message: "a value in the request is not acceptable: \(error.message)")
-        case let error as PostgresError where error.isConnectionFailure:
-            return ApiError(.serviceUnavailable, code: "unavailable", message: "the database is unavailable; try again shortly")
-        case is PostgresPoolError:
-            return ApiError(.serviceUnavailable, code: "unavailable", message: "the database is busy; try again shortly")
         case is any HTTPResponseError:
             return nil  // Hummingbird's own (413, 404 of the router …) keep their status.
         default:

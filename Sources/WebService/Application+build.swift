@@ -2,19 +2,18 @@ public import Foundation
 import Synchronization
 public import Hummingbird
 public import Logging
-public import Postgres
 public import ServiceLifecycle
 public import Prometheus
 import HTTPTypes
 public import Outreach
-import Storage
+public import Storage
 public import SupplierRisk
 
 /// What the HTTP service needs.
 public struct WebConfiguration: Sendable {
     public var host: String
     public var port: Int
-    public var pool: PostgresPool
+    public var database: Database
     public var catalog: Catalog
     /// The migrations directory, for /readyz to check that the schema is current.
     public var migrations: URL
@@ -33,7 +32,7 @@ public struct WebConfiguration: Sendable {
     public var logger: Logger
 
     public init(
-        host: String, port: Int, pool: PostgresPool, catalog: Catalog, migrations: URL, openAPIDocument: String? = nil,
+        host: String, port: Int, database: Database, catalog: Catalog, migrations: URL, openAPIDocument: String? = nil,
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), tokenCache: TokenCache? = nil,
         outreach: OutreachConfiguration = OutreachConfiguration(), portalLimiter: RateLimiter = RateLimiter(), logger: Logger
     ) {
@@ -43,7 +42,7 @@ public struct WebConfiguration: Sendable {
         self.tokenCache = tokenCache
         self.host = host
         self.port = port
-        self.pool = pool
+        self.database = database
         self.catalog = catalog
         self.migrations = migrations
         self.openAPIDocument = openAPIDocument
@@ -62,15 +61,15 @@ public func buildRouter(_ configuration: WebConfiguration) -> Router<AppRequestC
     let methods = RouteMethods()
     router.add(middleware: MethodNotAllowedMiddleware(methods: methods))
     router.get("/healthz") { _, _ in ["status": "ok"] }
-    let readiness = Readiness(pool: configuration.pool, migrations: configuration.migrations, interval: configuration.readinessInterval)
+    let readiness = Readiness(database: configuration.database, migrations: configuration.migrations, interval: configuration.readinessInterval)
     router.get("/readyz") { _, _ -> Response in
         if let problem = await readiness.problem() { throw problem }
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ready"}"#)))
     }
     router.get("/metrics") { _, _ -> Response in
-        let pool = configuration.pool
+        let database = configuration.database
         let registry = configuration.metrics
-        let statistics = pool.statistics
+        let statistics = database.statistics
         let connections = MetricNameDescriptor(namespace: "tprm", metricName: "pool", unitName: "connections", helpText: "Database connections of the pool, by state.")
         let waiting = MetricNameDescriptor(namespace: "tprm", metricName: "pool", unitName: "waiting", helpText: "Requests waiting for a database connection.")
         let queue = MetricNameDescriptor(namespace: "tprm", metricName: "rescore", unitName: "queue", helpText: "Vendors in the rescore queue, by state.")
@@ -78,11 +77,11 @@ public func buildRouter(_ configuration: WebConfiguration) -> Router<AppRequestC
         registry.makeGauge(descriptor: connections, labels: [("state", "in_use")]).set(Double(statistics.inUse))
         registry.makeGauge(descriptor: waiting, labels: []).set(Double(statistics.waiting))
         let outbox = MetricNameDescriptor(namespace: "tprm", metricName: "outbox", unitName: "messages", helpText: "Emails in the outbox, by state.")
-        if let depth = try? await blocking.run({ try OutboxStore(pool: pool).depth() }) {
+        if let depth = try? await blocking.run({ try OutboxStore(database: database).depth() }) {
             registry.makeGauge(descriptor: outbox, labels: [("state", "pending")]).set(Double(depth.pending))
             registry.makeGauge(descriptor: outbox, labels: [("state", "dead")]).set(Double(depth.dead))
         }
-        if let depth = try? await blocking.run({ try ScoringStore(pool: pool).queueDepth() }) {
+        if let depth = try? await blocking.run({ try ScoringStore(database: database).queueDepth() }) {
             registry.makeGauge(descriptor: queue, labels: [("state", "due")]).set(Double(depth.due))
             registry.makeGauge(descriptor: queue, labels: [("state", "retrying")]).set(Double(depth.retrying))
             registry.makeGauge(descriptor: queue, labels: [("state", "failed")]).set(Double(depth.failed))
@@ -97,21 +96,21 @@ public func buildRouter(_ configuration: WebConfiguration) -> Router<AppRequestC
         return Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(string: document)))
     }
     let api = router.group("api/v1")
-        .add(middleware: AuthMiddleware(tokens: TokenStore(pool: configuration.pool), blocking: blocking, cache: configuration.tokenCache))
-    let (pool, catalog) = (configuration.pool, configuration.catalog)
-    VendorController(vendors: VendorStore(pool: pool, tiering: catalog.scoring.tiering), blocking: blocking).addRoutes(to: api)
-    ScoreController(pool: pool, catalog: catalog, blocking: blocking).addRoutes(to: api)
-    CertificateController(pool: pool, blocking: blocking).addRoutes(to: api)
-    ContractController(pool: pool, catalog: catalog, blocking: blocking).addRoutes(to: api)
-    IncidentController(pool: pool, blocking: blocking).addRoutes(to: api)
-    FourthPartyController(pool: pool, blocking: blocking).addRoutes(to: api)
+        .add(middleware: AuthMiddleware(tokens: TokenStore(database: configuration.database), blocking: blocking, cache: configuration.tokenCache))
+    let (database, catalog) = (configuration.database, configuration.catalog)
+    VendorController(vendors: VendorStore(database: database, tiering: catalog.scoring.tiering), blocking: blocking).addRoutes(to: api)
+    ScoreController(database: database, catalog: catalog, blocking: blocking).addRoutes(to: api)
+    CertificateController(database: database, blocking: blocking).addRoutes(to: api)
+    ContractController(database: database, catalog: catalog, blocking: blocking).addRoutes(to: api)
+    IncidentController(database: database, blocking: blocking).addRoutes(to: api)
+    FourthPartyController(database: database, blocking: blocking).addRoutes(to: api)
     CatalogController(catalog: catalog, blocking: blocking).addRoutes(to: api)
-    AuditController(pool: pool, blocking: blocking).addRoutes(to: api)
-    ReportController(pool: pool, catalog: catalog, blocking: blocking).addRoutes(to: api)
-    AssessmentController(pool: pool, catalog: catalog, outreach: configuration.outreach, blocking: blocking).addRoutes(to: api)
-    OutboxController(pool: pool, blocking: blocking).addRoutes(to: api)
+    AuditController(database: database, blocking: blocking).addRoutes(to: api)
+    ReportController(database: database, catalog: catalog, blocking: blocking).addRoutes(to: api)
+    AssessmentController(database: database, catalog: catalog, outreach: configuration.outreach, blocking: blocking).addRoutes(to: api)
+    OutboxController(database: database, blocking: blocking).addRoutes(to: api)
     PortalController(
-        pool: configuration.pool, blocking: blocking, limiter: configuration.portalLimiter,
+        database: configuration.database, blocking: blocking, limiter: configuration.portalLimiter,
         secureCookies: configuration.outreach.publicURL.hasPrefix("https:")
     ).addRoutes(to: router)
     methods.record(router.routes)

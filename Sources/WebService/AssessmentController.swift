@@ -1,19 +1,18 @@
 import Foundation
 import Hummingbird
 import Outreach
-import Postgres
 import Storage
 import SupplierRisk
 
 /// `/api/v1/assessments`: sending questionnaires and reviewing the answers.
 struct AssessmentController {
-    let pool: PostgresPool
+    let database: Database
     let catalog: Catalog
     let outreach: OutreachConfiguration
     let blocking: BlockingWork
 
-    var invitations: Invitations { Invitations(pool: pool, catalog: catalog, configuration: outreach) }
-    var store: AssessmentOutreachStore { AssessmentOutreachStore(pool: pool) }
+    var invitations: Invitations { Invitations(database: database, catalog: catalog, configuration: outreach) }
+    var store: AssessmentOutreachStore { AssessmentOutreachStore(database: database) }
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("vendors/:slug/assessments", use: send)

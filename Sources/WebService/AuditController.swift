@@ -1,12 +1,11 @@
 import Foundation
 import Hummingbird
-import Postgres
 import Storage
 import SupplierRisk
 
 /// `/api/v1/audit`: the audit log (admin only).
 struct AuditController {
-    let pool: PostgresPool
+    let database: Database
     let blocking: BlockingWork
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -18,7 +17,7 @@ struct AuditController {
         let query = QueryInput(request)
         let entity = query.text("entity"), id = query.text("id"), actor = query.text("actor")
         let paging = try Paging(request, scope: "audit:\(entity ?? ""):\(id ?? ""):\(actor ?? "")")
-        let log = AuditLog(pool: pool)
+        let log = AuditLog(database: database)
         return Listing(
             key: "entries",
             page: try await blocking.run { try log.entries(entity: entity, id: id, actor: actor, after: paging.after, limit: paging.limit) }, paging: paging)

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Runs blocking work (libpq through Storage) on a Dispatch queue, never on the Swift concurrency
-/// pool or an event loop, and suspends the calling task meanwhile.
+/// database or an event loop, and suspends the calling task meanwhile.
 struct BlockingWork: Sendable {
     private let queue = DispatchQueue(label: "tprm.web.blocking", attributes: .concurrent)
 

@@ -1,12 +1,11 @@
 import Foundation
 import Hummingbird
-import Postgres
 import Storage
 import SupplierRisk
 
 /// `/api/v1/vendors/{slug}/certifications`: the certificates a vendor holds.
 struct CertificateController {
-    let pool: PostgresPool
+    let database: Database
     let blocking: BlockingWork
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -22,7 +21,7 @@ struct CertificateController {
         _ = try context.require(.committee)
         let slug = try context.parameters.require("slug")
         let paging = try Paging(request, scope: "certifications:\(slug)")
-        let store = CertificationStore(pool: pool)
+        let store = CertificationStore(database: database)
         return Listing(key: "certifications", page: try await blocking.run { try store.list(vendor: slug, after: paging.after, limit: paging.limit) }, paging: paging)
     }
 
@@ -32,7 +31,7 @@ struct CertificateController {
         let body = try await JSONBody.decode(NewCertification.self, from: request, context: context)
         let standard = try JSONBody.value(body.standard, Certification.Standard.self, "standard")
         try JSONBody.requireText(body.issuer, "issuer")
-        let store = CertificationStore(pool: pool)
+        let store = CertificationStore(database: database)
         let certificate = try await blocking.run {
             try store.add(vendor: slug, standard: standard, issuer: body.issuer, scope: body.scope ?? "", issuedOn: body.issuedOn, expiresOn: body.expiresOn, actor: identity.name)
         }

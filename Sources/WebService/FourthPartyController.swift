@@ -1,12 +1,11 @@
 import Foundation
 import Hummingbird
-import Postgres
 import Storage
 import SupplierRisk
 
 /// `/api/v1/fourth-parties`: the foundation models and sub-processors vendors share.
 struct FourthPartyController {
-    let pool: PostgresPool
+    let database: Database
     let blocking: BlockingWork
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -16,7 +15,7 @@ struct FourthPartyController {
     @Sendable func fourthParties(_ request: Request, context: AppRequestContext) async throws -> Listing<FourthPartyConcentration> {
         _ = try context.require(.committee)
         let paging = try Paging(request, scope: "fourth-parties")
-        let store = FourthPartyStore(pool: pool)
+        let store = FourthPartyStore(database: database)
         return Listing(key: "fourthParties", page: try await blocking.run { try store.concentration(after: paging.after, limit: paging.limit) }, paging: paging)
     }
 }

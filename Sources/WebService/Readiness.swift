@@ -1,5 +1,5 @@
 import Foundation
-import Postgres
+import Storage
 import Synchronization
 
 /// What `/readyz` answers: whether the database is reachable and every migration applied, checked at the first
@@ -14,15 +14,15 @@ final class Readiness: Sendable {
         var running = false
     }
 
-    private let pool: PostgresPool
-    private let migrator: Migrator
+    private let database: Database
+    private let schema: Schema
     private let interval: Duration
     private let checked = Mutex(Checked())
     private let blocking = BlockingWork()
 
-    init(pool: PostgresPool, migrations: URL, interval: Duration) {
-        self.pool = pool
-        self.migrator = Migrator(directory: migrations)
+    init(database: Database, migrations: URL, interval: Duration) {
+        self.database = database
+        self.schema = Schema(migrations: migrations)
         self.interval = interval
     }
 
@@ -50,11 +50,9 @@ final class Readiness: Sendable {
     }
 
     private func check() async -> ApiError? {
-        let pool = self.pool, migrator = self.migrator
+        let database = self.database, schema = self.schema
         do {
-            let pending = try await blocking.run {
-                try pool.withConnection { connection in try migrator.status(on: connection).filter { $0.appliedAt == nil }.count }
-            }
+            let pending = try await blocking.run { try schema.pending(database) }
             return pending == 0 ? nil : ApiError(.serviceUnavailable, code: "migrations_pending", message: "\(pending) migrations are pending: run tprm migrate")
         } catch {
             return ApiError(.serviceUnavailable, code: "unavailable", message: "the database is unreachable")

@@ -1,8 +1,8 @@
+import Storage
 import CivilTime
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Postgres
 import Reports
 import SupplierRisk
 
@@ -10,7 +10,7 @@ import SupplierRisk
 /// and records nothing (a retry or a crawler must not move the next pack's default `since`);
 /// `POST /api/v1/reports/committee` (analyst and up) generates it and records it with its parameters and digest.
 struct ReportController {
-    let pool: PostgresPool
+    let database: Database
     let catalog: Catalog
     let blocking: BlockingWork
 
@@ -25,7 +25,7 @@ struct ReportController {
         let query = QueryInput(request)
         let format = try query.value("format", PackFormat.self) ?? .json
         let since = try query.date("since"), asOf = try query.date("asOf")
-        let report = CommitteeReport(pool: pool, catalog: catalog)
+        let report = CommitteeReport(database: database, catalog: catalog)
         // The pack is written to a file first, in bounded memory, so that its digest can go in a header; the file is
         // unlinked at once (its descriptor keeps it) and streamed from disk.
         let (generated, descriptor, size) = try await blocking.run { () -> (CommitteeReport.Generated, Int32, Int) in

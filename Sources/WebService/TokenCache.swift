@@ -1,8 +1,7 @@
 import Foundation
 public import Logging
-public import Postgres
 public import ServiceLifecycle
-import Storage
+public import Storage
 
 /// Identities of tokens seen recently, so most requests skip the token lookup.
 ///
@@ -44,29 +43,14 @@ public final class TokenCache: @unchecked Sendable {
 
 /// Listens for token revocations and clears the cache: a service of `tprm serve`'s group.
 public struct TokenRevocationListener: Service {
-    let cache: TokenCache
-    let configuration: PostgresConfiguration
-    let logger: Logger
+    let watch: NotificationWatch
 
-    public init(cache: TokenCache, configuration: PostgresConfiguration, logger: Logger) {
-        self.cache = cache
-        self.configuration = configuration
-        self.logger = logger
+    public init(cache: TokenCache, database: Database, logger: Logger) {
+        // Any event: a revocation, or a (re)connection after which some may have been missed.
+        watch = NotificationWatch(database: database, channels: [TokenStore.revocationChannel], logger: logger) { cache.clear() }
     }
 
     public func run() async throws {
-        let listener = PostgresListener(configuration: configuration, channels: [TokenStore.revocationChannel], logger: logger)
-        let cache = self.cache
-        await withGracefulShutdownHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                Thread.detachNewThread {
-                    // Any event: a revocation, or a (re)connection after which some may have been missed.
-                    listener.run { _ in cache.clear() }
-                    continuation.resume()
-                }
-            }
-        } onGracefulShutdown: {
-            listener.stop()
-        }
+        try await watch.run()
     }
 }

@@ -29,56 +29,56 @@ final class RecordingTransport: MailTransport, @unchecked Sendable {
 }
 
 @Suite struct DeliveryTests {
-    static func pool(_ label: String) throws -> PostgresPool {
-        PostgresPool(configuration: try TestDatabase.migrated(label), maximumConnections: 6)
+    static func database(_ label: String) throws -> Database {
+        Database(configuration: try TestDatabase.migrated(label), maximumConnections: 6)
     }
 
     static func message(_ index: Int) -> OutgoingMessage {
         OutgoingMessage(kind: .invitation, dedupeKey: "test:\(index)", recipients: ["a@b.example"], subject: "Subject \(index)", text: "Text", html: "<p>Text</p>")
     }
 
-    static func status(_ pool: PostgresPool, _ id: Int) throws -> (String, Int, String?, Date) {
-        try pool.withConnection { try $0.query("SELECT status, attempts, last_error, next_attempt_at FROM outbox WHERE id = \(id)")[0].decode((String, Int, String?, Date).self) }
+    static func status(_ database: Database, _ id: Int) throws -> (String, Int, String?, Date) {
+        try database.withConnection { try $0.query("SELECT status, attempts, last_error, next_attempt_at FROM outbox WHERE id = \(id)")[0].decode((String, Int, String?, Date).self) }
     }
 
     @Test func aFailingTransportIsRetriedWithBackoffThenTheMessageIsDead() throws {
-        let pool = try Self.pool("deliveryfail")
-        let outbox = OutboxStore(pool: pool)
+        let database = try Self.database("deliveryfail")
+        let outbox = OutboxStore(database: database)
         #expect(try outbox.enqueue(Self.message(1)))
         #expect(try !outbox.enqueue(Self.message(1)), "a dedupe key is written once")
         let id = try outbox.list()[0].id
         let configuration = OutreachConfiguration(maxAttempts: 3, backoff: .seconds(60))
-        let loop = OutboxDelivery(pool: pool, transport: RecordingTransport(failure: "relay said 554 no"), configuration: configuration, logger: Logger(label: "test"))
+        let loop = OutboxDelivery(database: database, transport: RecordingTransport(failure: "relay said 554 no"), configuration: configuration, logger: Logger(label: "test"))
         let start = Date()
         var pass = try loop.deliverDue(now: start)
         #expect(pass == .init(sent: 0, failed: 1, dead: 0))
-        var (status, attempts, error, next) = try Self.status(pool, id)
+        var (status, attempts, error, next) = try Self.status(database, id)
         #expect(status == "pending" && attempts == 1 && error == "relay said 554 no")
         #expect(abs(next.timeIntervalSince(start) - 60) < 1, "first retry after the backoff")
         #expect(try loop.deliverDue(now: start.addingTimeInterval(30)) == .init(), "not before")
         pass = try loop.deliverDue(now: start.addingTimeInterval(61))
-        (status, attempts, _, next) = try Self.status(pool, id)
+        (status, attempts, _, next) = try Self.status(database, id)
         #expect(attempts == 2 && abs(next.timeIntervalSince(start.addingTimeInterval(61)) - 120) < 1, "the backoff doubles")
         pass = try loop.deliverDue(now: start.addingTimeInterval(200))
         #expect(pass == .init(sent: 0, failed: 0, dead: 1))
-        (status, attempts, error, _) = try Self.status(pool, id)
+        (status, attempts, error, _) = try Self.status(database, id)
         #expect(status == "dead" && attempts == 3 && error == "relay said 554 no", "dead with its last error")
         #expect(try loop.deliverDue(now: start.addingTimeInterval(100_000)) == .init(), "a dead message is left alone")
 
         #expect(throws: StorageError.notFound("no dead message with id 999")) { try outbox.retry(999) }
         #expect(try outbox.retry(id) == 1)
-        let working = OutboxDelivery(pool: pool, transport: RecordingTransport(), configuration: configuration, logger: Logger(label: "test"))
+        let working = OutboxDelivery(database: database, transport: RecordingTransport(), configuration: configuration, logger: Logger(label: "test"))
         #expect(try working.deliverDue() == .init(sent: 1, failed: 0, dead: 0))
-        #expect(try Self.status(pool, id).0 == "sent")
+        #expect(try Self.status(database, id).0 == "sent")
     }
 
     @Test func twoLoopsAtOnceNeverSendOneMessageTwice() throws {
-        let pool = try Self.pool("deliverytwo")
-        let outbox = OutboxStore(pool: pool)
+        let database = try Self.database("deliverytwo")
+        let outbox = OutboxStore(database: database)
         for index in 0..<80 { try outbox.enqueue(Self.message(index)) }
         let transport = RecordingTransport(delay: 1_000)
         let loops = (0..<2).map { _ in
-            OutboxDelivery(pool: pool, transport: transport, configuration: OutreachConfiguration(), batchSize: 7, logger: Logger(label: "test"))
+            OutboxDelivery(database: database, transport: transport, configuration: OutreachConfiguration(), batchSize: 7, logger: Logger(label: "test"))
         }
         let group = DispatchGroup()
         let failures = Locked<[String]>([])
@@ -93,12 +93,12 @@ final class RecordingTransport: MailTransport, @unchecked Sendable {
         #expect(failures.value.isEmpty, "neither loop failed")
         #expect(transport.counts.count == 80, "every message delivered")
         #expect(transport.counts.values.allSatisfy { $0 == 1 }, "none twice")
-        #expect(try pool.withConnection { try $0.query("SELECT count(*) FROM outbox WHERE status = 'sent'")[0].decode(Int.self, at: 0) } == 80)
+        #expect(try database.withConnection { try $0.query("SELECT count(*) FROM outbox WHERE status = 'sent'")[0].decode(Int.self, at: 0) } == 80)
     }
 
     @Test func fileAndSendmailTransportsWriteRFC5322Messages() throws {
-        let pool = try Self.pool("deliveryfiles")
-        let outbox = OutboxStore(pool: pool)
+        let database = try Self.database("deliveryfiles")
+        let outbox = OutboxStore(database: database)
         try outbox.enqueue(OutgoingMessage(
             kind: .reminder, dedupeKey: "x", recipients: ["risk@acme.example"], subject: "Rappel: questionnaire dû",
             text: "Line one = two\nA very long line " + String(repeating: "x", count: 100), html: "<p>é</p>"))
@@ -157,8 +157,8 @@ final class RecordingTransport: MailTransport, @unchecked Sendable {
 
 @Suite struct WebhookTests {
     @Test func aWebhookGetsTheMessageAsJSONAndAFailureNamesTheStatus() throws {
-        let pool = try DeliveryTests.pool("deliverywebhook")
-        let outbox = OutboxStore(pool: pool)
+        let database = try DeliveryTests.database("deliverywebhook")
+        let outbox = OutboxStore(database: database)
         try outbox.enqueue(DeliveryTests.message(1))
         let message = try outbox.list()[0]
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tprm-webhook-\(UUID().uuidString)")

@@ -13,12 +13,12 @@ import Testing
     static func daysBefore(_ days: Double) -> Date { asOf.addingTimeInterval(-days * 86_400) }
 
     struct Registry {
-        let pool: PostgresPool
+        let database: Database
         let vendors: VendorStore
 
         init(_ label: String) throws {
-            pool = PostgresPool(configuration: try TestDatabase.migrated(label), maximumConnections: 4)
-            vendors = VendorStore(pool: pool, tiering: ReassessmentTests.catalog.scoring.tiering)
+            database = Database(configuration: try TestDatabase.migrated(label), maximumConnections: 4)
+            vendors = VendorStore(database: database, tiering: ReassessmentTests.catalog.scoring.tiering)
         }
 
         /// A vendor of the given criticality (internal data, no decisions: the criticality sets the tier).
@@ -32,18 +32,18 @@ import Testing
 
         /// A completed assessment of the vendor, completed on `date`.
         func completed(_ slug: String, on date: Date) throws {
-            let id = try AssessmentStore(pool: pool).recordSubmitted(
+            let id = try AssessmentStore(database: database).recordSubmitted(
                 vendor: slug, questionnaire: ReassessmentTests.catalog.questionnaire("ai-supplier-essentials")!, reason: "onboarding",
                 sentAt: date.addingTimeInterval(-20 * 86_400), submittedAt: date.addingTimeInterval(-86_400), answers: [:], actor: "test")
             try execute("UPDATE assessments SET status = 'completed', completed_at = '\(ISO8601DateFormatter().string(from: date))' WHERE id = \(id)")
         }
 
         func execute(_ sql: String) throws {
-            try pool.withConnection { try $0.executeScript(sql) }
+            try database.withConnection { try $0.executeScript(sql) }
         }
 
         func scalar<T: PostgresDecodable>(_ sql: String, _ type: T.Type) throws -> T {
-            try pool.withConnection { try $0.query(PostgresQuery(unsafeSQL: sql))[0].decode(T.self, at: 0) }
+            try database.withConnection { try $0.query(PostgresQuery(unsafeSQL: sql))[0].decode(T.self, at: 0) }
         }
     }
 
@@ -63,39 +63,39 @@ import Testing
         try registry.vendor("offboarded", status: .offboarded)
 
         try registry.vendor("cert-expiring"); try registry.completed("cert-expiring", on: recent)
-        _ = try CertificationStore(pool: registry.pool).add(vendor: "cert-expiring", standard: .iso27001, issuer: "BSI", scope: "", issuedOn: nil,
+        _ = try CertificationStore(database: registry.database).add(vendor: "cert-expiring", standard: .iso27001, issuer: "BSI", scope: "", issuedOn: nil,
                                                          expiresOn: Self.asOf.addingTimeInterval(20 * 86_400), actor: "test")
         expected["cert-expiring"] = "certificate iso_27001 expires on \(Self.day(Self.asOf.addingTimeInterval(20 * 86_400)))"
         try registry.vendor("cert-renewed"); try registry.completed("cert-renewed", on: recent)
         for days in [20.0, 400] {
-            _ = try CertificationStore(pool: registry.pool).add(vendor: "cert-renewed", standard: .iso27001, issuer: "BSI", scope: "", issuedOn: nil,
+            _ = try CertificationStore(database: registry.database).add(vendor: "cert-renewed", standard: .iso27001, issuer: "BSI", scope: "", issuedOn: nil,
                                                              expiresOn: Self.asOf.addingTimeInterval(days * 86_400), actor: "test")
         }
         expected.updateValue(nil, forKey: "cert-renewed")
         try registry.vendor("cert-far"); try registry.completed("cert-far", on: recent)
-        _ = try CertificationStore(pool: registry.pool).add(vendor: "cert-far", standard: .iso42001, issuer: "BSI", scope: "", issuedOn: nil,
+        _ = try CertificationStore(database: registry.database).add(vendor: "cert-far", standard: .iso42001, issuer: "BSI", scope: "", issuedOn: nil,
                                                          expiresOn: Self.asOf.addingTimeInterval(45 * 86_400), actor: "test")
         expected.updateValue(nil, forKey: "cert-far")
 
         try registry.vendor("contract-renewal"); try registry.completed("contract-renewal", on: recent)
-        _ = try ContractStore(pool: registry.pool).add(vendor: "contract-renewal", reference: "MSA-9", effectiveOn: Self.daysBefore(700),
+        _ = try ContractStore(database: registry.database).add(vendor: "contract-renewal", reference: "MSA-9", effectiveOn: Self.daysBefore(700),
                                                     expiresOn: Self.asOf.addingTimeInterval(60 * 86_400), renewalNoticeDays: 90, annualValue: nil, currency: nil, actor: "test")
         expected["contract-renewal"] = "contract MSA-9 is in its renewal notice period"
         try registry.vendor("contract-early"); try registry.completed("contract-early", on: recent)
-        _ = try ContractStore(pool: registry.pool).add(vendor: "contract-early", reference: "MSA-10", effectiveOn: Self.daysBefore(700),
+        _ = try ContractStore(database: registry.database).add(vendor: "contract-early", reference: "MSA-10", effectiveOn: Self.daysBefore(700),
                                                     expiresOn: Self.asOf.addingTimeInterval(200 * 86_400), renewalNoticeDays: 90, annualValue: nil, currency: nil, actor: "test")
         expected.updateValue(nil, forKey: "contract-early")
 
         try registry.vendor("incident-high"); try registry.completed("incident-high", on: recent)
-        _ = try IncidentStore(pool: registry.pool).add(vendor: "incident-high", title: "Prompt injection leak", category: .securityBreach, severity: .high,
+        _ = try IncidentStore(database: registry.database).add(vendor: "incident-high", title: "Prompt injection leak", category: .securityBreach, severity: .high,
                                                     occurredAt: Self.daysBefore(10), detectedAt: Self.daysBefore(10), vendorNotifiedAt: nil, actor: "test")
         expected["incident-high"] = "high incident on \(Self.day(Self.daysBefore(10))): Prompt injection leak"
         try registry.vendor("incident-low"); try registry.completed("incident-low", on: recent)
-        _ = try IncidentStore(pool: registry.pool).add(vendor: "incident-low", title: "Slow", category: .outage, severity: .low,
+        _ = try IncidentStore(database: registry.database).add(vendor: "incident-low", title: "Slow", category: .outage, severity: .low,
                                                     occurredAt: Self.daysBefore(10), detectedAt: Self.daysBefore(10), vendorNotifiedAt: nil, actor: "test")
         expected.updateValue(nil, forKey: "incident-low")
         try registry.vendor("incident-before"); try registry.completed("incident-before", on: recent)
-        _ = try IncidentStore(pool: registry.pool).add(vendor: "incident-before", title: "Old", category: .outage, severity: .critical,
+        _ = try IncidentStore(database: registry.database).add(vendor: "incident-before", title: "Old", category: .outage, severity: .critical,
                                                     occurredAt: Self.daysBefore(200), detectedAt: Self.daysBefore(200), vendorNotifiedAt: nil, actor: "test")
         expected.updateValue(nil, forKey: "incident-before")
 
@@ -120,7 +120,7 @@ import Testing
         expected["rating-worse"] = "rating worsened from medium to high"
         expected.updateValue(nil, forKey: "rating-better")
 
-        let plan = try ReassessmentStore(pool: registry.pool).plan(asOf: Self.asOf, cadence: Self.catalog.scoring.cadence)
+        let plan = try ReassessmentStore(database: registry.database).plan(asOf: Self.asOf, cadence: Self.catalog.scoring.cadence)
         #expect(!plan.contains { $0.vendor == "offboarded" }, "offboarded vendors are ignored")
         #expect(Set(plan.map(\.vendor)) == Set(expected.keys))
         for candidate in plan {
@@ -133,20 +133,20 @@ import Testing
             }
         }
         // As of a year earlier, nothing recorded after that day counts.
-        let earlier = try ReassessmentStore(pool: registry.pool).plan(asOf: Self.daysBefore(365 + 120), cadence: Self.catalog.scoring.cadence)
+        let earlier = try ReassessmentStore(database: registry.database).plan(asOf: Self.daysBefore(365 + 120), cadence: Self.catalog.scoring.cadence)
         #expect(earlier.isEmpty, "no vendor existed yet as of then: \(earlier.map(\.vendor))")
     }
 
     @Test func aRunSendsSkipsRemindsAndEscalatesOnceAndADryRunChangesNothing() throws {
         let registry = try Registry("reassessrun")
         let configuration = OutreachConfiguration(publicURL: "https://tprm.example.com", from: "tprm@bank.example", mailbox: "tprm-team@bank.example")
-        let job = Reassessment(pool: registry.pool, catalog: Self.catalog, configuration: configuration)
+        let job = Reassessment(database: registry.database, catalog: Self.catalog, configuration: configuration)
         try registry.vendor("due-one")
         try registry.vendor("due-two", criticality: .low)
         try registry.vendor("no-email", email: nil)
         try registry.vendor("fresh"); try registry.completed("fresh", on: Self.daysBefore(30))
         try registry.vendor("open")
-        _ = try Invitations(pool: registry.pool, catalog: Self.catalog, configuration: configuration)
+        _ = try Invitations(database: registry.database, catalog: Self.catalog, configuration: configuration)
             .send(vendor: "open", dueDays: 20, actor: "analyst", now: Self.daysBefore(25))
 
         let tables = ["assessments", "assessment_links", "outbox", "audit_log", "answers", "questionnaire_snapshots"]
@@ -187,7 +187,7 @@ extension ReassessmentTests {
     @Test func theCriticalTierChecksInQuarterlyWithTheEssentials() throws {
         let registry = try Registry("reassesscheckin")
         let configuration = OutreachConfiguration(publicURL: "https://tprm.example.com", from: "tprm@bank.example", mailbox: "tprm-team@bank.example")
-        let job = Reassessment(pool: registry.pool, catalog: Self.catalog, configuration: configuration)
+        let job = Reassessment(database: registry.database, catalog: Self.catalog, configuration: configuration)
         try registry.vendor("quarter-ago", criticality: .critical); try registry.completed("quarter-ago", on: Self.daysBefore(100))
         try registry.vendor("checked-in", criticality: .critical); try registry.completed("checked-in", on: Self.daysBefore(200))
         try registry.completed("checked-in", on: Self.daysBefore(30))
@@ -197,7 +197,7 @@ extension ReassessmentTests {
         try registry.vendor("year-ago", criticality: .critical); try registry.completed("year-ago", on: Self.daysBefore(400))
         try registry.vendor("high-quarter", criticality: .high); try registry.completed("high-quarter", on: Self.daysBefore(100))
 
-        let plan = try ReassessmentStore(pool: registry.pool).plan(asOf: Self.asOf, cadence: Self.catalog.scoring.cadence)
+        let plan = try ReassessmentStore(database: registry.database).plan(asOf: Self.asOf, cadence: Self.catalog.scoring.cadence)
         func candidate(_ slug: String) throws -> ReassessmentCandidate { try #require(plan.first { $0.vendor == slug }) }
         #expect(try candidate("quarter-ago").isCheckInDue)
         #expect(try candidate("quarter-ago").checkIn?.hasSuffix("the critical tier checks in every 3 months") == true)

@@ -11,15 +11,15 @@ import Testing
     static let catalog = try! Catalog.load(TestDatabase.repositoryRoot.appendingPathComponent("questionnaires"))
 
     struct World {
-        let pool: PostgresPool
+        let database: Database
         let configuration = OutreachConfiguration(publicURL: "https://tprm.example.com", from: "tprm@bank.example", mailbox: "tprm-team@bank.example")
 
         init(_ label: String) throws {
-            pool = PostgresPool(configuration: try TestDatabase.migrated(label), maximumConnections: 4)
+            database = Database(configuration: try TestDatabase.migrated(label), maximumConnections: 4)
         }
 
         func vendor(_ slug: String, owner: String = "claims-lead@bank.example") throws {
-            try VendorStore(pool: pool, tiering: ReminderTests.catalog.scoring.tiering).add(VendorDraft(
+            try VendorStore(database: database, tiering: ReminderTests.catalog.scoring.tiering).add(VendorDraft(
                 slug: slug, name: slug.capitalized, status: .active, businessOwner: owner, contactEmail: "risk@\(slug).example",
                 profile: AIProfile(offering: .aiSaaS, description: "", dataCategories: [.internal], decisionImpact: .none, aiActClass: .minimal,
                                    businessCriticality: .low, hostingRegions: []),
@@ -27,18 +27,18 @@ import Testing
         }
 
         func send(_ slug: String, sent: Date, dueDays: Int) throws -> Int {
-            try Invitations(pool: pool, catalog: ReminderTests.catalog, configuration: configuration)
+            try Invitations(database: database, catalog: ReminderTests.catalog, configuration: configuration)
                 .send(vendor: slug, dueDays: dueDays, actor: "analyst", now: sent).assessment.id
         }
 
-        var reminders: Reminders { Reminders(pool: pool, catalog: ReminderTests.catalog, configuration: configuration) }
+        var reminders: Reminders { Reminders(database: database, catalog: ReminderTests.catalog, configuration: configuration) }
 
         func outbox() throws -> [String] {
-            try OutboxStore(pool: pool).list().map(\.message.dedupeKey).sorted()
+            try OutboxStore(database: database).list().map(\.message.dedupeKey).sorted()
         }
 
         func count(_ table: String) throws -> Int {
-            try pool.withConnection { try $0.query(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table)"))[0].decode(Int.self, at: 0) }
+            try database.withConnection { try $0.query(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table)"))[0].decode(Int.self, at: 0) }
         }
     }
 
@@ -65,7 +65,7 @@ import Testing
         let overdue = try world.reminders.run(asOf: day(1))
         #expect(overdue.overdue == [id])
         #expect(try world.reminders.run(asOf: day(2)).overdue == [], "marked once")
-        let messages = try OutboxStore(pool: world.pool).list()
+        let messages = try OutboxStore(database: world.database).list()
         let escalation = try #require(messages.first { $0.message.kind == .escalation })
         #expect(escalation.message.recipients == ["claims-lead@bank.example", "tprm-team@bank.example"], "to the business owner and the TPRM mailbox")
         #expect(escalation.message.text.contains("Acme has not answered"))
@@ -73,7 +73,7 @@ import Testing
 
         // Past the due date and the grace period, the link is dead and the assessment expires, freeing the vendor for a new one.
         #expect(try world.reminders.run(asOf: day(15)).expired == [id])
-        #expect(try world.pool.withConnection { try $0.query("SELECT status FROM assessments WHERE id = \(id)")[0].decode(String.self, at: 0) } == "expired")
+        #expect(try world.database.withConnection { try $0.query("SELECT status FROM assessments WHERE id = \(id)")[0].decode(String.self, at: 0) } == "expired")
         #expect(try world.count("outbox") == 6)
     }
 

@@ -12,23 +12,23 @@ import Testing
     static let catalog = try! Catalog.load(TestDatabase.repositoryRoot.appendingPathComponent("questionnaires"))
 
     struct Portfolio {
-        let pool: PostgresPool
+        let database: Database
         let report: CommitteeReport
 
         init(_ label: String, vendors: Int = 40) throws {
-            pool = PostgresPool(configuration: try TestDatabase.migrated(label), maximumConnections: 4)
-            report = CommitteeReport(pool: pool, catalog: CommitteePackTests.catalog)
-            _ = try DemoLoader(pool: pool, tiering: CommitteePackTests.catalog.scoring.tiering).load(
+            database = Database(configuration: try TestDatabase.migrated(label), maximumConnections: 4)
+            report = CommitteeReport(database: database, catalog: CommitteePackTests.catalog)
+            _ = try DemoLoader(database: database, tiering: CommitteePackTests.catalog.scoring.tiering).load(
                 DemoPortfolio.generate(count: vendors, seed: 11, catalog: CommitteePackTests.catalog, asOf: Date()), catalog: CommitteePackTests.catalog, actor: "test")
             try rescore()
         }
 
         func rescore() throws {
-            try RescoreWorker(pool: pool, catalog: CommitteePackTests.catalog, modelVersion: "test-model").drain()
+            try RescoreWorker(database: database, catalog: CommitteePackTests.catalog, modelVersion: "test-model").drain()
         }
 
         func rows<T: PostgresDecodable>(_ sql: String, _ type: T.Type) throws -> [T] {
-            try pool.withConnection { try $0.query(PostgresQuery(unsafeSQL: sql)).map { try $0.decode(T.self, at: 0) } }
+            try database.withConnection { try $0.query(PostgresQuery(unsafeSQL: sql)).map { try $0.decode(T.self, at: 0) } }
         }
 
         func scalar<T: PostgresDecodable>(_ sql: String, _ type: T.Type) throws -> T { try rows(sql, T.self)[0] }
@@ -158,7 +158,7 @@ import Testing
 
     @Test func changesSinceTheLastPackAndAPastPackRebuiltAlike() throws {
         let portfolio = try Portfolio("packchanges", vendors: 12)
-        let store = VendorStore(pool: portfolio.pool, tiering: Self.catalog.scoring.tiering)
+        let store = VendorStore(database: portfolio.database, tiering: Self.catalog.scoring.tiering)
         let before = Date()
         let first = try #require(try portfolio.report.generate(asOf: before, format: .json, actor: "committee").pack)
         usleep(20_000)
@@ -176,14 +176,14 @@ import Testing
             profile: AIProfile(offering: .agent, description: "", dataCategories: [.internal], decisionImpact: .none, aiActClass: .minimal,
                                businessCriticality: .low, hostingRegions: []),
             foundationModels: [], subProcessors: []), actor: "test")
-        let contract = try ContractStore(pool: portfolio.pool).add(
+        let contract = try ContractStore(database: portfolio.database).add(
             vendor: lowest, reference: "MSA-77", effectiveOn: Date().addingTimeInterval(-86_400), expiresOn: nil, renewalNoticeDays: nil,
             annualValue: nil, currency: nil, actor: "test")
-        _ = try ContractStore(pool: portfolio.pool).setClause(contract: contract.id, key: "incident-notification", status: .present, note: "",
+        _ = try ContractStore(database: portfolio.database).setClause(contract: contract.id, key: "incident-notification", status: .present, note: "",
                                                              verifiedBy: "legal", library: Self.catalog.clauses, actor: "test")
-        _ = try ContractStore(pool: portfolio.pool).setClause(contract: contract.id, key: "no-training-on-customer-data", status: .missing, note: "",
+        _ = try ContractStore(database: portfolio.database).setClause(contract: contract.id, key: "no-training-on-customer-data", status: .missing, note: "",
                                                              verifiedBy: nil, library: Self.catalog.clauses, actor: "test")
-        _ = try IncidentStore(pool: portfolio.pool).add(vendor: lowest, title: "Model leaked a prompt", category: .dataLeakageViaModel, severity: .high,
+        _ = try IncidentStore(database: portfolio.database).add(vendor: lowest, title: "Model leaked a prompt", category: .dataLeakageViaModel, severity: .high,
                                                      occurredAt: Date(), detectedAt: Date(), vendorNotifiedAt: nil, actor: "test")
         try portfolio.rescore()
         let now = Date()
@@ -218,7 +218,7 @@ import Testing
         for key in reworded.words.keys { reworded.words[key] = "«\(key)»" }
         let asOf = Date(), since = asOf.addingTimeInterval(-90 * 86_400)
         let standard = try #require(try portfolio.report.generate(since: since, asOf: asOf, format: .json, actor: "test", record: false).pack)
-        let other = try #require(try CommitteeReport(pool: portfolio.pool, catalog: Self.catalog, sentences: reworded)
+        let other = try #require(try CommitteeReport(database: portfolio.database, catalog: Self.catalog, sentences: reworded)
             .generate(since: since, asOf: asOf, format: .json, actor: "test", record: false).pack)
         func figures(_ pack: CommitteePack) -> String {
             func lines(_ lines: [CommitteePack.Line]) -> String { lines.map { "\($0.kind) \($0.id) \($0.outcome) \($0.points)" }.joined(separator: "; ") }
@@ -238,7 +238,7 @@ import Testing
     /// A new scoring model, in the open: the pack says when it changed, and a rating change that spans two models shows both.
     @Test func aModelChangeIsInThePackWithBothVersions() throws {
         let portfolio = try Portfolio("packmodel", vendors: 20)
-        try portfolio.pool.withConnection { connection in
+        try portfolio.database.withConnection { connection in
             // The portfolio as model 1 scored it a week ago: the same scores, under a model registered as version 1.
             try connection.executeScript("""
                 INSERT INTO scoring_models (digest, version, first_used_at) VALUES ('model-one', 1, now() - interval '8 days');
@@ -246,7 +246,7 @@ import Testing
                 """)
         }
         // History rows of model 1, a rating below each vendor's current one, before the current rows.
-        try portfolio.pool.withConnection { connection in
+        try portfolio.database.withConnection { connection in
             try connection.executeScript("""
                 CREATE TEMPORARY TABLE current_history AS SELECT * FROM score_history;
                 ALTER TABLE score_history DISABLE TRIGGER score_history_no_truncate;
@@ -277,7 +277,7 @@ import Testing
         let portfolio = try Portfolio("packescape", vendors: 3)
         let name = "<script>alert('x')</script>, \"Quoted\"\nand =SUM(A1)"
         let slug = try #require(try portfolio.rows("SELECT slug FROM vendors ORDER BY slug LIMIT 1", String.self).first)
-        _ = try VendorStore(pool: portfolio.pool, tiering: Self.catalog.scoring.tiering).update(slug, actor: "test") { draft in
+        _ = try VendorStore(database: portfolio.database, tiering: Self.catalog.scoring.tiering).update(slug, actor: "test") { draft in
             draft.name = name
             draft.profile.businessCriticality = .critical
         }
@@ -301,7 +301,7 @@ import Testing
     @Test func aFormulaIsNotLeftForASpreadsheetToRun() throws {
         let portfolio = try Portfolio("packformula", vendors: 2)
         let slug = try #require(try portfolio.rows("SELECT slug FROM vendors ORDER BY slug LIMIT 1", String.self).first)
-        _ = try VendorStore(pool: portfolio.pool, tiering: Self.catalog.scoring.tiering).update(slug, actor: "test") { $0.name = "=HYPERLINK(\"http://x\")" }
+        _ = try VendorStore(database: portfolio.database, tiering: Self.catalog.scoring.tiering).update(slug, actor: "test") { $0.name = "=HYPERLINK(\"http://x\")" }
         let csv = try portfolio.report.generate(format: .csv, actor: "test").content
         #expect(csv.contains("\"'=HYPERLINK(\"\"http://x\"\")\""))
     }

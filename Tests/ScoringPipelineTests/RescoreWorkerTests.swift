@@ -13,15 +13,15 @@ import Testing
 
     struct Fixture {
         let configuration: PostgresConfiguration
-        let pool: PostgresPool
+        let database: Database
         let vendors: VendorStore
         let scores: ScoringStore
 
         init(_ label: String) throws {
             configuration = try TestDatabase.migrated(label)
-            pool = PostgresPool(configuration: configuration, maximumConnections: 6)
-            vendors = VendorStore(pool: pool, tiering: RescoreWorkerTests.catalog.scoring.tiering)
-            scores = ScoringStore(pool: pool)
+            database = Database(configuration: configuration, maximumConnections: 6)
+            vendors = VendorStore(database: database, tiering: RescoreWorkerTests.catalog.scoring.tiering)
+            scores = ScoringStore(database: database)
         }
 
         func worker(batchSize: Int = 100, lanes: Int = 2, poll: Duration = .seconds(2)) -> RescoreWorker {
@@ -30,7 +30,7 @@ import Testing
             configuration.lanes = lanes
             configuration.maxAttempts = 2
             configuration.pollInterval = poll
-            return RescoreWorker(pool: pool, catalog: RescoreWorkerTests.catalog, modelVersion: "test-model", configuration: configuration)
+            return RescoreWorker(database: database, catalog: RescoreWorkerTests.catalog, modelVersion: "test-model", configuration: configuration)
         }
 
         func add(_ slug: String, impact: AIProfile.DecisionImpact = .advisory) throws {
@@ -42,7 +42,7 @@ import Testing
         }
 
         func queued() throws -> Int {
-            try pool.withConnection { try $0.query("SELECT count(*) FROM rescore_queue")[0].decode(Int.self, at: 0) }
+            try database.withConnection { try $0.query("SELECT count(*) FROM rescore_queue")[0].decode(Int.self, at: 0) }
         }
     }
 
@@ -57,7 +57,7 @@ import Testing
         #expect(first.score.lines.reduce(0) { $0 + $1.hundredths } == first.score.hundredths)
         #expect(first.score.lines.contains { $0.source.description == "assessment none" })
 
-        try IncidentStore(pool: fixture.pool).add(
+        try IncidentStore(database: fixture.database).add(
             vendor: "acme", title: "Harmful answer", category: .harmfulOutput, severity: .critical,
             occurredAt: Date().addingTimeInterval(-3600), detectedAt: Date(), vendorNotifiedAt: nil, actor: "test")
         #expect(try fixture.queued() == 1)
@@ -83,13 +83,13 @@ import Testing
         try fixture.worker().drain()
         func versions() throws -> [String: String] {
             // xmin changes with every new row version, however little changed.
-            try fixture.pool.withConnection { connection in
+            try fixture.database.withConnection { connection in
                 Dictionary(uniqueKeysWithValues: try connection.query(
                     "SELECT v.slug, s.xmin::text FROM scores s JOIN vendors v ON v.id = s.vendor_id").decode((String, String).self))
             }
         }
         let before = try versions()
-        try IncidentStore(pool: fixture.pool).add(
+        try IncidentStore(database: fixture.database).add(
             vendor: "changed", title: "Leak", category: .dataLeakageViaModel, severity: .high,
             occurredAt: Date().addingTimeInterval(-3600), detectedAt: Date(), vendorNotifiedAt: nil, actor: "test")
         try fixture.scores.enqueue(["kept", "changed"])
@@ -105,7 +105,7 @@ import Testing
         let fixture = try Fixture("answers")
         try fixture.add("acme")
         let questionnaire = try #require(Self.catalog.questionnaire("ai-supplier-essentials"))
-        try AssessmentStore(pool: fixture.pool).recordSubmitted(
+        try AssessmentStore(database: fixture.database).recordSubmitted(
             vendor: "acme", questionnaire: questionnaire, reason: "onboarding", sentAt: Date().addingTimeInterval(-86_400 * 10),
             submittedAt: Date().addingTimeInterval(-86_400),
             answers: [
@@ -125,7 +125,7 @@ import Testing
     @Test func aVendorThatCannotBeScoredHoldsUpNobodyAndKeepsItsError() throws {
         let fixture = try Fixture("failing")
         for slug in ["a", "b", "c"] { try fixture.add(slug) }
-        try fixture.pool.withConnection { connection in
+        try fixture.database.withConnection { connection in
             try connection.executeScript("""
                 INSERT INTO questionnaire_snapshots (content_hash, template_key, template_version, content)
                 VALUES (repeat('0', 64), 'broken', 1, '{"not": "a questionnaire"}');
@@ -142,7 +142,7 @@ import Testing
         let depth = try fixture.scores.queueDepth()
         #expect(depth.retrying == 1, "b waits for a retry with backoff")
         // The second failed attempt reaches maxAttempts (2): b is left with its error.
-        try fixture.pool.withConnection { try $0.execute("UPDATE rescore_queue SET next_attempt_at = now()") }
+        try fixture.database.withConnection { try $0.execute("UPDATE rescore_queue SET next_attempt_at = now()") }
         #expect(try worker.drain() == 1)
         let failures = try fixture.scores.failures()
         #expect(failures.map(\.vendor) == ["b"])
@@ -175,7 +175,7 @@ import Testing
         group.wait()
         #expect(counts.values.count == 2)
         #expect(counts.values.reduce(0, +) == 400, "every job taken exactly once")
-        let history = try fixture.pool.withConnection {
+        let history = try fixture.database.withConnection {
             try $0.query("SELECT count(*), count(DISTINCT vendor_id) FROM score_history")[0].decode((Int, Int).self)
         }
         #expect(history == (400, 400), "no vendor was scored twice")
@@ -184,7 +184,7 @@ import Testing
 
     @Test func withTheListenerKilledPollingStillScores() throws {
         let fixture = try Fixture("polling")
-        let loop = fixture.worker(lanes: 1, poll: .milliseconds(200)).loop(listener: fixture.configuration)
+        let loop = fixture.worker(lanes: 1, poll: .milliseconds(200)).loop()
         let finished = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
             try? loop.runBlocking()
@@ -198,7 +198,7 @@ import Testing
         let deadline = Date().addingTimeInterval(10)
         var killed = 0
         while killed == 0, Date() < deadline {
-            killed = try fixture.pool.withConnection {
+            killed = try fixture.database.withConnection {
                 try $0.query("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE query = 'LISTEN \"rescore\"' AND datname = current_database()")[0].decode(Int.self, at: 0)
             }
             if killed == 0 { Thread.sleep(forTimeInterval: 0.05) }
@@ -236,7 +236,7 @@ final class Counts: @unchecked Sendable {
             .write(to: scoringFile, atomically: true, encoding: .utf8)
         let catalog = try Catalog.load(directory)
         let version = try ModelVersion.compute(catalogDirectory: directory)
-        let worker = RescoreWorker(pool: fixture.pool, catalog: catalog, modelVersion: version)
+        let worker = RescoreWorker(database: fixture.database, catalog: catalog, modelVersion: version)
         let prepared = try worker.prepare()
         #expect(prepared.queued == 2, "every score is from another model version")
         #expect(prepared.retiered == 1)
@@ -244,7 +244,7 @@ final class Counts: @unchecked Sendable {
         #expect(try fixture.vendors.vendor("advisor").tier == .high)
         #expect(try fixture.scores.score("advisor")?.modelVersion == version)
         #expect(try fixture.scores.score("advisor")?.score.lines.first?.detail == .tier(.high, inherent: 65))
-        let audit = try AuditLog(pool: fixture.pool).entries(entity: "vendor", id: "advisor").items
+        let audit = try AuditLog(database: fixture.database).entries(entity: "vendor", id: "advisor").items
         #expect(audit.last?.actor == "tprm worker (model \(version))")
         #expect(try worker.prepare() == (0, 0), "nothing to do once the model is current")
     }

@@ -15,7 +15,7 @@ import Testing
     @Test func certificatesAreListedLatestExpiryFirst() throws {
         let registry = try Registry("certs")
         try registry.vendors.add(Registry.draft("acme"), actor: "alice")
-        let store = CertificationStore(pool: registry.pool)
+        let store = CertificationStore(database: registry.database)
         try store.add(vendor: "acme", standard: .iso27001, issuer: "BSI", scope: "hosting", issuedOn: Self.day("2023-01-10"), expiresOn: Self.day("2026-01-09"), actor: "alice")
         try store.add(vendor: "acme", standard: .iso42001, issuer: "TÜV", scope: "AI management system", issuedOn: nil, expiresOn: Self.day("2028-03-31"), actor: "alice")
         let list = try store.list(vendor: "acme").items
@@ -38,7 +38,7 @@ import Testing
         let registry = try Registry("clauses")
         let vendor = try registry.vendors.add(Registry.draft("acme", data: [.personal], impact: .significant, criticality: .high), actor: "alice")
         #expect(vendor.tier == .high)
-        let store = ContractStore(pool: registry.pool)
+        let store = ContractStore(database: registry.database)
         let contract = try store.add(
             vendor: "acme", reference: "MSA-2026-01", effectiveOn: Self.day("2026-01-01"), expiresOn: Self.day("2027-12-31"),
             renewalNoticeDays: 90, annualValue: Decimal(string: "120000.50"), currency: "EUR", actor: "alice")
@@ -60,7 +60,7 @@ import Testing
         #expect(gaps.count == required.count - 2)
         #expect(!gaps.contains { $0.clause.key == "incident-notification" })
 
-        let audit = try AuditLog(pool: registry.pool).entries(entity: "contract_clause", id: "\(contract.id)/no-training-on-customer-data").items
+        let audit = try AuditLog(database: registry.database).entries(entity: "contract_clause", id: "\(contract.id)/no-training-on-customer-data").items
         #expect(audit.map(\.action) == ["create", "update"])
         #expect(audit[1].before?.contains("\"deviation\"") == true)
     }
@@ -68,7 +68,7 @@ import Testing
     @Test func unknownClauseKeysAndContractsAreRefusedAndChangeNothing() throws {
         let registry = try Registry("clausebad")
         try registry.vendors.add(Registry.draft("acme"), actor: "alice")
-        let store = ContractStore(pool: registry.pool)
+        let store = ContractStore(database: registry.database)
         let contract = try store.add(vendor: "acme", reference: "MSA", effectiveOn: Self.day("2026-01-01"), expiresOn: nil, renewalNoticeDays: nil, annualValue: nil, currency: nil, actor: "alice")
         #expect(throws: StorageError.invalid(field: "clause", reason: "unknown clause \"no-training\" (see tprm contract clauses for the library's keys)")) {
             try store.setClause(contract: contract.id, key: "no-training", status: .present, note: "", verifiedBy: nil, library: registry.library, actor: "alice")
@@ -90,7 +90,7 @@ import Testing
     @Test func incidentsFlagLateNoticeAndFollowTheirStatus() throws {
         let registry = try Registry("incidents")
         try registry.vendors.add(Registry.draft("acme"), actor: "alice")
-        let store = IncidentStore(pool: registry.pool)
+        let store = IncidentStore(database: registry.database)
         let occurred = Self.day("2026-11-01")
         let incident = try store.add(
             vendor: "acme", title: "Model answered with another customer's data", category: .dataLeakageViaModel, severity: .high,
@@ -104,7 +104,7 @@ import Testing
         #expect(resolved.status == .resolved)
         #expect(resolved.resolvedAt != nil)
         #expect(try store.list(vendor: "acme", openOnly: true).items.isEmpty)
-        #expect(try AuditLog(pool: registry.pool).entries(entity: "incident", id: String(incident.id)).items.map(\.action) == ["create", "update"])
+        #expect(try AuditLog(database: registry.database).entries(entity: "incident", id: String(incident.id)).items.map(\.action) == ["create", "update"])
 
         #expect(throws: StorageError.invalid(field: "detected", reason: "cannot be before the incident occurred")) {
             try store.add(vendor: "acme", title: "x", category: .bias, severity: .low, occurredAt: occurred, detectedAt: occurred.addingTimeInterval(-60), vendorNotifiedAt: nil, actor: "alice")

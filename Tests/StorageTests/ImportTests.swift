@@ -31,7 +31,7 @@ import Testing
         #expect(vendor.tier == .critical, "automated decisions")
         #expect(vendor.foundationModels == ["Anthropic"])
         #expect(vendor.subProcessors == ["AWS"])
-        let concentration = try FourthPartyStore(pool: registry.pool).concentration().items
+        let concentration = try FourthPartyStore(database: registry.database).concentration().items
         #expect(concentration.first { $0.name == "AWS" }?.vendors == 10_000)
     }
 

@@ -7,14 +7,14 @@ import TestSupport
 
 /// A migrated database with the shipped catalog, and vendors to put in it.
 struct Registry {
-    let pool: PostgresPool
+    let database: Database
     let vendors: VendorStore
     let library: ClauseLibrary
 
     init(_ label: String) throws {
-        pool = PostgresPool(configuration: try TestDatabase.migrated(label), maximumConnections: 4)
+        database = Database(configuration: try TestDatabase.migrated(label), maximumConnections: 4)
         let catalog = TestDatabase.repositoryRoot.appendingPathComponent("questionnaires")
-        vendors = VendorStore(pool: pool, tiering: try ScoringConfiguration.load(catalog.appendingPathComponent("scoring.yaml")).tiering)
+        vendors = VendorStore(database: database, tiering: try ScoringConfiguration.load(catalog.appendingPathComponent("scoring.yaml")).tiering)
         library = try ClauseLibrary.load(catalog.appendingPathComponent("contract-clauses.yaml"))
     }
 
@@ -32,6 +32,6 @@ struct Registry {
     }
 
     func count(_ table: String) throws -> Int {
-        try pool.withConnection { try $0.query(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table)"))[0].decode(Int.self, at: 0) }
+        try database.withConnection { try $0.query(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table)"))[0].decode(Int.self, at: 0) }
     }
 }

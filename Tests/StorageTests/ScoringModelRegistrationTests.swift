@@ -8,8 +8,8 @@ import Testing
 /// Workers starting at once on a new model all record it, and all learn the same first use.
 @Suite struct ScoringModelRegistrationTests {
     @Test func workersRegisteringOneNewModelAtOnceAllSucceed() throws {
-        let pool = PostgresPool(configuration: try TestDatabase.migrated("modelrace"), maximumConnections: 8)
-        let store = ScoringStore(pool: pool)
+        let database = Database(configuration: try TestDatabase.migrated("modelrace"), maximumConnections: 8)
+        let store = ScoringStore(database: database)
         for round in 0..<20 {
             let results = Mutex<[Result<Date, any Error>]>([])
             let start = DispatchSemaphore(value: 0), done = DispatchGroup()
@@ -28,6 +28,6 @@ import Testing
             #expect(dates.count == 8)
             #expect(Set(dates).count == 1, "every worker sees the one first use")
         }
-        #expect(try pool.withConnection { try $0.query("SELECT count(*) FROM scoring_models WHERE digest LIKE 'race-%'")[0].decode(Int.self, at: 0) } == 20)
+        #expect(try database.withConnection { try $0.query("SELECT count(*) FROM scoring_models WHERE digest LIKE 'race-%'")[0].decode(Int.self, at: 0) } == 20)
     }
 }

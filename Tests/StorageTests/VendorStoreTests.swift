@@ -17,7 +17,7 @@ import Testing
         #expect(vendor.profile.dataCategories == [.personal, .internal])
         #expect(try registry.vendors.vendor("acme-ai") == vendor)
 
-        let audit = try AuditLog(pool: registry.pool).entries(entity: "vendor", id: "acme-ai").items
+        let audit = try AuditLog(database: registry.database).entries(entity: "vendor", id: "acme-ai").items
         #expect(audit.count == 1)
         #expect(audit[0].actor == "alice")
         #expect(audit[0].action == "create")
@@ -73,14 +73,14 @@ import Testing
         #expect(updated.tier == .high, "automated decisions reach high on their own")
         #expect(updated.status == .active)
         #expect(updated.foundationModels == ["Mistral"])
-        let audit = try AuditLog(pool: registry.pool).entries(entity: "vendor", id: "acme").items
+        let audit = try AuditLog(database: registry.database).entries(entity: "vendor", id: "acme").items
         #expect(audit.map(\.action) == ["create", "update"])
         #expect(audit[1].actor == "bob")
         #expect(audit[1].before?.contains("\"decision_impact\": \"advisory\"") == true)
         #expect(audit[1].after?.contains("\"decision_impact\": \"automated\"") == true)
 
         _ = try registry.vendors.update("acme", actor: "carol") { _ in }
-        #expect(try AuditLog(pool: registry.pool).entries(entity: "vendor", id: "acme").items.count == 2, "a change that changes nothing is not audited")
+        #expect(try AuditLog(database: registry.database).entries(entity: "vendor", id: "acme").items.count == 2, "a change that changes nothing is not audited")
 
         #expect(throws: StorageError.notFound("no vendor with slug acme-typo")) {
             try registry.vendors.update("acme-typo", actor: "bob") { $0.status = .offboarded }
@@ -92,12 +92,12 @@ import Testing
         try registry.vendors.add(Registry.draft("acme"), actor: "alice")
         for statement in ["UPDATE audit_log SET actor = 'mallory'", "DELETE FROM audit_log", "TRUNCATE audit_log"] {
             let error = #expect(throws: PostgresError.self) {
-                try registry.pool.withConnection { try $0.executeScript(statement) }
+                try registry.database.pool.withConnection { try $0.executeScript(statement) }
             }
             #expect(error?.code == .insufficientPrivilege)
             #expect(error?.message.hasPrefix("the audit log is append-only") == true)
         }
-        let audit = try AuditLog(pool: registry.pool).entries(entity: "vendor", id: "acme").items
+        let audit = try AuditLog(database: registry.database).entries(entity: "vendor", id: "acme").items
         #expect(audit.map(\.actor) == ["alice"])
     }
 
@@ -117,7 +117,7 @@ import Testing
         #expect(try registry.count("audit_log") == 1, "nothing written by the refused change")
         // The database holds the rule too, whatever writes.
         let error = #expect(throws: PostgresError.self) {
-            try registry.pool.withConnection { try $0.execute("UPDATE vendors SET status = 'active' WHERE slug = 'banned'") }
+            try registry.database.pool.withConnection { try $0.execute("UPDATE vendors SET status = 'active' WHERE slug = 'banned'") }
         }
         #expect(error?.constraint == "vendors_prohibited_not_active")
     }
@@ -130,7 +130,7 @@ import Testing
         try registry.vendors.add(Registry.draft("d", models: ["Anthropic"]), actor: "t")
         try registry.vendors.add(Registry.draft("e"), actor: "t")
         try registry.vendors.update("d", actor: "t") { $0.status = .offboarded }
-        let rows = try FourthPartyStore(pool: registry.pool).concentration().items
+        let rows = try FourthPartyStore(database: registry.database).concentration().items
         #expect(rows.map(\.name) == ["OpenAI", "Anthropic", "AWS"], "names match without case or spaces")
         #expect(rows.map(\.vendors) == [3, 1, 1], "offboarded vendors do not count")
         #expect(rows.map(\.criticalVendors) == [2, 1, 1])

@@ -78,7 +78,7 @@ import Testing
 
     @Test func aNotificationWakesAnIdleLoop() throws {
         let configuration = try TestDatabase.create("workloopnotify")
-        let loop = WorkLoop(name: "notified", channels: ["work_loop_test"], listener: configuration, schedule: .every(.seconds(3600)), logger: logger) { _ in .idle }
+        let loop = WorkLoop(name: "notified", channels: ["work_loop_test"], listener: Database(configuration: configuration), schedule: .every(.seconds(3600)), logger: logger) { _ in .idle }
         let finished = start(loop)
         defer { loop.stop(); _ = finished.wait(timeout: .now() + 30) }
         let connection = try Connection(configuration: configuration)

@@ -15,30 +15,30 @@ import WebService
     static let catalog = try! Catalog.load(catalogDirectory)
 
     struct Fixture {
-        let pool: PostgresPool
+        let database: Database
         let app: Application<RouterResponder<AppRequestContext>>
         let admin: String, analyst: String, committee: String, revoked: String
 
         init(_ label: String, openAPI: String? = nil, outreach: OutreachConfiguration = OutreachConfiguration(), limiter: RateLimiter = RateLimiter()) throws {
-            pool = PostgresPool(configuration: try TestDatabase.migrated(label), maximumConnections: 4)
-            let tokens = TokenStore(pool: pool)
+            database = Database(configuration: try TestDatabase.migrated(label), maximumConnections: 4)
+            let tokens = TokenStore(database: database)
             admin = try tokens.create(name: "admin", role: .admin, actor: "test")
             analyst = try tokens.create(name: "procurement-bot", role: .analyst, actor: "test")
             committee = try tokens.create(name: "committee", role: .committee, actor: "test")
             revoked = try tokens.create(name: "old", role: .admin, actor: "test")
             try tokens.revoke(name: "old", actor: "test")
             app = Application(router: buildRouter(WebConfiguration(
-                host: "127.0.0.1", port: 0, pool: pool, catalog: ApiTests.catalog,
+                host: "127.0.0.1", port: 0, database: database, catalog: ApiTests.catalog,
                 migrations: TestDatabase.repositoryRoot.appendingPathComponent("sql"), openAPIDocument: openAPI, outreach: outreach,
                 portalLimiter: limiter, logger: .init(label: "test"))))
         }
 
         func execute(_ sql: String) throws {
-            try pool.withConnection { try $0.executeScript(sql) }
+            try database.withConnection { try $0.executeScript(sql) }
         }
 
         func count(_ table: String) throws -> Int {
-            try pool.withConnection { try $0.query(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table)"))[0].decode(Int.self, at: 0) }
+            try database.withConnection { try $0.query(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table)"))[0].decode(Int.self, at: 0) }
         }
     }
 
@@ -82,7 +82,7 @@ import WebService
         try FileManager.default.copyItem(at: TestDatabase.repositoryRoot.appendingPathComponent("sql"), to: migrations)
         defer { try? FileManager.default.removeItem(at: migrations) }
         func app(interval: Duration) -> Application<RouterResponder<AppRequestContext>> {
-            var configuration = WebConfiguration(host: "127.0.0.1", port: 0, pool: fixture.pool, catalog: ApiTests.catalog, migrations: migrations, logger: .init(label: "test"))
+            var configuration = WebConfiguration(host: "127.0.0.1", port: 0, database: fixture.database, catalog: ApiTests.catalog, migrations: migrations, logger: .init(label: "test"))
             configuration.readinessInterval = interval
             return Application(router: buildRouter(configuration))
         }
@@ -160,7 +160,7 @@ import WebService
                 #expect(error(response.body)["code"] == "not_scored")
             }
         }
-        let audit = try AuditLog(pool: fixture.pool).entries(entity: "vendor", id: "acme-ai").items
+        let audit = try AuditLog(database: fixture.database).entries(entity: "vendor", id: "acme-ai").items
         #expect(audit.map(\.actor) == ["procurement-bot"], "the token's name is the actor")
     }
 
@@ -179,7 +179,7 @@ import WebService
     @Test func theCommitteeCannotChangeAnythingAndNoRouteAnswersWithoutAToken() async throws {
         let fixture = try Fixture("apiroles")
         let router = buildRouter(WebConfiguration(
-            host: "127.0.0.1", port: 0, pool: fixture.pool, catalog: ApiTests.catalog,
+            host: "127.0.0.1", port: 0, database: fixture.database, catalog: ApiTests.catalog,
             migrations: TestDatabase.repositoryRoot.appendingPathComponent("sql"), logger: .init(label: "test")))
         let routes = router.routes.map { (method: $0.method, path: "\($0.path)".hasPrefix("/") ? "\($0.path)" : "/\($0.path)") }
             .filter { $0.path.hasPrefix("/api/v1/") && $0.path != "/api/v1/openapi.yaml" }

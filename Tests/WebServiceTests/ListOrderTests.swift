@@ -49,7 +49,7 @@ import WebService
 
     @Test func vendorsSortByScoreTierAndUpdateAcrossPages() async throws {
         let fixture = try ApiTests.Fixture("apisort")
-        let store = VendorStore(pool: fixture.pool, tiering: ApiTests.catalog.scoring.tiering)
+        let store = VendorStore(database: fixture.database, tiering: ApiTests.catalog.scoring.tiering)
         let criticalities: [AIProfile.BusinessCriticality] = [.low, .critical, .medium, .high, .low, .critical, .medium]
         for (index, criticality) in criticalities.enumerated() { try Self.add(store, "Vendor \(index)", criticality: criticality) }
         // Scores for all but one vendor, two of them equal so that the id breaks the tie.
@@ -59,7 +59,7 @@ import WebService
             FROM vendors WHERE slug <> 'vendor-6';
             """)
         func expected(_ order: String) throws -> [String] {
-            try fixture.pool.withConnection { connection in
+            try fixture.database.withConnection { connection in
                 try connection.query(PostgresQuery(unsafeSQL: "SELECT v.slug FROM vendors v LEFT JOIN scores s ON s.vendor_id = v.id ORDER BY \(order)"))
                     .map { try $0.decode(String.self, at: 0) }
             }
@@ -93,18 +93,18 @@ import WebService
 
     @Test func assessmentsAndTheOutboxPageLikeEveryOtherList() async throws {
         let fixture = try ApiTests.Fixture("apipagedwork")
-        let vendors = VendorStore(pool: fixture.pool, tiering: ApiTests.catalog.scoring.tiering)
+        let vendors = VendorStore(database: fixture.database, tiering: ApiTests.catalog.scoring.tiering)
         let outreach = OutreachConfiguration()
-        let invitations = Invitations(pool: fixture.pool, catalog: ApiTests.catalog, configuration: outreach)
+        let invitations = Invitations(database: fixture.database, catalog: ApiTests.catalog, configuration: outreach)
         for name in ["Acme", "Beta", "Gamma", "Delta", "Echo"] {
             try Self.add(vendors, name, criticality: .low)
             _ = try invitations.send(vendor: VendorRules.slug(from: name), template: "ai-supplier-essentials", recipient: "security@\(name.lowercased()).example", actor: "analyst")
         }
-        let outbox = OutboxStore(pool: fixture.pool)
+        let outbox = OutboxStore(database: fixture.database)
         for index in 0..<3 {
             try outbox.enqueue(OutgoingMessage(kind: .invitation, dedupeKey: "page:\(index)", recipients: ["a@b.example"], subject: "S", text: "T", html: "<p>T</p>"))
         }
-        let allAssessments = try AssessmentOutreachStore(pool: fixture.pool).list().map { "\($0.id)" }
+        let allAssessments = try AssessmentOutreachStore(database: fixture.database).list().map { "\($0.id)" }
         let allMessages = try outbox.list().map { "\($0.id)" }
         try await fixture.app.test(.router) { client in
             #expect(allAssessments.count == 5 && allMessages.count == 8)
@@ -121,10 +121,10 @@ import WebService
 
     @Test func secondaryListsPageWithoutRepeatsOrGaps() async throws {
         let fixture = try ApiTests.Fixture("apisecondary")
-        let vendors = VendorStore(pool: fixture.pool, tiering: ApiTests.catalog.scoring.tiering)
+        let vendors = VendorStore(database: fixture.database, tiering: ApiTests.catalog.scoring.tiering)
         try Self.add(vendors, "Acme", criticality: .high)
         try Self.add(vendors, "Beta", criticality: .low)
-        let incidents = IncidentStore(pool: fixture.pool)
+        let incidents = IncidentStore(database: fixture.database)
         let start = Date(timeIntervalSince1970: 1_790_000_000)
         for index in 0..<7 {
             // Two incidents at the same moment, so the id decides between them.
@@ -132,7 +132,7 @@ import WebService
                                   occurredAt: start.addingTimeInterval(Double(index / 2) * 3600), detectedAt: start.addingTimeInterval(Double(index / 2) * 3600 + 60),
                                   vendorNotifiedAt: nil, actor: "analyst-\(index % 2)")
         }
-        let certificates = CertificationStore(pool: fixture.pool)
+        let certificates = CertificationStore(database: fixture.database)
         for index in 0..<5 {
             _ = try certificates.add(vendor: "acme", standard: .iso27001, issuer: "Issuer \(index)", scope: "", issuedOn: nil,
                                      expiresOn: start.addingTimeInterval(Double(index % 3) * 86_400 * 30), actor: "test")

@@ -20,9 +20,9 @@ import WebService
         let registry = Self.registry
         let fixture = try ApiTests.Fixture("apimetrics")
         let app = Application(router: buildRouter(WebConfiguration(
-            host: "127.0.0.1", port: 0, pool: fixture.pool, catalog: ApiTests.catalog,
+            host: "127.0.0.1", port: 0, database: fixture.database, catalog: ApiTests.catalog,
             migrations: TestDatabase.repositoryRoot.appendingPathComponent("sql"), metrics: registry, logger: .init(label: "test"))))
-        try OutboxStore(pool: fixture.pool).enqueue(OutgoingMessage(
+        try OutboxStore(database: fixture.database).enqueue(OutgoingMessage(
             kind: .reminder, dedupeKey: "m", recipients: ["a@b.example"], subject: "s", text: "t", html: "h"))
         try await app.test(.router) { client in
             try await client.execute(uri: "/api/v1/vendors", method: .get, headers: [.authorization: "Bearer \(fixture.committee)"]) { #expect($0.status == .ok) }

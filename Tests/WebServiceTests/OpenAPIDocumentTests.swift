@@ -28,9 +28,9 @@ import Yams
     }
 
     func registeredRoutes() throws -> Set<String> {
-        let pool = PostgresPool(configuration: try PostgresConfiguration("postgresql:///unused?host=/nonexistent"))
+        let database = Database(configuration: try PostgresConfiguration("postgresql:///unused?host=/nonexistent"))
         let router = buildRouter(WebConfiguration(
-            host: "127.0.0.1", port: 0, pool: pool, catalog: ApiTests.catalog,
+            host: "127.0.0.1", port: 0, database: database, catalog: ApiTests.catalog,
             migrations: TestDatabase.repositoryRoot.appendingPathComponent("sql"), logger: .init(label: "test")))
         return Set(router.routes.map { route in
             let path = "\(route.path)"

@@ -11,14 +11,14 @@ import WebService
 @Suite struct OutageTests {
     @Test func requestsDuringAnOutageGet503QuicklyAndTheServiceRecoversByItself() async throws {
         let cluster = try LocalCluster.start("web-outage")
-        let database = try PostgresConfiguration(cluster.url, connectTimeout: .seconds(2))
-        let setup = try Connection(configuration: database)
+        let configuration = try PostgresConfiguration(cluster.url, connectTimeout: .seconds(2))
+        let setup = try Connection(configuration: configuration)
         try setup.executeScript("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
         try Migrator(directory: TestDatabase.repositoryRoot.appendingPathComponent("sql")).migrate(on: setup)
-        let pool = PostgresPool(configuration: database, maximumConnections: 4, acquireTimeout: .seconds(2))
-        let token = try TokenStore(pool: pool).create(name: "reader", role: .committee, actor: "test")
+        let database = Database(configuration: configuration, maximumConnections: 4, acquireTimeout: .seconds(2))
+        let token = try TokenStore(database: database).create(name: "reader", role: .committee, actor: "test")
         let app = Application(router: buildRouter(WebConfiguration(
-            host: "127.0.0.1", port: 0, pool: pool, catalog: ApiTests.catalog,
+            host: "127.0.0.1", port: 0, database: database, catalog: ApiTests.catalog,
             migrations: TestDatabase.repositoryRoot.appendingPathComponent("sql"), logger: .init(label: "test"))))
         let headers: HTTPFields = [.authorization: "Bearer \(token)"]
 

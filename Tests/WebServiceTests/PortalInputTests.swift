@@ -100,7 +100,7 @@ import WebService
         let expired = try world.send("gamma", dueDays: 1, now: Date().addingTimeInterval(-40 * 86_400))
         try world.addVendor("delta")
         let cancelled = try world.send("delta")
-        _ = try Invitations(pool: world.pool, catalog: ApiTests.catalog, configuration: world.outreach)
+        _ = try Invitations(database: world.database, catalog: ApiTests.catalog, configuration: world.outreach)
             .send(vendor: "delta", template: "ai-supplier-essentials", force: true, actor: "analyst")
         try await world.fixture.app.test(.router) { client in
             var browser = PortalBrowser(client: client)
@@ -125,7 +125,7 @@ import WebService
             #expect(try await PortalBrowser(client: client).get("/portal/assessment").status == .notFound, "no cookie, no page")
         }
         // A new link revokes the old one; the old session ends with it.
-        let relinked = try Invitations(pool: world.pool, catalog: ApiTests.catalog, configuration: world.outreach).relink(acme.assessment.id, actor: "analyst")
+        let relinked = try Invitations(database: world.database, catalog: ApiTests.catalog, configuration: world.outreach).relink(acme.assessment.id, actor: "analyst")
         try await world.fixture.app.test(.router) { client in
             var old = PortalBrowser(client: client)
             #expect(try await old.open(acme.link).status == .notFound)

@@ -104,10 +104,10 @@ struct PortalBrowser {
             questionnaire = ApiTests.catalog.questionnaire("ai-supplier-essentials")!
         }
 
-        var pool: PostgresPool { fixture.pool }
+        var database: Database { fixture.database }
 
         func addVendor(_ slug: String, email: String? = "security@acme.example") throws {
-            try VendorStore(pool: pool, tiering: ApiTests.catalog.scoring.tiering).add(VendorDraft(
+            try VendorStore(database: database, tiering: ApiTests.catalog.scoring.tiering).add(VendorDraft(
                 slug: slug, name: "\(slug) <b>Ltd</b>", status: .active, businessOwner: "Head of Claims", contactEmail: email,
                 profile: AIProfile(offering: .aiSaaS, description: "", dataCategories: [.internal], decisionImpact: .advisory, aiActClass: .limited,
                                    businessCriticality: .medium, hostingRegions: []),
@@ -115,14 +115,14 @@ struct PortalBrowser {
         }
 
         func send(_ slug: String, dueDays: Int = 30, now: Date = Date()) throws -> Invitations.Sent {
-            try Invitations(pool: pool, catalog: ApiTests.catalog, configuration: outreach)
+            try Invitations(database: database, catalog: ApiTests.catalog, configuration: outreach)
                 .send(vendor: slug, template: "ai-supplier-essentials", dueDays: dueDays, actor: "analyst", now: now)
         }
 
         /// Delivers the outbox to files and returns the new .eml texts, oldest first.
         func deliver() throws -> [String] {
             let before = Set((try? FileManager.default.contentsOfDirectory(atPath: mail.path)) ?? [])
-            try OutboxDelivery(pool: pool, transport: outreach.transport.transport(from: outreach.from), configuration: outreach, logger: Logger(label: "test")).deliverDue()
+            try OutboxDelivery(database: database, transport: outreach.transport.transport(from: outreach.from), configuration: outreach, logger: Logger(label: "test")).deliverDue()
             let after = ((try? FileManager.default.contentsOfDirectory(atPath: mail.path)) ?? []).filter { !before.contains($0) }.sorted()
             return try after.map { try String(contentsOf: mail.appendingPathComponent($0), encoding: .utf8) }
         }
@@ -145,7 +145,7 @@ struct PortalBrowser {
         }
 
         func scalar<T: PostgresDecodable>(_ sql: String, _ type: T.Type) throws -> T {
-            try pool.withConnection { try $0.query(PostgresQuery(unsafeSQL: sql))[0].decode(T.self, at: 0) }
+            try database.withConnection { try $0.query(PostgresQuery(unsafeSQL: sql))[0].decode(T.self, at: 0) }
         }
     }
 
@@ -158,9 +158,9 @@ struct PortalBrowser {
     @Test func aSupplierAnswersUploadsAndSubmitsAndTheReviewMovesTheScore() async throws {
         let world = try World("portalflow")
         try world.addVendor("acme")
-        let worker = RescoreWorker(pool: world.pool, catalog: ApiTests.catalog, modelVersion: "test")
+        let worker = RescoreWorker(database: world.database, catalog: ApiTests.catalog, modelVersion: "test")
         try worker.drain()
-        let before = try #require(try ScoringStore(pool: world.pool).score("acme"))
+        let before = try #require(try ScoringStore(database: world.database).score("acme"))
 
         // The analyst sends over the API; the invitation arrives as an .eml with the link.
         let sent = try await world.fixture.app.test(.router) { client in
@@ -239,7 +239,7 @@ struct PortalBrowser {
 
         // Submission queued a rescore: the answers count, as self-attested.
         try worker.drain()
-        let submitted = try #require(try ScoringStore(pool: world.pool).score("acme"))
+        let submitted = try #require(try ScoringStore(database: world.database).score("acme"))
         #expect(submitted.score.hundredths != before.score.hundredths)
 
         // The analyst flags one answer and asks for changes; the supplier sees the note and resubmits.
@@ -291,7 +291,7 @@ struct PortalBrowser {
         }
         #expect(try world.scalar("SELECT verdict FROM answers WHERE assessment_id = \(assessmentID) AND question_id = 'DAT-04'", String.self) == "accepted")
         try worker.drain()
-        let completed = try #require(try ScoringStore(pool: world.pool).score("acme"))
+        let completed = try #require(try ScoringStore(database: world.database).score("acme"))
         #expect(completed.score.hundredths != submitted.score.hundredths, "the review moved the score")
         let cited = Set(completed.score.lines.filter { $0.source.kind == .question }.map(\.source.id))
         #expect(cited.contains("GOV-01") && cited.contains("DAT-04"), "the breakdown cites the answers")

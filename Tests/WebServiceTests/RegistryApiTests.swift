@@ -196,7 +196,7 @@ import WebService
 
     @Test func pagesStayStableWhileVendorsAreAdded() async throws {
         let fixture = try ApiTests.Fixture("apipages")
-        let store = VendorStore(pool: fixture.pool, tiering: ApiTests.catalog.scoring.tiering)
+        let store = VendorStore(database: fixture.database, tiering: ApiTests.catalog.scoring.tiering)
         @Sendable func add(_ name: String) throws {
             try store.add(VendorDraft(
                 slug: VendorRules.slug(from: name), name: name, status: .active, businessOwner: "P", contactEmail: nil,

@@ -13,18 +13,17 @@ import WebService
     @Test func aCachedTokenIsRefusedAsSoonAsItIsRevoked() async throws {
         let fixture = try ApiTests.Fixture("apicache")
         let cache = TokenCache()
-        let database = fixture.pool.configuration
         let app = Application(router: buildRouter(WebConfiguration(
-            host: "127.0.0.1", port: 0, pool: fixture.pool, catalog: ApiTests.catalog,
+            host: "127.0.0.1", port: 0, database: fixture.database, catalog: ApiTests.catalog,
             migrations: TestDatabase.repositoryRoot.appendingPathComponent("sql"), tokenCache: cache, logger: .init(label: "test"))))
         let group = ServiceGroup(
-            services: [TokenRevocationListener(cache: cache, configuration: database, logger: Logger(label: "test"))],
+            services: [TokenRevocationListener(cache: cache, database: fixture.database, logger: Logger(label: "test"))],
             logger: Logger(label: "test"))
         let running = Task { try await group.run() }
         defer { running.cancel() }
         // Wait until the listener listens.
         for _ in 0..<100 {
-            let listening = try await fixture.pool.withConnection { connection in
+            let listening = try await fixture.database.withConnection { connection in
                 try connection.query("SELECT count(*) FROM pg_stat_activity WHERE query = 'LISTEN \"token_revoked\"' AND datname = current_database()")[0].decode(Int.self, at: 0)
             }
             if listening > 0 { break }
@@ -34,7 +33,7 @@ import WebService
         try await app.test(.router) { client in
             try await client.execute(uri: "/api/v1/vendors", method: .get, headers: headers) { #expect($0.status == .ok) }
             try await client.execute(uri: "/api/v1/vendors", method: .get, headers: headers) { #expect($0.status == .ok, "served from the cache") }
-            let tokens = TokenStore(pool: fixture.pool)
+            let tokens = TokenStore(database: fixture.database)
             _ = try await Task.detached { try tokens.revoke(name: "procurement-bot", actor: "test") }.value
             var status = HTTPResponse.Status.ok
             for _ in 0..<100 where status == .ok {

@@ -140,14 +140,14 @@ import Testing
         #expect(migrate.status)
         #expect(migrate.migrationOptions.migrations == "/tmp/sql")
         #expect(migrate.database.databaseURL == "postgresql:///x")
-        #expect(migrate.migrationOptions.migrator(environment: [:]).directory.lastPathComponent == "/tmp/sql".split(separator: "/").last.map(String.init))
-        #expect(try MigrationOptions.parse([]).migrator(environment: ["TPRM_MIGRATIONS": "/srv/tprm/sql"]).directory.path == "/srv/tprm/sql")
+        #expect(migrate.migrationOptions.schema(environment: [:]).directory.lastPathComponent == "/tmp/sql".split(separator: "/").last.map(String.init))
+        #expect(try MigrationOptions.parse([]).schema(environment: ["TPRM_MIGRATIONS": "/srv/tprm/sql"]).directory.path == "/srv/tprm/sql")
     }
 
     @Test func databaseURLComesFromTheFlagThenTheEnvironment() throws {
         let fromFlag = try DatabaseOptions.parse(["--database-url", "postgresql://a@h1/db1"])
-        #expect(try fromFlag.configuration(environment: ["DATABASE_URL": "postgresql://b@h2/db2"]).summary == "database db1 on h1 (user a)")
+        #expect(try fromFlag.address(environment: ["DATABASE_URL": "postgresql://b@h2/db2"]).description == "database db1 on h1 (user a)")
         let fromEnvironment = try DatabaseOptions.parse([])
-        #expect(try fromEnvironment.configuration(environment: ["DATABASE_URL": "postgresql://b@h2/db2"]).summary == "database db2 on h2 (user b)")
+        #expect(try fromEnvironment.address(environment: ["DATABASE_URL": "postgresql://b@h2/db2"]).description == "database db2 on h2 (user b)")
     }
 }

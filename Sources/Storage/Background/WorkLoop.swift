@@ -1,6 +1,6 @@
 public import Foundation
 public import Logging
-public import Postgres
+import Postgres
 public import ServiceLifecycle
 import Synchronization
 
@@ -35,7 +35,7 @@ public final class WorkLoop: Service, Sendable {
 
     public let name: String
     private let channels: [String]
-    private let listenerConfiguration: PostgresConfiguration?
+    private let listenerConfiguration: PostgresConfiguration?  // from the listening database's address
     private let lanes: Int
     private let schedule: Schedule
     private let startIdle: Bool
@@ -56,7 +56,7 @@ public final class WorkLoop: Service, Sendable {
     /// - Parameters:
     ///   - name: for logs and errors, such as `rescore`.
     ///   - channels: `LISTEN` channels whose notifications wake the loop; none for a scheduled job.
-    ///   - listener: where to listen; required with channels.
+    ///   - listener: the database to listen on (a connection of its own, outside its pool); required with channels.
     ///   - lanes: passes in flight at once.
     ///   - schedule: when an idle loop looks again.
     ///   - startIdle: wait for the schedule before the first pass (a daily job does not run at start).
@@ -64,14 +64,14 @@ public final class WorkLoop: Service, Sendable {
     ///   - start: run once before the first pass; a failure stops the loop with that error.
     ///   - pass: one pass of work.
     public init(
-        name: String, channels: [String] = [], listener: PostgresConfiguration? = nil, lanes: Int = 1, schedule: Schedule,
+        name: String, channels: [String] = [], listener: Database? = nil, lanes: Int = 1, schedule: Schedule,
         startIdle: Bool = false, backoff: ClosedRange<Duration> = .seconds(1)...(.seconds(60)), logger: Logger,
         start: (@Sendable () throws -> Void)? = nil, pass: @escaping @Sendable (Pass) throws -> Outcome
     ) {
-        precondition(channels.isEmpty || listener != nil, "a loop that listens needs a listener configuration")
+        precondition(channels.isEmpty || listener != nil, "a loop that listens needs a database to listen on")
         self.name = name
         self.channels = channels
-        self.listenerConfiguration = listener
+        self.listenerConfiguration = listener?.address.configuration
         self.lanes = max(1, lanes)
         self.schedule = schedule
         self.startIdle = startIdle

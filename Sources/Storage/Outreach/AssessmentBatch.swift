@@ -1,5 +1,5 @@
 public import Foundation
-public import Postgres
+import Postgres
 public import SupplierRisk
 
 extension AssessmentOutreachStore {
@@ -27,7 +27,7 @@ extension AssessmentOutreachStore {
         guard !items.isEmpty else { return [:] }
         let questionnaires = Dictionary(items.map { ($0.assessment.questionnaire.key, $0.assessment.questionnaire) }, uniquingKeysWith: { first, _ in first })
         let texts = try questionnaires.mapValues { try AssessmentStore.snapshotText($0) }
-        return try pool.transaction { connection in
+        return try database.transaction { connection in
             var hashes: [String: String] = [:]
             for (key, questionnaire) in questionnaires {
                 hashes[key] = try AssessmentStore.snapshot(connection, questionnaire: questionnaire, content: texts[key]!)

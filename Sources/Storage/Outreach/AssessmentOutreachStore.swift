@@ -1,6 +1,6 @@
 import CivilTime
 public import Foundation
-public import Postgres
+import Postgres
 public import SupplierRisk
 
 /// Sending assessments, their private links, and the analyst's review.
@@ -8,9 +8,9 @@ public import SupplierRisk
 /// Each change commits with its audit row, the email it causes (in the outbox) and, through the
 /// triggers of 002_scoring.sql, the rescore of the vendor.
 public struct AssessmentOutreachStore: Sendable {
-    let pool: PostgresPool
+    let database: Database
 
-    public init(pool: PostgresPool) { self.pool = pool }
+    public init(database: Database) { self.database = database }
 
     // MARK: Sending
 
@@ -21,38 +21,34 @@ public struct AssessmentOutreachStore: Sendable {
     ///   (with it, the open one is cancelled and its links stop working); ``StorageError/notFound(_:)``.
     public func send(_ new: NewAssessment, invitation: (Int) -> OutgoingMessage) throws -> AssessmentSummary {
         let content = try AssessmentStore.snapshotText(new.questionnaire)
-        do {
-            return try pool.transaction { connection in
-                let vendorID = try VendorLookup.id(connection, slug: new.vendor)
-                if let open = try connection.query("""
-                    SELECT id, sent_at, due_at FROM assessments
-                    WHERE vendor_id = \(vendorID) AND status IN ('sent', 'in_progress', 'submitted', 'under_review') FOR UPDATE
-                    """).first {
-                    let (id, sentAt, dueAt) = try open.decode((Int, Date, Date).self)
-                    guard new.force else {
-                        throw StorageError.duplicate(
-                            "\(new.vendor) has an open assessment (#\(id), sent \(CivilTime.dayText(sentAt)), due \(CivilTime.dayText(dueAt))); "
-                                + "send with --force to cancel it and send a new one")
-                    }
-                    try Self.cancel(connection, id, actor: new.actor)
+        return try database.transaction(subject: new.vendor) { connection in
+            let vendorID = try VendorLookup.id(connection, slug: new.vendor)
+            if let open = try connection.query("""
+                SELECT id, sent_at, due_at FROM assessments
+                WHERE vendor_id = \(vendorID) AND status IN ('sent', 'in_progress', 'submitted', 'under_review') FOR UPDATE
+                """).first {
+                let (id, sentAt, dueAt) = try open.decode((Int, Date, Date).self)
+                guard new.force else {
+                    throw StorageError.duplicate(
+                        "\(new.vendor) has an open assessment (#\(id), sent \(CivilTime.dayText(sentAt)), due \(CivilTime.dayText(dueAt))); "
+                            + "send with --force to cancel it and send a new one")
                 }
-                let hash = try AssessmentStore.snapshot(connection, questionnaire: new.questionnaire, content: content)
-                let id = try connection.query("""
-                    INSERT INTO assessments (vendor_id, content_hash, reason, trigger_reason, status, sent_at, due_at, recipient, sent_by)
-                    VALUES (\(vendorID), \(hash), \(new.reason.rawValue), \(new.triggerReason), 'sent', \(new.sentAt), \(new.dueAt), \(new.recipient), \(new.actor))
-                    RETURNING id
-                    """)[0].decode(Int.self, at: 0)
-                try connection.execute("""
-                    INSERT INTO assessment_links (assessment_id, token_hash, expires_at, created_by)
-                    VALUES (\(id), \(new.tokenHash), \(new.linkExpiresAt), \(new.actor))
-                    """)
-                try OutboxStore.enqueue(connection, invitation(id), assessment: id)
-                try Audit.record(connection, actor: new.actor, action: .create, entity: "assessment", id: String(id), before: nil,
-                                 after: try RowSnapshot.json(connection, table: "assessments", id: id))
-                return try Self.summaries(connection, where: "a.id = $1", id)[0]
+                try Self.cancel(connection, id, actor: new.actor)
             }
-        } catch let error as PostgresError where error.code == .uniqueViolation {
-            throw StorageError.duplicate("\(new.vendor) has an open assessment, sent a moment ago; send with --force to replace it")
+            let hash = try AssessmentStore.snapshot(connection, questionnaire: new.questionnaire, content: content)
+            let id = try connection.query("""
+                INSERT INTO assessments (vendor_id, content_hash, reason, trigger_reason, status, sent_at, due_at, recipient, sent_by)
+                VALUES (\(vendorID), \(hash), \(new.reason.rawValue), \(new.triggerReason), 'sent', \(new.sentAt), \(new.dueAt), \(new.recipient), \(new.actor))
+                RETURNING id
+                """)[0].decode(Int.self, at: 0)
+            try connection.execute("""
+                INSERT INTO assessment_links (assessment_id, token_hash, expires_at, created_by)
+                VALUES (\(id), \(new.tokenHash), \(new.linkExpiresAt), \(new.actor))
+                """)
+            try OutboxStore.enqueue(connection, invitation(id), assessment: id)
+            try Audit.record(connection, actor: new.actor, action: .create, entity: "assessment", id: String(id), before: nil,
+                             after: try RowSnapshot.json(connection, table: "assessments", id: id))
+            return try Self.summaries(connection, where: "a.id = $1", id)[0]
         }
     }
 
@@ -61,7 +57,7 @@ public struct AssessmentOutreachStore: Sendable {
     /// - Parameter message: the email with the new link.
     /// - Throws: ``StorageError/notFound(_:)``, or ``StorageError/invalid(field:reason:)`` when the assessment is closed.
     public func relink(_ assessment: Int, tokenHash: Data, expiresAt: Date, actor: String, message: (AssessmentSummary) -> OutgoingMessage) throws -> AssessmentSummary {
-        try pool.transaction { connection in
+        try database.transaction { connection in
             let summary = try Self.locked(connection, assessment)
             if let problem = summary.status.problem(.relink, name: "#\(assessment)") {
                 throw StorageError.conflict(field: "assessment", reason: problem)
@@ -99,7 +95,7 @@ public struct AssessmentOutreachStore: Sendable {
     ///
     /// - Throws: ``StorageError/notFound(_:)`` for an unknown vendor, ``PageMark/Invalid`` for a mark of another list.
     public func page(vendor: String? = nil, statuses: [AssessmentStatus] = [], after mark: PageMark?, limit: Int?) throws -> Page<AssessmentSummary> {
-        try pool.withConnection { connection in
+        try database.withConnection { connection in
             var bindings = PostgresBindings()
             if let vendor { bindings.append(try VendorLookup.id(connection, slug: vendor)) } else { bindings.append(0) }
             bindings.append(statuses.map(\.rawValue))
@@ -112,7 +108,7 @@ public struct AssessmentOutreachStore: Sendable {
 
     /// One assessment with its questionnaire as sent, answers and evidence.
     public func detail(_ id: Int) throws -> AssessmentDetail {
-        try pool.withConnection { connection in
+        try database.withConnection { connection in
             guard let summary = try Self.summaries(connection, where: "a.id = $1", id).first else {
                 throw StorageError.notFound("no assessment with id \(id)")
             }
@@ -127,7 +123,7 @@ public struct AssessmentOutreachStore: Sendable {
 
     /// An evidence file's record and content.
     public func evidenceContent(assessment: Int, file: Int) throws -> (EvidenceFile, Data) {
-        try pool.withConnection { connection in
+        try database.withConnection { connection in
             guard let row = try connection.query("""
                 SELECT \(unsafeRaw: Self.evidenceColumns), content FROM evidence_files WHERE assessment_id = \(assessment) AND id = \(file)
                 """).first else {
@@ -141,7 +137,7 @@ public struct AssessmentOutreachStore: Sendable {
 
     /// A verdict on one answer, with a note: accepted answers count as verified, flagged ones as failed.
     public func review(_ assessment: Int, question: String, verdict: Answer.Verdict, note: String?, actor: String) throws -> StoredAnswer {
-        try pool.transaction { connection in
+        try database.transaction { connection in
             let summary = try Self.locked(connection, assessment)
             if let problem = summary.status.problem(.review, name: "#\(assessment)") {
                 throw StorageError.conflict(field: "assessment", reason: problem)
@@ -186,7 +182,7 @@ public struct AssessmentOutreachStore: Sendable {
 
     /// Cancels an open assessment; its links stop working.
     public func cancel(_ assessment: Int, actor: String) throws -> AssessmentSummary {
-        try pool.transaction { connection in
+        try database.transaction { connection in
             let summary = try Self.locked(connection, assessment)
             if let problem = summary.status.problem(.cancel, name: "#\(assessment)") {
                 throw StorageError.conflict(field: "assessment", reason: problem)
@@ -200,7 +196,7 @@ public struct AssessmentOutreachStore: Sendable {
         _ assessment: Int, _ action: AssessmentStatus.Action, actor: String,
         _ change: (Connection, AssessmentSummary) throws -> Void
     ) throws -> AssessmentSummary {
-        try pool.transaction { connection in
+        try database.transaction { connection in
             let summary = try Self.locked(connection, assessment)
             if let problem = summary.status.problem(action, name: "#\(assessment)") {
                 throw StorageError.conflict(field: "assessment", reason: problem)

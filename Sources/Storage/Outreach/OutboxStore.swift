@@ -1,5 +1,5 @@
 public import Foundation
-public import Postgres
+import Postgres
 
 /// An email to send, rendered when the change that causes it is made.
 public struct OutgoingMessage: Sendable, Hashable, Codable {
@@ -44,9 +44,9 @@ public struct OutboxMessage: Sendable, Hashable, Codable {
 
 /// The outbox: emails written with the change that causes them, delivered by the outreach loop.
 public struct OutboxStore: Sendable {
-    let pool: PostgresPool
+    let database: Database
 
-    public init(pool: PostgresPool) { self.pool = pool }
+    public init(database: Database) { self.database = database }
 
     /// How long a claimed message stays reserved for its sender; after that another loop may try it.
     public static let lease: Duration = .seconds(300)
@@ -66,13 +66,13 @@ public struct OutboxStore: Sendable {
     /// Writes a message on its own; skipped when its dedupe key exists.
     @discardableResult
     public func enqueue(_ message: OutgoingMessage, assessment: Int? = nil) throws -> Bool {
-        try pool.transaction { try Self.enqueue($0, message, assessment: assessment) }
+        try database.transaction { try Self.enqueue($0, message, assessment: assessment) }
     }
 
     /// Reserves up to `limit` due messages for one sender, committing at once: counts the attempt and
     /// moves the next attempt past the lease, so no other loop takes them meanwhile.
     public func claim(limit: Int, now: Date = Date()) throws -> [OutboxMessage] {
-        try pool.withConnection { connection in
+        try database.withConnection { connection in
             try connection.query("""
                 UPDATE outbox o SET attempts = o.attempts + 1, next_attempt_at = \(now) + make_interval(secs => \(Self.lease.timeInterval))
                 WHERE o.id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= \(now)
@@ -84,14 +84,14 @@ public struct OutboxStore: Sendable {
 
     /// Records a delivery.
     public func markSent(_ id: Int, at: Date = Date()) throws {
-        try pool.withConnection { try $0.execute("UPDATE outbox SET status = 'sent', sent_at = \(at), last_error = NULL WHERE id = \(id)") }
+        try database.withConnection { try $0.execute("UPDATE outbox SET status = 'sent', sent_at = \(at), last_error = NULL WHERE id = \(id)") }
     }
 
     /// Records a failed attempt: retried after `backoff` × 2^(attempts − 1), or dead after `maxAttempts`.
     /// - Returns: whether the message is now dead.
     @discardableResult
     public func markFailed(_ id: Int, error: String, maxAttempts: Int, backoff: Duration, now: Date = Date()) throws -> Bool {
-        try pool.withConnection { connection in
+        try database.withConnection { connection in
             try connection.query("""
                 UPDATE outbox SET last_error = \(String(error.prefix(2000))),
                     status = CASE WHEN attempts >= \(maxAttempts) THEN 'dead' ELSE 'pending' END,
@@ -104,7 +104,7 @@ public struct OutboxStore: Sendable {
 
     /// How many messages are pending (due now or later) and dead.
     public func depth() throws -> (pending: Int, dead: Int) {
-        try pool.withConnection { connection in
+        try database.withConnection { connection in
             try connection.query("""
                 SELECT count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'dead') FROM outbox
                 """)[0].decode((Int, Int).self)
@@ -120,7 +120,7 @@ public struct OutboxStore: Sendable {
     ///
     /// - Throws: ``PageMark/Invalid`` for a mark of another list.
     public func page(status: OutboxMessage.Status? = nil, after mark: PageMark?, limit: Int?) throws -> Page<OutboxMessage> {
-        try pool.withConnection { connection in
+        try database.withConnection { connection in
             var bindings = PostgresBindings()
             if let status { bindings.append(status.rawValue) } else { bindings.appendNull(type: .text) }
             return try Keyset(keys: [("o.id", .bigint)], descending: true).read(
@@ -133,7 +133,7 @@ public struct OutboxStore: Sendable {
     /// - Returns: how many.
     /// - Throws: ``StorageError/notFound(_:)`` for an id that is not a dead message.
     public func retry(_ id: Int?) throws -> Int {
-        try pool.withConnection { connection in
+        try database.withConnection { connection in
             let count = try connection.query("""
                 UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = now()
                 WHERE status = 'dead' AND (\(id)::bigint IS NULL OR id = \(id)) RETURNING id

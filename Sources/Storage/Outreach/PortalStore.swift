@@ -1,5 +1,5 @@
 public import Foundation
-public import Postgres
+import Postgres
 public import SupplierRisk
 
 /// What the supplier portal shows for one session: the assessment, as sent, and its answers so far.
@@ -20,9 +20,9 @@ public struct PortalView: Sendable {
 /// A link or session that is unknown, expired or revoked, or whose assessment is cancelled or expired,
 /// reads as nothing at all: callers answer every such case with the same 404.
 public struct PortalStore: Sendable {
-    let pool: PostgresPool
+    let database: Database
 
-    public init(pool: PostgresPool) { self.pool = pool }
+    public init(database: Database) { self.database = database }
 
     /// How long a portal session lasts (never past its link).
     public static let sessionLifetime: TimeInterval = 12 * 3600
@@ -33,7 +33,7 @@ public struct PortalStore: Sendable {
     public func open(token: String, session: String, csrfToken: String, now: Date = Date()) throws -> Date? {
         guard PortalSecret.isWellFormed(token) else { return nil }
         let presented = PortalSecret.hash(token)
-        return try pool.transaction { connection in
+        return try database.transaction { connection in
             guard let row = try connection.query("""
                 SELECT l.id, l.token_hash, l.expires_at FROM assessment_links l JOIN assessments a ON a.id = l.assessment_id
                 WHERE l.token_hash = \(presented) AND l.revoked_at IS NULL AND l.expires_at > \(now)
@@ -55,7 +55,7 @@ public struct PortalStore: Sendable {
     /// The portal view of a session, or nil when the session, its link or its assessment is no longer valid.
     public func view(session: String, now: Date = Date()) throws -> PortalView? {
         guard PortalSecret.isWellFormed(session) else { return nil }
-        return try pool.withConnection { connection in
+        return try database.withConnection { connection in
             guard let row = try connection.query("""
                 SELECT a.id, s.csrf_token, l.expires_at FROM portal_sessions s
                 JOIN assessment_links l ON l.id = s.link_id JOIN assessments a ON a.id = l.assessment_id
@@ -89,7 +89,7 @@ public struct PortalStore: Sendable {
     /// Answers whose value changed lose their reviewer verdict; unchanged ones keep it. The assessment row is
     /// locked first, so two submissions at once store one.
     public func save(assessment: Int, answers: [String: Answer.Value], submit: Bool, actor: String, now: Date = Date()) throws -> SaveOutcome {
-        try pool.transaction { connection in
+        try database.transaction { connection in
             let status = try connection.query("SELECT status FROM assessments WHERE id = \(assessment) FOR UPDATE").first?.decode(String.self, at: 0)
             guard let status = status.flatMap(AssessmentStatus.init(rawValue:)) else { throw StorageError.notFound("no assessment with id \(assessment)") }
             guard status.allows(.answer) else { return .alreadySubmitted }
@@ -141,7 +141,7 @@ public struct PortalStore: Sendable {
         assessment: Int, question: String, filename: String, contentType: String, content: Data, actor: String
     ) throws -> EvidenceFile {
         let digest = PortalSecret.sha256Hex(content)
-        return try pool.transaction { connection in
+        return try database.transaction { connection in
             let status = try connection.query("SELECT status FROM assessments WHERE id = \(assessment) FOR UPDATE").first?.decode(String.self, at: 0)
             guard let status = status.flatMap(AssessmentStatus.init(rawValue:)) else { throw StorageError.notFound("no assessment with id \(assessment)") }
             guard status.allows(.answer) else {

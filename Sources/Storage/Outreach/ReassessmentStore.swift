@@ -1,5 +1,5 @@
 public import Foundation
-public import Postgres
+import Postgres
 public import SupplierRisk
 
 /// A vendor the re-assessment job looked at: whether it is due, and why.
@@ -31,9 +31,9 @@ public struct ReassessmentCandidate: Sendable, Hashable, Codable {
 /// (or never assessed), or by what happened since (certificates, contract renewals, incidents, tier
 /// and rating changes, changed fourth parties).
 public struct ReassessmentStore: Sendable {
-    let pool: PostgresPool
+    let database: Database
 
-    public init(pool: PostgresPool) { self.pool = pool }
+    public init(database: Database) { self.database = database }
 
     /// Days before a certificate's expiry that it triggers a re-assessment.
     public static let certificateWindowDays = 30
@@ -44,7 +44,7 @@ public struct ReassessmentStore: Sendable {
     public func plan(asOf: Date, cadence: [Tier: ScoringConfiguration.Cadence]) throws -> [ReassessmentCandidate] {
         let months = Tier.allCases.map { cadence[$0]?.months ?? 12 }  // low, medium, high, critical
         let checkIns = Tier.allCases.map { cadence[$0]?.checkInMonths ?? 0 }  // 0: the tier has no check-ins
-        return try pool.withConnection { connection in
+        return try database.withConnection { connection in
             try connection.query("""
                 WITH completed AS (
                     -- The cadence and the triggers run from the last full assessment; a check-in from the last of either.
@@ -123,7 +123,7 @@ public struct ReassessmentStore: Sendable {
     /// Runs `body` holding the job's advisory lock, so that runs on several machines or processes take turns:
     /// the second finds what the first sent. With `wait` false, returns nil at once when another run holds it.
     public func withRunLock<Result>(wait: Bool = true, _ body: () throws -> Result) throws -> Result? {
-        try pool.withConnection { connection in
+        try database.withConnection { connection in
             let key = "tprm.reassess"
             if wait {
                 try connection.execute("SELECT pg_advisory_lock(hashtext(\(key)))")

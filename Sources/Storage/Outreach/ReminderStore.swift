@@ -1,5 +1,5 @@
 public import Foundation
-public import Postgres
+import Postgres
 
 /// What the reminder job finds to do on a day.
 public struct ReminderPlan: Sendable, Hashable, Codable {
@@ -20,9 +20,9 @@ public struct ReminderPlan: Sendable, Hashable, Codable {
 
 /// Reminders before the due date, and overdue and expired assessments after it.
 public struct ReminderStore: Sendable {
-    let pool: PostgresPool
+    let database: Database
 
-    public init(pool: PostgresPool) { self.pool = pool }
+    public init(database: Database) { self.database = database }
 
     /// The days before the due date a reminder goes out.
     public static let reminderDays = [7, 3, 1]
@@ -30,7 +30,7 @@ public struct ReminderStore: Sendable {
     /// What is due on `asOf`. Only the most urgent reminder of an assessment is planned: a job that did not run
     /// for a week does not send three at once.
     public func plan(asOf: Date) throws -> ReminderPlan {
-        try pool.withConnection { connection in
+        try database.withConnection { connection in
             // The ids first, by cheap queries; then the summaries of those alone. (Asked for in one query, the
             // summaries' per-row counts made the planner start parallel workers for what is usually nothing.)
             func ids(_ condition: String) throws -> [Int] {
@@ -66,14 +66,14 @@ public struct ReminderStore: Sendable {
     public func remind(_ reminder: ReminderPlan.Reminder, message: OutgoingMessage) throws -> Bool {
         var message = message
         message.dedupeKey = reminder.dedupeKey
-        return try pool.transaction { try OutboxStore.enqueue($0, message, assessment: reminder.assessment.id) }
+        return try database.transaction { try OutboxStore.enqueue($0, message, assessment: reminder.assessment.id) }
     }
 
     /// Marks an assessment overdue and writes its emails (to the supplier, and the escalation to us), once.
     /// - Returns: whether it was marked now (false when another run did it first).
     @discardableResult
     public func markOverdue(_ assessment: Int, asOf: Date, messages: [OutgoingMessage], actor: String) throws -> Bool {
-        try pool.transaction { connection in
+        try database.transaction { connection in
             let before = try RowSnapshot.json(connection, table: "assessments", id: assessment)
             guard try connection.query("""
                 UPDATE assessments SET overdue_at = \(asOf) WHERE id = \(assessment) AND overdue_at IS NULL AND status IN ('sent', 'in_progress') RETURNING id
@@ -88,7 +88,7 @@ public struct ReminderStore: Sendable {
     /// Closes an unsubmitted assessment whose links have all expired. - Returns: whether it was closed now.
     @discardableResult
     public func expire(_ assessment: Int, actor: String) throws -> Bool {
-        try pool.transaction { connection in
+        try database.transaction { connection in
             let before = try RowSnapshot.json(connection, table: "assessments", id: assessment)
             guard try connection.query("""
                 UPDATE assessments SET status = 'expired' WHERE id = \(assessment) AND status IN ('sent', 'in_progress') RETURNING id

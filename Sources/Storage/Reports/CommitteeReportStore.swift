@@ -1,6 +1,6 @@
 import CivilTime
 public import Foundation
-public import Postgres
+import Postgres
 public import SupplierRisk
 
 /// One vendor of the portfolio as it stood on a day: its registered state (from the audit log) and its
@@ -129,21 +129,21 @@ public struct ChangeTotals: Sendable, Codable, Hashable {
 /// records, so a pack for a past date can be rebuilt as it stood. The register is streamed through a cursor,
 /// so memory stays bounded however large the portfolio.
 public struct CommitteeReportStore: Sendable {
-    let pool: PostgresPool
+    let database: Database
 
-    public init(pool: PostgresPool) { self.pool = pool }
+    public init(database: Database) { self.database = database }
 
     /// How many items a list of changes holds at most, the latest first.
     public static let listLimit = 100
 
     /// The as-of of the latest pack recorded before `date`, if any: "since the last meeting".
     public func lastPack(before date: Date) throws -> Date? {
-        try pool.withConnection { try $0.query("SELECT max(as_of) FROM report_packs WHERE kind = 'committee' AND as_of < \(date)")[0].decode(Date?.self, at: 0) }
+        try database.withConnection { try $0.query("SELECT max(as_of) FROM report_packs WHERE kind = 'committee' AND as_of < \(date)")[0].decode(Date?.self, at: 0) }
     }
 
     /// Records a generated pack with its parameters and digest.
     public func record(since: Date, asOf: Date, format: String, digest: String, modelVersions: [String], actor: String) throws {
-        try pool.withConnection { connection in
+        try database.withConnection { connection in
             try connection.execute("""
                 INSERT INTO report_packs (kind, since, as_of, format, digest, model_versions, generated_by)
                 VALUES ('committee', \(since), \(asOf), \(format), \(digest), \(modelVersions), \(actor))
@@ -232,7 +232,7 @@ public struct CommitteeReportStore: Sendable {
     /// - Returns: how many vendors it held.
     @discardableResult
     public func forEachRegisterRow(asOf: Date, _ body: (RegisterRow) throws -> Void) throws -> Int {
-        try pool.withConnection { connection in
+        try database.withConnection { connection in
             var bindings = PostgresBindings()
             bindings.append(asOf)
             return try connection.transaction { connection in
@@ -248,7 +248,7 @@ public struct CommitteeReportStore: Sendable {
     /// Opens one snapshot of the database (a repeatable-read transaction) for reading a whole pack, evaluates the
     /// portfolio as of `asOf` once into a temporary table, and hands `body` the reading.
     public func read<Result>(since: Date, asOf: Date, _ body: (PackReading) throws -> Result) throws -> Result {
-        try pool.withConnection { connection in
+        try database.withConnection { connection in
             try connection.transaction { connection in
                 try connection.executeScript("""
                     SET TRANSACTION ISOLATION LEVEL REPEATABLE READ;

@@ -1,14 +1,13 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Postgres
 import Storage
 import SupplierRisk
 
 /// The supplier portal at /portal: a private link opens a session; the supplier answers, attaches
 /// documents and submits, with no account and no script.
 struct PortalController {
-    let pool: PostgresPool
+    let database: Database
     let blocking: BlockingWork
     let limiter: RateLimiter
     /// Whether cookies are marked Secure: the portal is reached over https.
@@ -43,7 +42,7 @@ struct PortalController {
         }
         let token = context.parameters.get("token") ?? ""
         let session = PortalSecret.generate(), csrf = PortalSecret.generate()
-        let store = PortalStore(pool: pool)
+        let store = PortalStore(database: database)
         guard let expiry = try await blocking.run({ try store.open(token: token, session: session, csrfToken: csrf) }) else {
             return html(.notFound, pages.notFound())
         }
@@ -89,7 +88,7 @@ struct PortalController {
         case .failure(let refused):
             return html(.unprocessableContent, pages.assessment(view, posted: answers, problems: refused.problems))
         case .success(let values):
-            let store = PortalStore(pool: pool)
+            let store = PortalStore(database: database)
             let assessment = view.assessment
             let outcome = try await blocking.run {
                 try store.save(assessment: assessment.id, answers: values, submit: submitting, actor: "supplier \(assessment.vendor) (portal)")
@@ -134,7 +133,7 @@ struct PortalController {
         guard let type = EvidenceType.detect(file.data, filename: filename) else {
             return refuse(.unprocessableContent, "\(filename) is not a PDF, PNG, JPEG, DOCX, XLSX, TXT or CSV file (judged from its content); nothing was saved")
         }
-        let store = PortalStore(pool: pool)
+        let store = PortalStore(database: database)
         let assessment = view.assessment
         let content = Data(file.data)
         _ = try await blocking.run {
@@ -148,7 +147,7 @@ struct PortalController {
 
     func view(_ request: Request) async throws -> PortalView? {
         guard let session = request.cookies[Self.cookieName]?.value else { return nil }
-        let store = PortalStore(pool: pool)
+        let store = PortalStore(database: database)
         return try await blocking.run { try store.view(session: session) }
     }
 

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
-import Postgres
+import Storage
 
 /// `tprm db …`: database maintenance.
-struct Database: AsyncParsableCommand {
+struct DatabaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "db",
         abstract: "Database maintenance.",
@@ -31,17 +31,16 @@ struct Database: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let configuration = try database.configuration()
-            let connection = try Connection(configuration: configuration)
-            let version = connection.serverVersionText
-            let status = try migrationOptions.migrator().status(on: connection)
+            let database = try database.open(maximumConnections: 1)
+            let version = try database.serverVersion()
+            let status = try migrationOptions.schema().status(database)
             let applied = status.filter { $0.appliedAt != nil }
             let report = Report(
-                database: configuration.summary,
+                database: database.address.description,
                 serverVersion: version,
                 appliedMigrations: applied.count,
-                pendingMigrations: status.filter { $0.appliedAt == nil }.map(\.migration.fileName),
-                latestMigration: applied.last?.migration.fileName)
+                pendingMigrations: status.filter { $0.appliedAt == nil }.map(\.fileName),
+                latestMigration: applied.last?.fileName)
             if json {
                 try Output.json(report)
             } else {

@@ -24,7 +24,7 @@ struct DemoCommand: AsyncParsableCommand {
             let catalog = try registry.catalog.load()
             let plans = DemoPortfolio.generate(count: vendors, seed: seed, catalog: catalog, asOf: Date())
             let started = ContinuousClock.now
-            let summary = try DemoLoader(pool: try registry.pool(), tiering: catalog.scoring.tiering).load(plans, catalog: catalog, actor: registry.actorName)
+            let summary = try DemoLoader(database: try registry.openDatabase(), tiering: catalog.scoring.tiering).load(plans, catalog: catalog, actor: registry.actorName)
             let elapsed = ContinuousClock.now - started
             print("""
                 seeded \(summary.vendors) vendors, \(summary.assessments) assessments with \(summary.answers) answers, \

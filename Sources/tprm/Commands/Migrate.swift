@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Postgres
+import Storage
 
 /// `tprm migrate`: apply the schema migrations, or show their state.
 struct Migrate: AsyncParsableCommand {
@@ -34,15 +34,15 @@ struct Migrate: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let migrator = migrationOptions.migrator()
-        let connection = try database.connect()
+        let schema = migrationOptions.schema()
+        let database = try database.open(maximumConnections: 1)
         if status {
-            let lines = try migrator.status(on: connection).map {
-                StatusLine(version: $0.migration.version, name: $0.migration.name, file: $0.migration.fileName, appliedAt: $0.appliedAt)
+            let lines = try schema.status(database).map {
+                StatusLine(version: $0.version, name: $0.name, file: $0.fileName, appliedAt: $0.appliedAt)
             }
             if json { return try Output.json(lines) }
             if lines.isEmpty {
-                print("no migrations in \(migrator.directory.path)")
+                print("no migrations in \(schema.directory.path)")
                 return
             }
             print(Output.table(
@@ -52,9 +52,9 @@ struct Migrate: AsyncParsableCommand {
             print("\n\(lines.count - pending) applied, \(pending) pending")
             return
         }
-        let applied = try migrator.migrate(on: connection)
+        let applied = try schema.migrate(database)
         for migration in applied { print("applied \(migration.fileName)") }
-        let total = try migrator.load().count
+        let total = try schema.count()
         print(applied.isEmpty ? "up to date: \(total) migrations applied, none pending" : "applied \(applied.count); \(total) migrations in all")
     }
 }

@@ -3,7 +3,6 @@ import ArgumentParser
 import Foundation
 import Logging
 import Outreach
-import Postgres
 import Storage
 import SupplierRisk
 
@@ -39,7 +38,7 @@ struct AssessmentCommand: AsyncParsableCommand {
 
         func run() async throws {
             let statuses = status ?? []
-            let assessments = try AssessmentOutreachStore(pool: try registry.pool()).list(vendor: vendor, statuses: statuses)
+            let assessments = try AssessmentOutreachStore(database: try registry.openDatabase()).list(vendor: vendor, statuses: statuses)
             if json { return try Output.json(assessments) }
             if assessments.isEmpty { return print("no assessments") }
             print(Output.table(["ID", "VENDOR", "QUESTIONNAIRE", "STATUS", "SENT", "DUE", "ANSWERED", "FLAGGED"], assessments.map {
@@ -56,7 +55,7 @@ struct AssessmentCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let detail = try AssessmentOutreachStore(pool: try registry.pool()).detail(id)
+            let detail = try AssessmentOutreachStore(database: try registry.openDatabase()).detail(id)
             if json { return try Output.json(detail) }
             let summary = detail.summary
             print("assessment #\(summary.id): \(summary.vendorName) (\(summary.vendor)), \(summary.questionnaire) v\(summary.questionnaireVersion), \(summary.reason.rawValue)")
@@ -112,10 +111,10 @@ struct AssessmentCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let pool = try registry.pool()
-            let store = AssessmentOutreachStore(pool: pool)
+            let database = try registry.openDatabase()
+            let store = AssessmentOutreachStore(database: database)
             if let requestChanges {
-                let invitations = Invitations(pool: pool, catalog: try registry.catalog.load(), configuration: try outreach.configuration())
+                let invitations = Invitations(database: database, catalog: try registry.catalog.load(), configuration: try outreach.configuration())
                 let summary = try invitations.requestChanges(id, note: requestChanges, actor: registry.actorName)
                 return print("assessment #\(summary.id) sent back to \(summary.recipient ?? "the supplier"): status \(summary.status.rawValue)")
             }
@@ -139,7 +138,7 @@ struct AssessmentCommand: AsyncParsableCommand {
         @OptionGroup var outreach: OutreachOptions
 
         func run() async throws {
-            let invitations = Invitations(pool: try registry.pool(), catalog: try registry.catalog.load(), configuration: try outreach.configuration())
+            let invitations = Invitations(database: try registry.openDatabase(), catalog: try registry.catalog.load(), configuration: try outreach.configuration())
             let sent = try invitations.relink(id, actor: registry.actorName)
             print("assessment #\(id): earlier links revoked; a new one was emailed to \(sent.assessment.recipient ?? "?")")
             print("private link (shown once): \(sent.link)")
@@ -152,7 +151,7 @@ struct AssessmentCommand: AsyncParsableCommand {
         @OptionGroup var registry: RegistryOptions
 
         func run() async throws {
-            let summary = try AssessmentOutreachStore(pool: try registry.pool()).cancel(id, actor: registry.actorName)
+            let summary = try AssessmentOutreachStore(database: try registry.openDatabase()).cancel(id, actor: registry.actorName)
             print("assessment #\(summary.id) cancelled")
         }
     }
@@ -170,7 +169,7 @@ struct OutboxCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let messages = try OutboxStore(pool: try registry.pool()).list(status: status)
+            let messages = try OutboxStore(database: try registry.openDatabase()).list(status: status)
             if json { return try Output.json(messages) }
             if messages.isEmpty { return print("no messages") }
             print(Output.table(["ID", "KIND", "TO", "STATUS", "ATTEMPTS", "CREATED", "LAST ERROR"], messages.map {
@@ -187,7 +186,7 @@ struct OutboxCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try outreach.configuration()
-            let delivery = OutboxDelivery(pool: try registry.pool(), transport: configuration.transport.transport(from: configuration.from),
+            let delivery = OutboxDelivery(database: try registry.openDatabase(), transport: configuration.transport.transport(from: configuration.from),
                                           configuration: configuration, logger: Logger(label: "tprm.outbox"))
             let pass = try delivery.deliverDue()
             print("delivered \(pass.sent) through \(configuration.transport); \(pass.failed) failed and will be retried; \(pass.dead) dead")
@@ -205,7 +204,7 @@ struct OutboxCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let count = try OutboxStore(pool: try registry.pool()).retry(id)
+            let count = try OutboxStore(database: try registry.openDatabase()).retry(id)
             print("queued \(count) message\(count == 1 ? "" : "s") again")
         }
     }
@@ -227,7 +226,7 @@ struct OutreachCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let reminders = Reminders(pool: try registry.pool(), catalog: try registry.catalog.load(), configuration: try outreach.configuration())
+            let reminders = Reminders(database: try registry.openDatabase(), catalog: try registry.catalog.load(), configuration: try outreach.configuration())
             let outcome = try reminders.run(asOf: asOf ?? Date(), dryRun: dryRun, actor: registry.actorName)
             if json { return try Output.json(outcome) }
             let verb = dryRun ? "would " : ""
@@ -270,7 +269,7 @@ struct ReassessCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let job = Reassessment(pool: try registry.pool(), catalog: try registry.catalog.load(), configuration: try outreach.configuration())
+        let job = Reassessment(database: try registry.openDatabase(), catalog: try registry.catalog.load(), configuration: try outreach.configuration())
         guard let summary = try job.run(asOf: asOf ?? Date(), dryRun: dryRun, dueDays: due, actor: registry.actorName)
         else { throw CLIError.failure("another run holds the lock") }
         if json { return try Output.json(summary) }

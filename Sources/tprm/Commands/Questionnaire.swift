@@ -148,7 +148,7 @@ extension QuestionnaireCommand {
         }
 
         func run() async throws {
-            let invitations = Invitations(pool: try registry.pool(), catalog: try registry.catalog.load(), configuration: try outreach.configuration())
+            let invitations = Invitations(database: try registry.openDatabase(), catalog: try registry.catalog.load(), configuration: try outreach.configuration())
             let sent = try invitations.send(
                 vendor: vendor, template: template, dueDays: due, reason: reason,
                 recipient: to, force: force, actor: registry.actorName)

@@ -24,7 +24,7 @@ struct CertCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let certificate = try CertificationStore(pool: try registry.pool()).add(
+            let certificate = try CertificationStore(database: try registry.openDatabase()).add(
                 vendor: vendor, standard: standard,
                 issuer: issuer, scope: scope, issuedOn: issued,
                 expiresOn: expires, actor: registry.actorName)
@@ -39,7 +39,7 @@ struct CertCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let certificates = try CertificationStore(pool: try registry.pool()).list(vendor: vendor).items
+            let certificates = try CertificationStore(database: try registry.openDatabase()).list(vendor: vendor).items
             if json { return try Output.json(certificates) }
             if certificates.isEmpty { return print("no certificates recorded for \(vendor)") }
             let now = Date()
@@ -73,7 +73,7 @@ struct ContractCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let contract = try ContractStore(pool: try registry.pool()).add(
+            let contract = try ContractStore(database: try registry.openDatabase()).add(
                 vendor: vendor, reference: reference, effectiveOn: effective,
                 expiresOn: expires, renewalNoticeDays: renewalNoticeDays,
                 annualValue: value, currency: currency?.uppercased(), actor: registry.actorName)
@@ -88,10 +88,10 @@ struct ContractCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let pool = try registry.pool()
+            let database = try registry.openDatabase()
             let library = try registry.catalog.clauseLibrary()
-            let contract = try ContractStore(pool: pool).contract(self.contract)
-            let vendor = try VendorStore(pool: pool, tiering: try registry.catalog.scoring().tiering).vendor(contract.vendor)
+            let contract = try ContractStore(database: database).contract(self.contract)
+            let vendor = try VendorStore(database: database, tiering: try registry.catalog.scoring().tiering).vendor(contract.vendor)
             let gaps = library.gaps(tier: vendor.tier, profile: vendor.profile, recorded: contract.clauses)
             if json { return try Output.json(contract) }
             print("#\(contract.id) \(contract.reference) with \(vendor.name) (\(vendor.slug), tier \(vendor.tier.rawValue))")
@@ -147,7 +147,7 @@ struct ContractCommand: AsyncParsableCommand {
             func run() async throws {
                 let status = status
                 let signed = try Self.parameters(parameters)
-                try ContractStore(pool: try registry.pool()).setClause(
+                try ContractStore(database: try registry.openDatabase()).setClause(
                     contract: contract, key: key, status: status, note: note, verifiedBy: verifiedBy, parameters: signed,
                     library: try registry.catalog.clauseLibrary(), actor: registry.actorName)
                 let numbers = signed.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
@@ -192,7 +192,7 @@ struct IncidentCommand: AsyncParsableCommand {
 
         func run() async throws {
             let occurredAt = occurred
-            let incident = try IncidentStore(pool: try registry.pool()).add(
+            let incident = try IncidentStore(database: try registry.openDatabase()).add(
                 vendor: vendor, title: title, category: category,
                 severity: severity, occurredAt: occurredAt,
                 detectedAt: detected ?? occurredAt,
@@ -226,7 +226,7 @@ struct IncidentCommand: AsyncParsableCommand {
                 vendorAwareAt: aware,
                 vendorNotifiedAt: notified,
                 resolution: resolution, resolvedAt: resolved)
-            let incident = try IncidentStore(pool: try registry.pool()).update(incident, change, actor: registry.actorName)
+            let incident = try IncidentStore(database: try registry.openDatabase()).update(incident, change, actor: registry.actorName)
             print("incident #\(incident.id) is \(incident.status.rawValue)")
         }
     }
@@ -239,7 +239,7 @@ struct IncidentCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let incidents = try IncidentStore(pool: try registry.pool()).list(vendor: vendor, openOnly: open).items
+            let incidents = try IncidentStore(database: try registry.openDatabase()).list(vendor: vendor, openOnly: open).items
             if json { return try Output.json(incidents) }
             if incidents.isEmpty { return print("no incidents") }
             print(Output.table(["ID", "VENDOR", "OCCURRED", "SEVERITY", "CATEGORY", "STATUS", "TITLE"], incidents.map {
@@ -260,7 +260,7 @@ struct FourthPartyCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let rows = try FourthPartyStore(pool: try registry.pool()).concentration().items
+            let rows = try FourthPartyStore(database: try registry.openDatabase()).concentration().items
             if json { return try Output.json(rows) }
             if rows.isEmpty { return print("no fourth parties recorded") }
             print(Output.table(["NAME", "ROLE", "VENDORS", "CRITICAL", "SHARE"], rows.map {

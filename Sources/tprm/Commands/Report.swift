@@ -30,7 +30,7 @@ struct ReportCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let report = CommitteeReport(pool: try registry.pool(), catalog: try registry.catalog.load())
+            let report = CommitteeReport(database: try registry.openDatabase(), catalog: try registry.catalog.load())
             let since = since, asOf = asOf
             let format = format
             guard let out else {

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import Logging
 import Outreach
-import Postgres
 import ScoringPipeline
 import ServiceLifecycle
 import Storage
@@ -33,16 +32,15 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let catalog = try registry.catalog.load()
-        let configuration = try registry.database.configuration()
-        let pool = PostgresPool(configuration: configuration, maximumConnections: lanes + 2)
+        let database = try registry.database.open(maximumConnections: lanes + 2)
         var settings = RescoreWorker.Configuration()
         settings.batchSize = batchSize
         settings.lanes = lanes
         let version = try ModelVersion.compute(catalogDirectory: registry.catalog.directory)
-        let worker = RescoreWorker(pool: pool, catalog: catalog, modelVersion: version, configuration: settings)
+        let worker = RescoreWorker(database: database, catalog: catalog, modelVersion: version, configuration: settings)
         let outreachConfiguration = try outreach.configuration()
         let delivery = noOutreach ? nil : OutboxDelivery(
-            pool: pool, transport: outreachConfiguration.transport.transport(from: outreachConfiguration.from),
+            database: database, transport: outreachConfiguration.transport.transport(from: outreachConfiguration.from),
             configuration: outreachConfiguration, logger: Logger(label: "tprm.outbox"))
         if once {
             let (queued, retiered) = try worker.prepare()
@@ -56,8 +54,8 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         FileHandle.standardError.write(Data("tprm worker: model \(version), \(lanes) lanes of \(batchSize); stop with Ctrl-C or SIGTERM\n".utf8))
         // One service group, as in tprm serve: SIGTERM or SIGINT stops every loop after the work in hand.
-        var services: [any Service] = [worker.loop(listener: configuration)]
-        if let delivery { services.append(delivery.loop(listener: configuration)) }
+        var services: [any Service] = [worker.loop()]
+        if let delivery { services.append(delivery.loop()) }
         let group = ServiceGroup(configuration: .init(
             services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "tprm.worker")))
         try await group.run()
@@ -80,7 +78,7 @@ struct RescoreCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = ScoringStore(pool: try registry.pool())
+        let store = ScoringStore(database: try registry.openDatabase())
         let queued = all ? try store.enqueueAll() : try store.enqueue(vendors)
         print("queued \(queued) vendors")
         guard wait else { return }
@@ -130,7 +128,7 @@ struct ScoreCommand: AsyncParsableCommand {
         func run() async throws {
             let catalog = try registry.catalog.load()
             let model = ScoringModel(catalog: catalog)
-            let inputs = try ScoringStore(pool: try registry.pool()).inputs(vendor, asOf: Date())
+            let inputs = try ScoringStore(database: try registry.openDatabase()).inputs(vendor, asOf: Date())
             let current = model.score(inputs)
             let actions = Array(WhatIf.actions(for: inputs, model: model).prefix(limit))
             if json { return try Output.json(actions) }
@@ -147,7 +145,7 @@ struct ScoreCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            guard let stored = try ScoringStore(pool: try registry.pool()).score(vendor) else {
+            guard let stored = try ScoringStore(database: try registry.openDatabase()).score(vendor) else {
                 throw CLIError.failure("\(vendor) has no score yet: start a worker (tprm worker) or run tprm worker --once")
             }
             if json { return try Output.json(stored) }
@@ -202,7 +200,7 @@ struct ScoreCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let history = try ScoringStore(pool: try registry.pool()).history(vendor).items
+            let history = try ScoringStore(database: try registry.openDatabase()).history(vendor).items
             if json { return try Output.json(history) }
             if history.isEmpty { return print("no score history for \(vendor)") }
             print(Output.table(["WHEN", "SCORE", "RATING", "BEFORE", "MODEL"], history.map { entry in

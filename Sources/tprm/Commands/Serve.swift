@@ -5,7 +5,6 @@ import Logging
 import Metrics
 import Outreach
 import Prometheus
-import Postgres
 import ScoringPipeline
 import ServiceLifecycle
 import Storage
@@ -36,36 +35,35 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let (host, port) = try Self.address(listen ?? ProcessInfo.processInfo.environment["TPRM_LISTEN"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1:8080")
         let catalog = try registry.catalog.load()
-        let database = try registry.database.configuration()
-        let pool = PostgresPool(configuration: database, maximumConnections: 16, acquireTimeout: .seconds(2))
+        let database = try registry.database.open(maximumConnections: 16, acquireTimeout: .seconds(2))
         var logger = Logger(label: "tprm")
         logger.logLevel = .info
         var services: [any Service] = []
         let outreachConfiguration = try outreach.configuration()
         if !noOutreach {
-            let delivery = OutboxDelivery(pool: pool, transport: outreachConfiguration.transport.transport(from: outreachConfiguration.from),
+            let delivery = OutboxDelivery(database: database, transport: outreachConfiguration.transport.transport(from: outreachConfiguration.from),
                                           configuration: outreachConfiguration, logger: logger)
-            services.append(delivery.loop(listener: database))
-            services.append(Reminders(pool: pool, catalog: catalog, configuration: outreachConfiguration).loop(logger: logger))
+            services.append(delivery.loop())
+            services.append(Reminders(database: database, catalog: catalog, configuration: outreachConfiguration).loop(logger: logger))
             logger.info("outreach: links under \(outreachConfiguration.publicURL)/portal, mail through \(outreachConfiguration.transport)")
         }
         if !noScheduler {
             let at = try ReassessScheduler.TimeOfDay(ProcessInfo.processInfo.environment["TPRM_REASSESS_AT"].flatMap { $0.isEmpty ? nil : $0 } ?? "06:00")
-            services.append(ReassessScheduler.loop(job: Reassessment(pool: pool, catalog: catalog, configuration: outreachConfiguration), at: at, logger: logger))
+            services.append(ReassessScheduler.loop(job: Reassessment(database: database, catalog: catalog, configuration: outreachConfiguration), at: at, logger: logger))
         }
         if !noWorker {
             let version = try ModelVersion.compute(catalogDirectory: registry.catalog.directory)
-            services.append(RescoreWorker(pool: pool, catalog: catalog, modelVersion: version).loop(listener: database))
+            services.append(RescoreWorker(database: database, catalog: catalog, modelVersion: version).loop())
         }
         let documentPath = ProcessInfo.processInfo.environment["TPRM_OPENAPI"].flatMap { $0.isEmpty ? nil : $0 } ?? "openapi.yaml"
         let document = try? String(contentsOfFile: documentPath, encoding: .utf8)
         if document == nil { logger.warning("no OpenAPI document at \(documentPath); /api/v1/openapi.yaml will answer 404 (set TPRM_OPENAPI)") }
         let tokenCache = TokenCache()
-        services.append(TokenRevocationListener(cache: tokenCache, configuration: database, logger: logger))
+        services.append(TokenRevocationListener(cache: tokenCache, database: database, logger: logger))
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let app = buildApplication(
-            WebConfiguration(host: host, port: port, pool: pool, catalog: catalog, migrations: migrationOptions.migrator().directory,
+            WebConfiguration(host: host, port: port, database: database, catalog: catalog, migrations: migrationOptions.schema().directory,
                              openAPIDocument: document, metrics: registry, tokenCache: tokenCache, outreach: outreachConfiguration, logger: logger),
             services: services)
         try await app.runService()

@@ -14,7 +14,7 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var registry: RegistryOptions
 
         func run() async throws {
-            let token = try TokenStore(pool: try registry.pool()).create(
+            let token = try TokenStore(database: try registry.openDatabase()).create(
                 name: name, role: role, actor: registry.actorName)
             print(token)
             FileHandle.standardError.write(Data("tprm: token \(name) created; it is shown this once: keep it now\n".utf8))
@@ -27,7 +27,7 @@ struct TokenCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let tokens = try TokenStore(pool: try registry.pool()).list()
+            let tokens = try TokenStore(database: try registry.openDatabase()).list()
             if json { return try Output.json(tokens) }
             if tokens.isEmpty { return print("no tokens") }
             print(Output.table(["NAME", "ROLE", "CREATED", "REVOKED"], tokens.map {
@@ -42,7 +42,7 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var registry: RegistryOptions
 
         func run() async throws {
-            try TokenStore(pool: try registry.pool()).revoke(name: name, actor: registry.actorName)
+            try TokenStore(database: try registry.openDatabase()).revoke(name: name, actor: registry.actorName)
             print("revoked \(name)")
         }
     }

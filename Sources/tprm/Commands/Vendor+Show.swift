@@ -34,7 +34,7 @@ extension VendorCommand {
             let now = asOf ?? Date()
             let scoring = try registry.catalog.scoring()
             let library = try registry.catalog.clauseLibrary()
-            let dossier = try VendorStore(pool: try registry.pool(), tiering: scoring.tiering).dossier(vendor)
+            let dossier = try VendorStore(database: try registry.openDatabase(), tiering: scoring.tiering).dossier(vendor)
             let vendor = dossier.vendor
             let assessment = scoring.tiering.assess(vendor.profile)
             // A clause counts as satisfied if any contract in force satisfies it.

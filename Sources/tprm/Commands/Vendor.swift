@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Postgres
 import Storage
 import SupplierRisk
 
@@ -92,7 +91,7 @@ extension VendorCommand {
                 profile: AIProfile(offering: .aiSaaS, description: "", dataCategories: [], decisionImpact: .none, aiActClass: .minimal, businessCriticality: .low, hostingRegions: []),
                 foundationModels: [], subProcessors: [])
             try profile.apply(to: &draft)
-            let vendor = try VendorStore(pool: try registry.pool(), tiering: scoring.tiering).add(draft, actor: registry.actorName)
+            let vendor = try VendorStore(database: try registry.openDatabase(), tiering: scoring.tiering).add(draft, actor: registry.actorName)
             if json { return try Output.json(vendor) }
             let assessment = scoring.tiering.assess(vendor.profile)
             print("registered \(vendor.slug): tier \(vendor.tier.rawValue) (\(assessment.decisive.map(\.fact).joined(separator: "; ")))")
@@ -122,7 +121,7 @@ extension VendorCommand {
         }
 
         func run() async throws {
-            let store = VendorStore(pool: try registry.pool(), tiering: try registry.catalog.scoring().tiering)
+            let store = VendorStore(database: try registry.openDatabase(), tiering: try registry.catalog.scoring().tiering)
             let vendors = try store.list(
                 tier: tier,
                 status: status,
@@ -152,7 +151,7 @@ extension VendorCommand {
         }
 
         func run() async throws {
-            let store = VendorStore(pool: try registry.pool(), tiering: try registry.catalog.scoring().tiering)
+            let store = VendorStore(database: try registry.openDatabase(), tiering: try registry.catalog.scoring().tiering)
             let before = try store.vendor(vendor)
             let after = try store.update(vendor, actor: registry.actorName) { draft in
                 if let name { draft.name = name.trimmingCharacters(in: .whitespaces) }
@@ -193,7 +192,7 @@ extension VendorCommand {
             case .success(let parsed): rows = parsed
             case .failure(let problems): throw CLIError.usage("\(file): nothing was imported:\n" + problems.problems.map { "  \($0)" }.joined(separator: "\n"))
             }
-            let store = VendorStore(pool: try registry.pool(), tiering: try registry.catalog.scoring().tiering)
+            let store = VendorStore(database: try registry.openDatabase(), tiering: try registry.catalog.scoring().tiering)
             do {
                 let count = try store.importVendors(rows, actor: registry.actorName)
                 print("imported \(count) vendors from \(file)")

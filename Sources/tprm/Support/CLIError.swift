@@ -1,7 +1,6 @@
 import Reports
 import ArgumentParser
 import Outreach
-import Postgres
 import Storage
 import SupplierRisk
 
@@ -37,24 +36,17 @@ struct CLIError: Error, CustomStringConvertible {
         switch error {
         case let error as CLIError:
             self = error
-        case let error as PostgresConfigurationError:
-            self = .usage("DATABASE_URL: \(error)")
-        case let error as MigrationError:
-            if case .directoryMissing = error {
-                self = .usage("\(error) (pass --migrations DIR or set TPRM_MIGRATIONS)")
-            } else {
-                self = .failure("\(error)")
-            }
+        case let error as SchemaError:
+            self = error.directoryMissing ? .usage("\(error) (pass --migrations DIR or set TPRM_MIGRATIONS)") : .failure("\(error)")
         case let error as StorageError:
-            self = .usage(error.description)
+            // A wrong request exits 2; the database down, busy or failing exits 1.
+            self = error.isUsageError ? .usage(error.description) : .failure(error.description)
         case let error as OutreachError:
             self = .usage(error.description)
         case let error as ReportError:
             self = .usage(error.description)
         case let error as VendorCSV.ProblemList:
             self = .usage("nothing was imported:\n" + error.problems.map { "  \($0)" }.joined(separator: "\n"))
-        case let error as PostgresError:
-            self = .failure(error.description)
         default:
             self = .failure("\(error)")
         }

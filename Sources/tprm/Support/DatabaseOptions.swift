@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Postgres
+import Storage
 
 /// Where the database is: `--database-url`, else `DATABASE_URL`, else the local cluster.
 struct DatabaseOptions: ParsableArguments {
@@ -16,10 +16,10 @@ struct DatabaseOptions: ParsableArguments {
         guard connectTimeout > 0 else { throw ValidationError("--connect-timeout must be a positive number of seconds") }
     }
 
-    /// The validated configuration.
+    /// The validated address.
     ///
     /// - Throws: ``CLIError`` (exit 2) when nothing is configured or the URL is malformed.
-    func configuration(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> PostgresConfiguration {
+    func address(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DatabaseAddress {
         let source: String
         let url: String
         if let databaseURL {
@@ -35,9 +35,10 @@ struct DatabaseOptions: ParsableArguments {
             throw CLIError.usage("\(source) is empty")
         }
         do {
-            return try PostgresConfiguration(url, connectTimeout: .seconds(connectTimeout), applicationName: "tprm")
+            return try DatabaseAddress(url, connectTimeout: .seconds(connectTimeout), applicationName: "tprm")
         } catch {
-            throw CLIError.usage("\(source) is not a valid PostgreSQL URL: \(error.reason)")
+            guard case .invalid(_, let reason) = error else { throw error }
+            throw CLIError.usage("\(source) is not a valid PostgreSQL URL: \(reason)")
         }
     }
 
@@ -56,9 +57,9 @@ struct DatabaseOptions: ParsableArguments {
         }
     }
 
-    /// Opens one connection, for commands that need no pool.
-    func connect() throws -> Connection {
-        try Connection(configuration: configuration())
+    /// The database at ``address(environment:)``, with a pool of at most `maximumConnections`.
+    func open(maximumConnections: Int = 2, acquireTimeout: Duration = .seconds(10)) throws -> Database {
+        Database(try address(), maximumConnections: maximumConnections, acquireTimeout: acquireTimeout)
     }
 }
 
@@ -67,8 +68,8 @@ struct MigrationOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Directory of NNN_name.sql files (default: $TPRM_MIGRATIONS, else ./sql).", valueName: "dir"))
     var migrations: String?
 
-    func migrator(environment: [String: String] = ProcessInfo.processInfo.environment) -> Migrator {
+    func schema(environment: [String: String] = ProcessInfo.processInfo.environment) -> Schema {
         let path = migrations ?? environment["TPRM_MIGRATIONS"].flatMap { $0.isEmpty ? nil : $0 } ?? "sql"
-        return Migrator(directory: URL(fileURLWithPath: path))
+        return Schema(migrations: URL(fileURLWithPath: path))
     }
 }

@@ -1,7 +1,6 @@
 import CatalogFiles
 public import ArgumentParser
 import Foundation
-import Postgres
 import Reports
 import Storage
 import SupplierRisk
@@ -64,9 +63,9 @@ struct RegistryOptions: ParsableArguments {
         return ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.userName
     }
 
-    /// A small pool: a command does one thing at a time.
-    func pool() throws -> PostgresPool {
-        PostgresPool(configuration: try database.configuration(), maximumConnections: 2)
+    /// The database, with a small pool: a command does one thing at a time.
+    func openDatabase() throws -> Database {
+        try database.open(maximumConnections: 2)
     }
 }
 
