@@ -55,6 +55,16 @@ public struct PostgresBindings: Sendable, Hashable {
         bytes.append(0)
     }
 
+    /// Binds every parameter of `other` after these, in its order.
+    public mutating func append(contentsOf other: PostgresBindings) {
+        let base = bytes.count
+        types += other.types
+        formats += other.formats
+        lengths += other.lengths
+        offsets += other.offsets.map { $0 < 0 ? $0 : base + $0 }
+        bytes += other.bytes
+    }
+
     /// Calls `body` with the C arrays `PQexecParams` takes; the pointers are valid only inside it.
     func withUnsafeParameters<Result>(
         _ body: (
