@@ -42,15 +42,13 @@ public struct AuditLog: Sendable {
         entity: String? = nil, id: String? = nil, actor: String? = nil, after mark: PageMark? = nil, limit: Int? = nil
     ) throws -> Page<AuditEntry> {
         try database.withConnection { connection in
-            var bindings = PostgresBindings()
-            for value in [entity, id, actor] {
-                if let value { bindings.append(value) } else { bindings.appendNull(type: .text) }
-            }
+            var condition: PostgresQuery = "TRUE"
+            if let entity { condition = "\(condition) AND a.entity = \(entity)" }
+            if let id { condition = "\(condition) AND a.entity_id = \(id)" }
+            if let actor { condition = "\(condition) AND a.actor = \(actor)" }
             return try Keyset(keys: [("a.id", .bigint)], descending: false).read(
                 connection, columns: "a.id, a.at, a.actor, a.action, a.entity, a.entity_id, a.before::text, a.after::text",
-                from: "audit_log a",
-                where: "($1::text IS NULL OR a.entity = $1) AND ($2::text IS NULL OR a.entity_id = $2) AND ($3::text IS NULL OR a.actor = $3)",
-                bindings: bindings, after: mark, limit: limit
+                from: "audit_log a", where: condition, after: mark, limit: limit
             ) { row in
                 AuditEntry(
                     id: try row.decode(Int.self, at: 0), at: try row.decode(Date.self, at: 1), actor: try row.decode(String.self, at: 2),

@@ -41,20 +41,20 @@ struct Keyset {
 
     /// A sort key: an SQL expression and its type, such as `("lower(v.name)", .text)`, `("v.id", .bigint)`.
     struct Key {
-        let expression: String
+        let expression: PostgresQuery
         let type: KeyType
     }
 
     let keys: [Key]
     let descending: Bool
 
-    init(keys: [(String, KeyType)], descending: Bool) {
+    init(keys: [(PostgresQuery, KeyType)], descending: Bool) {
         self.keys = keys.map { Key(expression: $0.0, type: $0.1) }
         self.descending = descending
     }
 
     /// A timestamp as whole microseconds since 1970, a key that reads back exactly whatever the session's settings.
-    static func microseconds(_ timestamp: String) -> String {
+    static func microseconds(_ timestamp: PostgresQuery) -> PostgresQuery {
         "(extract(epoch FROM \(timestamp)) * 1000000)::bigint"
     }
 
@@ -65,31 +65,31 @@ struct Keyset {
     }
 
     /// `ORDER BY` terms.
-    var order: String {
-        keys.map { "\($0.expression) \(descending ? "DESC" : "ASC")" }.joined(separator: ", ")
+    var order: PostgresQuery {
+        let direction: PostgresQuery = descending ? "DESC" : "ASC"
+        return keys.map { "\($0.expression) \(direction)" }.joined(separator: ", ")
     }
 
     /// Select-list items naming the keys `page_key_0`, `page_key_1`, …, as text.
-    var selection: String {
-        keys.indices.map { "(\(keys[$0].expression))::text AS page_key_\($0)" }.joined(separator: ", ")
+    var selection: PostgresQuery {
+        keys.indices.map { "(\(keys[$0].expression))::text AS \(unsafeRaw: "page_key_\($0)")" }.joined(separator: ", ")
     }
 
     /// The condition of rows after `mark`, binding its values; `TRUE` without a mark.
     ///
     /// - Throws: ``PageMark/Invalid`` when the mark has another shape or a value of the wrong type.
-    func condition(after mark: PageMark?, bindings: inout PostgresBindings) throws -> String {
+    func condition(after mark: PageMark?) throws -> PostgresQuery {
         guard let mark else { return "TRUE" }
         guard mark.keys.count == keys.count else {
             throw PageMark.Invalid()
         }
-        var values: [String] = []
+        var values: [PostgresQuery] = []
         for (key, value) in zip(keys, mark.keys) {
             guard key.type.accepts(value) else { throw PageMark.Invalid() }
-            bindings.append(value)
-            values.append("$\(bindings.count)::text::\(key.type.rawValue)")
+            values.append("\(value)::text::\(unsafeRaw: key.type.rawValue)")
         }
-        let columns = keys.map(\.expression).joined(separator: ", ")
-        return "(\(columns)) \(descending ? "<" : ">") (\(values.joined(separator: ", ")))"
+        let comparison: PostgresQuery = descending ? "<" : ">"
+        return "(\(keys.map(\.expression).joined(separator: ", "))) \(comparison) (\(values.joined(separator: ", ")))"
     }
 
     /// The first `limit` of `rows` (read with `LIMIT limit + 1`), and the mark after them when more follow.
@@ -109,22 +109,25 @@ struct Keyset {
 extension Keyset {
     /// Reads a page: `SELECT columns FROM source WHERE condition` after `mark`, in this keyset's order,
     /// `limit` rows at most (all without a limit).
-    ///
-    /// `condition` refers to `bindings` as `$1`, `$2`, …; the mark's values are bound after them.
     func read<Item>(
-        _ connection: Connection, columns: String, from source: String, where condition: String = "TRUE",
-        bindings: PostgresBindings = PostgresBindings(), after mark: PageMark?, limit: Int?,
-        _ item: (PostgresRow) throws -> Item
+        _ connection: Connection, columns: PostgresQuery, from source: PostgresQuery, where condition: PostgresQuery = "TRUE",
+        after mark: PageMark?, limit: Int?, _ item: (PostgresRow) throws -> Item
     ) throws -> Page<Item> {
-        var bindings = bindings
-        let after = try self.condition(after: mark, bindings: &bindings)
-        let rows = try connection.query(PostgresQuery(
-            unsafeSQL: """
-                SELECT \(columns), \(selection) FROM \(source)
-                WHERE (\(condition)) AND \(after)
-                ORDER BY \(order)\(limit.map { " LIMIT \($0 + 1)" } ?? "")
-                """,
-            bindings: bindings))
+        let limitClause: PostgresQuery = limit.map { " LIMIT \($0 + 1)" } ?? ""
+        let rows = try connection.query("""
+            SELECT \(columns), \(selection) FROM \(source)
+            WHERE (\(condition)) AND \(try self.condition(after: mark))
+            ORDER BY \(order)\(limitClause)
+            """)
         return try page(rows, limit: limit ?? Int.max, item)
+    }
+}
+
+extension Array where Element == PostgresQuery {
+    /// The fragments one after the other, `separator` between them; each keeps its own bound values.
+    func joined(separator: String) -> PostgresQuery {
+        guard var result = first else { return "" }
+        for fragment in dropFirst() { result = "\(result)\(unsafeRaw: separator)\(fragment)" }
+        return result
     }
 }

@@ -24,29 +24,25 @@ public struct CertificationStore: Sendable {
                 RETURNING id
                 """)[0].decode(Int.self, at: 0)
         } read: { connection, id in
-            try Self.read(connection, where: "c.id = $1", id)[0]
+            try Self.read(connection, where: "c.id = \(id)")[0]
         }
     }
 
     /// The vendor's certificates, latest expiry first: `limit` after `mark`, or all without a limit.
     public func list(vendor slug: String, after mark: PageMark? = nil, limit: Int? = nil) throws -> Page<Certification> {
         try database.withConnection { connection in
-            var bindings = PostgresBindings()
-            bindings.append(try VendorLookup.id(connection, slug: slug))
-            return try Keyset(keys: [("c.expires_on", .date), ("c.id", .bigint)], descending: true).read(
-                connection, columns: Self.columns, from: "certifications c", where: "c.vendor_id = $1", bindings: bindings,
+            try Keyset(keys: [("c.expires_on", .date), ("c.id", .bigint)], descending: true).read(
+                connection, columns: Self.columns, from: "certifications c", where: "c.vendor_id = \(try VendorLookup.id(connection, slug: slug))",
                 after: mark, limit: limit, Self.certification)
         }
     }
 
-    static let columns = "c.id, c.standard, c.issuer, c.scope, c.issued_on, c.expires_on"
+    static let columns: PostgresQuery = "c.id, c.standard, c.issuer, c.scope, c.issued_on, c.expires_on"
 
-    static func read(_ connection: Connection, where condition: String, _ parameter: Int) throws -> [Certification] {
-        var bindings = PostgresBindings()
-        bindings.append(parameter)
-        return try connection.query(PostgresQuery(unsafeSQL: """
+    static func read(_ connection: Connection, where condition: PostgresQuery) throws -> [Certification] {
+        try connection.query("""
             SELECT \(columns) FROM certifications c WHERE \(condition) ORDER BY c.expires_on DESC, c.id DESC
-            """, bindings: bindings)).map(certification)
+            """).map(certification)
     }
 
     static func certification(_ row: PostgresRow) throws -> Certification {
@@ -80,7 +76,7 @@ public struct ContractStore: Sendable {
                 RETURNING id
                 """)[0].decode(Int.self, at: 0)
         } read: { connection, id in
-            try Self.read(connection, where: "k.id = $1", id)[0]
+            try Self.read(connection, where: "k.id = \(id)")[0]
         }
     }
 
@@ -120,13 +116,13 @@ public struct ContractStore: Sendable {
                 """)[0].decode(String.self, at: 0)
             try Audit.record(connection, actor: actor, action: before == nil ? .create : .update, entity: "contract_clause",
                              id: "\(id)/\(key)", before: before, after: after)
-            return try Self.read(connection, where: "k.id = $1", id)[0]
+            return try Self.read(connection, where: "k.id = \(id)")[0]
         }
     }
 
     /// The contract with `id`.
     public func contract(_ id: Int) throws -> Contract {
-        guard let contract = try database.withConnection({ try Self.read($0, where: "k.id = $1", id).first }) else {
+        guard let contract = try database.withConnection({ try Self.read($0, where: "k.id = \(id)").first }) else {
             throw StorageError.notFound("no contract with id \(id)")
         }
         return contract
@@ -135,15 +131,13 @@ public struct ContractStore: Sendable {
     /// The vendor's contracts, newest first: `limit` after `mark`, or all without a limit.
     public func list(vendor slug: String, after mark: PageMark? = nil, limit: Int? = nil) throws -> Page<Contract> {
         try database.withConnection { connection in
-            var bindings = PostgresBindings()
-            bindings.append(try VendorLookup.id(connection, slug: slug))
-            return try Keyset(keys: [("k.effective_on", .date), ("k.id", .bigint)], descending: true).read(
-                connection, columns: Self.columns, from: "contracts k JOIN vendors v ON v.id = k.vendor_id", where: "k.vendor_id = $1",
-                bindings: bindings, after: mark, limit: limit, Self.contract)
+            try Keyset(keys: [("k.effective_on", .date), ("k.id", .bigint)], descending: true).read(
+                connection, columns: Self.columns, from: "contracts k JOIN vendors v ON v.id = k.vendor_id",
+                where: "k.vendor_id = \(try VendorLookup.id(connection, slug: slug))", after: mark, limit: limit, Self.contract)
         }
     }
 
-    static let columns = """
+    static let columns: PostgresQuery = """
         k.id, v.slug, k.reference, k.effective_on, k.expires_on, k.renewal_notice_days, k.annual_value, k.currency,
         COALESCE((SELECT jsonb_agg(jsonb_build_object('key', c.clause_key, 'status', c.status, 'note', c.note,
                                                       'verifiedBy', c.verified_by, 'parameters', c.parameters,
@@ -152,14 +146,11 @@ public struct ContractStore: Sendable {
                   FROM contract_clauses c WHERE c.contract_id = k.id), '[]') AS clauses
         """
 
-    static func read(_ connection: Connection, where condition: String, _ parameter: Int) throws -> [Contract] {
-        var bindings = PostgresBindings()
-        bindings.append(parameter)
-        let rows = try connection.query(PostgresQuery(unsafeSQL: """
+    static func read(_ connection: Connection, where condition: PostgresQuery) throws -> [Contract] {
+        try connection.query("""
             SELECT \(columns) FROM contracts k JOIN vendors v ON v.id = k.vendor_id
             WHERE \(condition) ORDER BY k.effective_on DESC, k.id DESC
-            """, bindings: bindings))
-        return try rows.map(contract)
+            """).map(contract)
     }
 
     static func contract(_ row: PostgresRow) throws -> Contract {
@@ -214,7 +205,7 @@ public struct IncidentStore: Sendable {
                 RETURNING id
                 """)[0].decode(Int.self, at: 0)
         } read: { connection, id in
-            try Self.read(connection, where: "i.id = $1", id)[0]
+            try Self.read(connection, where: "i.id = \(id)")[0]
         }
     }
 
@@ -244,7 +235,7 @@ public struct IncidentStore: Sendable {
             if after != before {
                 try Audit.record(connection, actor: actor, action: .update, entity: "incident", id: String(id), before: before, after: after)
             }
-            return try Self.read(connection, where: "i.id = $1", id)[0]
+            return try Self.read(connection, where: "i.id = \(id)")[0]
         }
     }
 
@@ -252,27 +243,25 @@ public struct IncidentStore: Sendable {
     /// `limit` after `mark`, or all without a limit.
     public func list(vendor slug: String? = nil, openOnly: Bool = false, after mark: PageMark? = nil, limit: Int? = nil) throws -> Page<Incident> {
         try database.withConnection { connection in
-            var bindings = PostgresBindings()
-            bindings.append(try slug.map { try VendorLookup.id(connection, slug: $0) } ?? 0)
+            var condition: PostgresQuery = "TRUE"
+            if let slug { condition = "\(condition) AND i.vendor_id = \(try VendorLookup.id(connection, slug: slug))" }
+            if openOnly { condition = "\(condition) AND i.status IN ('open', 'investigating')" }
             return try Keyset(keys: [(Keyset.microseconds("i.occurred_at"), .bigint), ("i.id", .bigint)], descending: true).read(
-                connection, columns: Self.columns, from: "incidents i JOIN vendors v ON v.id = i.vendor_id",
-                where: "($1 = 0 OR i.vendor_id = $1)" + (openOnly ? " AND i.status IN ('open', 'investigating')" : ""),
-                bindings: bindings, after: mark, limit: limit, Self.incident)
+                connection, columns: Self.columns, from: "incidents i JOIN vendors v ON v.id = i.vendor_id", where: condition,
+                after: mark, limit: limit, Self.incident)
         }
     }
 
-    static let columns = """
+    static let columns: PostgresQuery = """
         i.id, v.slug, i.title, i.category, i.severity, i.occurred_at, i.detected_at, i.vendor_aware_at, i.vendor_notified_at,
         i.status, i.resolution, i.resolved_at
         """
 
-    static func read(_ connection: Connection, where condition: String, _ parameter: Int) throws -> [Incident] {
-        var bindings = PostgresBindings()
-        bindings.append(parameter)
-        return try connection.query(PostgresQuery(unsafeSQL: """
+    static func read(_ connection: Connection, where condition: PostgresQuery) throws -> [Incident] {
+        try connection.query("""
             SELECT \(columns) FROM incidents i JOIN vendors v ON v.id = i.vendor_id
             WHERE \(condition) ORDER BY i.occurred_at DESC, i.id DESC
-            """, bindings: bindings)).map(incident)
+            """).map(incident)
     }
 
     static func incident(_ row: PostgresRow) throws -> Incident {
@@ -291,7 +280,7 @@ public struct IncidentStore: Sendable {
 /// vendor, inserts, audits the new row and reads it back.
 enum VendorChild {
     static func create<Record>(
-        _ database: Database, vendor slug: String, entity: String, table: String, actor: String,
+        _ database: Database, vendor slug: String, entity: String, table: PostgresQuery, actor: String,
         insert: (Connection, _ vendorID: Int) throws -> Int,
         read: (Connection, _ id: Int) throws -> Record
     ) throws -> Record {
@@ -316,12 +305,8 @@ enum VendorLookup {
 
 /// A row as JSON text, for the audit log.
 enum RowSnapshot {
-    static func json(_ connection: Connection, table: String, id: Int) throws -> String {
-        try connection.query(PostgresQuery(unsafeSQL: "SELECT to_jsonb(t)::text FROM \(table) t WHERE id = $1", bindings: {
-            var bindings = PostgresBindings()
-            bindings.append(id)
-            return bindings
-        }()))[0].decode(String.self, at: 0)
+    static func json(_ connection: Connection, table: PostgresQuery, id: Int) throws -> String {
+        try connection.query("SELECT to_jsonb(t)::text FROM \(table) t WHERE id = \(id)")[0].decode(String.self, at: 0)
     }
 }
 

@@ -84,8 +84,7 @@ public enum RescoreBatch {
 
         // What scoring reads of a vendor: its slug, tier and profile (not its fourth parties or contacts).
         var vendors: [Int: (slug: String, tier: Tier, profile: AIProfile)] = [:]
-        for row in try connection.query(PostgresQuery(
-            unsafeSQL: "SELECT v.id, v.slug, v.tier, \(VendorStore.profileColumns) FROM vendors v WHERE v.id = ANY($1::bigint[])", bindings: bindings(idList))) {
+        for row in try connection.query("SELECT v.id, v.slug, v.tier, \(VendorStore.profileColumns) FROM vendors v WHERE v.id = ANY(\(idList)::bigint[])") {
             vendors[try row.decode(Int.self, at: 0)] = (try row.decode(String.self, at: 1), try RawColumn.decode(Tier.self, row, "tier"), try VendorStore.profile(row))
         }
         // The latest submitted or completed full assessment of each vendor, and any check-in submitted since, with their
@@ -143,17 +142,17 @@ public enum RescoreBatch {
                 key: key, status: status, note: "", verifiedBy: nil, updatedAt: updatedAt, parameters: parameters?.value ?? [:]))
         }
         var incidents: [Int: [Incident]] = [:]
-        for row in try connection.query(PostgresQuery(unsafeSQL: """
+        for row in try connection.query("""
             SELECT i.vendor_id, \(IncidentStore.columns)
-            FROM incidents i JOIN vendors v ON v.id = i.vendor_id WHERE i.vendor_id = ANY($1::bigint[])
-            """, bindings: bindings(idList))) {
+            FROM incidents i JOIN vendors v ON v.id = i.vendor_id WHERE i.vendor_id = ANY(\(idList)::bigint[])
+            """) {
             incidents[try row.decode(Int.self, "vendor_id"), default: []].append(try IncidentStore.incident(row))
         }
         var certifications: [Int: [Certification]] = [:]
-        for row in try connection.query(PostgresQuery(unsafeSQL: """
-            SELECT c.vendor_id, c.id, c.standard, c.issuer, c.scope, c.issued_on, c.expires_on
-            FROM certifications c WHERE c.vendor_id = ANY($1::bigint[])
-            """, bindings: bindings(idList))) {
+        for row in try connection.query("""
+            SELECT c.vendor_id, \(CertificationStore.columns)
+            FROM certifications c WHERE c.vendor_id = ANY(\(idList)::bigint[])
+            """) {
             certifications[try row.decode(Int.self, "vendor_id"), default: []].append(try CertificationStore.certification(row))
         }
 
@@ -237,12 +236,6 @@ public enum RescoreBatch {
                 WHERE q.vendor_id = f.vendor_id
                 """)
         }
-    }
-
-    private static func bindings(_ ids: [String]) -> PostgresBindings {
-        var bindings = PostgresBindings()
-        bindings.append(ids)
-        return bindings
     }
 }
 

@@ -57,34 +57,30 @@ public struct ScoringStore: Sendable {
         try database.transaction { connection in
             let known = try connection.query("SELECT slug FROM vendors WHERE slug = ANY(\(slugs))").map { try $0.decode(String.self, at: 0) }
             if let unknown = slugs.first(where: { !known.contains($0) }) { throw StorageError.notFound("no vendor with slug \(unknown)") }
-            var bindings = PostgresBindings()
-            bindings.append(slugs)
-            return try Self.enqueue(connection, where: "slug = ANY($1)", bindings)
+            return try Self.enqueue(connection, where: "slug = ANY(\(slugs))")
         }
     }
 
     /// Queues every vendor that is not offboarded; returns how many.
     @discardableResult
     public func enqueueAll() throws -> Int {
-        try database.transaction { try Self.enqueue($0, where: "status <> 'offboarded'", PostgresBindings()) }
+        try database.transaction { try Self.enqueue($0, where: "status <> 'offboarded'") }
     }
 
     /// Queues vendors with no score, or a score from another model version; returns how many.
     @discardableResult
     public func enqueueOutdated(modelVersion: String) throws -> Int {
-        var bindings = PostgresBindings()
-        bindings.append(modelVersion)
-        return try database.transaction { connection in
+        try database.transaction { connection in
             try Self.enqueue(connection, where: """
-                status <> 'offboarded' AND NOT EXISTS (SELECT 1 FROM scores s WHERE s.vendor_id = vendors.id AND s.model_version = $1)
-                """, bindings)
+                status <> 'offboarded' AND NOT EXISTS (SELECT 1 FROM scores s WHERE s.vendor_id = vendors.id AND s.model_version = \(modelVersion))
+                """)
         }
     }
 
-    static func enqueue(_ connection: Connection, where condition: String, _ bindings: PostgresBindings) throws -> Int {
+    static func enqueue(_ connection: Connection, where condition: PostgresQuery) throws -> Int {
         // Jobs already due are left as they are: a worker may hold them (FOR UPDATE SKIP LOCKED), and touching them
         // would wait for its batch. Jobs waiting out a backoff, or retried after a failure, start again now.
-        let count = try connection.query(PostgresQuery(unsafeSQL: """
+        let count = try connection.query("""
             WITH target AS (SELECT id FROM vendors WHERE \(condition)),
             added AS (INSERT INTO rescore_queue (vendor_id) SELECT id FROM target ON CONFLICT (vendor_id) DO NOTHING),
             restarted AS (
@@ -92,7 +88,7 @@ public struct ScoringStore: Sendable {
                 WHERE q.vendor_id = t.id AND (q.next_attempt_at > now() OR q.attempts > 0)
             )
             SELECT count(*) FROM target
-            """, bindings: bindings))[0].decode(Int.self, at: 0)
+            """)[0].decode(Int.self, at: 0)
         if count > 0 { try connection.notify("rescore") }
         return count
     }
@@ -179,12 +175,10 @@ public struct ScoringStore: Sendable {
     /// A vendor's score history, oldest first: `limit` after `mark`, or all without a limit.
     public func history(_ slug: String, after mark: PageMark? = nil, limit: Int? = nil) throws -> Page<ScoreHistoryEntry> {
         try database.withConnection { connection in
-            var bindings = PostgresBindings()
-            bindings.append(try VendorLookup.id(connection, slug: slug))
-            return try Keyset(keys: [("h.id", .bigint)], descending: false).read(
+            try Keyset(keys: [("h.id", .bigint)], descending: false).read(
                 connection, columns: "h.hundredths, h.rating, h.previous_hundredths, h.previous_rating, h.model_version, h.computed_at, m.version",
-                from: "score_history h LEFT JOIN scoring_models m ON m.digest = h.model_version", where: "h.vendor_id = $1", bindings: bindings,
-                after: mark, limit: limit
+                from: "score_history h LEFT JOIN scoring_models m ON m.digest = h.model_version",
+                where: "h.vendor_id = \(try VendorLookup.id(connection, slug: slug))", after: mark, limit: limit
             ) { row in
                 ScoreHistoryEntry(
                     hundredths: try row.decode(Int.self, at: 0), rating: try RawColumn.decode(Tier.self, row, "rating"),

@@ -14,14 +14,14 @@ extension VendorStore {
     /// - Throws: ``StorageError/notFound(_:)``.
     public func dossier(_ slug: String) throws -> VendorDossier {
         try database.transaction { connection in
-            guard let vendor = try read(connection, where: "v.slug = $1", slug).first else {
+            guard let vendor = try read(connection, where: "v.slug = \(slug)").first else {
                 throw StorageError.notFound("no vendor with slug \(slug)")
             }
             return VendorDossier(
                 vendor: vendor,
-                certifications: try CertificationStore.read(connection, where: "c.vendor_id = $1", vendor.id),
-                contracts: try ContractStore.read(connection, where: "k.vendor_id = $1", vendor.id),
-                openIncidents: try IncidentStore.read(connection, where: "i.vendor_id = $1 AND i.status IN ('open', 'investigating')", vendor.id))
+                certifications: try CertificationStore.read(connection, where: "c.vendor_id = \(vendor.id)"),
+                contracts: try ContractStore.read(connection, where: "k.vendor_id = \(vendor.id)"),
+                openIncidents: try IncidentStore.read(connection, where: "i.vendor_id = \(vendor.id) AND i.status IN ('open', 'investigating')"))
         }
     }
 }

@@ -1,3 +1,5 @@
+import Postgres
+
 /// The order of a vendor list: a key and a direction, written `name`, `-score` and so on.
 public struct VendorSort: Sendable, Hashable, Codable, CustomStringConvertible {
     public enum Key: String, Sendable, Hashable, Codable, CaseIterable {
@@ -11,7 +13,7 @@ public struct VendorSort: Sendable, Hashable, Codable, CustomStringConvertible {
         case updated
 
         /// The SQL expression over `v` (vendors) this key sorts by; never NULL.
-        var expression: String {
+        var expression: PostgresQuery {
             switch self {
             case .name: "lower(v.name)"
             case .score: "COALESCE((SELECT s.hundredths FROM scores s WHERE s.vendor_id = v.id), -1)"

@@ -34,7 +34,7 @@ public struct VendorStore: Sendable {
                 """)[0].decode(Int.self, at: 0)
             try linkFourthParties(connection, vendorID: id, draft: draft, replacing: false)
             try Audit.record(connection, actor: actor, action: .create, entity: "vendor", id: draft.slug, before: nil, after: try snapshot(connection, id: id))
-            return try read(connection, where: "v.id = $1", id)[0]
+            return try read(connection, where: "v.id = \(id)")[0]
         }
     }
 
@@ -44,7 +44,7 @@ public struct VendorStore: Sendable {
     @discardableResult
     public func update(_ slug: String, actor: String, _ change: (inout VendorDraft) throws -> Void) throws -> Vendor {
         return try database.transaction(subject: slug) { connection in
-            guard let current = try read(connection, where: "v.slug = $1", slug, locking: true).first else {
+            guard let current = try read(connection, where: "v.slug = \(slug)", locking: true).first else {
                 throw StorageError.notFound("no vendor with slug \(slug)")
             }
             var draft = VendorDraft(
@@ -72,7 +72,7 @@ public struct VendorStore: Sendable {
             try Audit.record(
                 connection, actor: actor, action: .update, entity: "vendor", id: draft.slug,
                 before: before, after: try snapshot(connection, id: current.id))
-            return try read(connection, where: "v.id = $1", current.id)[0]
+            return try read(connection, where: "v.id = \(current.id)")[0]
         }
     }
 
@@ -80,7 +80,7 @@ public struct VendorStore: Sendable {
     ///
     /// - Throws: ``StorageError/notFound(_:)``.
     public func vendor(_ slug: String) throws -> Vendor {
-        guard let vendor = try database.withConnection({ try read($0, where: "v.slug = $1", slug).first }) else {
+        guard let vendor = try database.withConnection({ try read($0, where: "v.slug = \(slug)").first }) else {
             throw StorageError.notFound("no vendor with slug \(slug)")
         }
         return vendor
@@ -102,35 +102,19 @@ public struct VendorStore: Sendable {
         sort: VendorSort = .init(key: .name), after: PageMark?, limit: Int?
     ) throws -> Page<Vendor> {
         let keyset = Keyset(keys: [(sort.key.expression, sort.key.type), ("v.id", .bigint)], descending: sort.descending)
-        var bindings = Self.bindings([tier?.rawValue, status?.rawValue, search, rating?.rawValue, limit.map { $0 + 1 }])
-        let after = try keyset.condition(after: after, bindings: &bindings)
+        var condition: PostgresQuery = "TRUE"
+        if let tier { condition = "\(condition) AND v.tier = \(tier.rawValue)" }
+        if let status { condition = "\(condition) AND v.status = \(status.rawValue)" }
+        if let search { condition = "\(condition) AND (v.name ILIKE '%' || \(search) || '%' OR v.slug ILIKE '%' || \(search) || '%')" }
+        if let rating { condition = "\(condition) AND EXISTS (SELECT 1 FROM scores s WHERE s.vendor_id = v.id AND s.rating = \(rating.rawValue))" }
         return try database.withConnection { connection in
-            let rows = try connection.query(PostgresQuery(
-                unsafeSQL: """
-                    SELECT \(Self.columns), \(keyset.selection) FROM vendors v
-                    WHERE ($1::text IS NULL OR v.tier = $1) AND ($2::text IS NULL OR v.status = $2)
-                      AND ($3::text IS NULL OR v.name ILIKE '%' || $3 || '%' OR v.slug ILIKE '%' || $3 || '%')
-                      AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM scores s WHERE s.vendor_id = v.id AND s.rating = $4))
-                      AND \(after)
-                    ORDER BY \(keyset.order)
-                    LIMIT $5::bigint
-                    """,
-                bindings: bindings))
-            return try keyset.page(rows, limit: limit ?? Int.max, Self.vendor)
+            try keyset.read(connection, columns: Self.columns, from: "vendors v", where: condition, after: after, limit: limit, Self.vendor)
         }
     }
 
     // MARK: Rows
 
-    static func bindings(_ parameters: [(any PostgresEncodable)?]) -> PostgresBindings {
-        var bindings = PostgresBindings()
-        for parameter in parameters {
-            if let parameter { bindings.append(parameter) } else { bindings.appendNull(type: .text) }
-        }
-        return bindings
-    }
-
-    static let columns = """
+    static let columns: PostgresQuery = """
         v.id, v.slug, v.name, v.status, v.business_owner, v.contact_email, \(profileColumns), v.tier,
         v.created_at, v.updated_at,
         ARRAY(SELECT f.name FROM vendor_fourth_parties l JOIN fourth_parties f ON f.id = l.fourth_party_id
@@ -139,14 +123,10 @@ public struct VendorStore: Sendable {
               WHERE l.vendor_id = v.id AND l.role = 'sub_processor' ORDER BY f.name) AS sub_processors
         """
 
-    /// Reads vendors with a condition on `v` and its parameters.
-    func read(_ connection: Connection, where condition: String, _ parameters: (any PostgresEncodable)?..., locking: Bool = false, limit: Int? = nil) throws -> [Vendor] {
-        let bindings = Self.bindings(parameters)
-        let lock = locking ? " FOR NO KEY UPDATE OF v" : ""
-        let limitClause = limit.map { " LIMIT \($0)" } ?? ""
-        let rows = try connection.query(PostgresQuery(
-            unsafeSQL: "SELECT \(Self.columns) FROM vendors v WHERE \(condition) ORDER BY lower(v.name), v.id\(limitClause)\(lock)", bindings: bindings))
-        return try rows.map(Self.vendor)
+    /// Reads vendors with a condition on `v`, locking their rows for an update when asked.
+    func read(_ connection: Connection, where condition: PostgresQuery, locking: Bool = false) throws -> [Vendor] {
+        let lock: PostgresQuery = locking ? " FOR NO KEY UPDATE OF v" : ""
+        return try connection.query("SELECT \(Self.columns) FROM vendors v WHERE \(condition) ORDER BY lower(v.name), v.id\(lock)").map(Self.vendor)
     }
 
     static func vendor(_ row: PostgresRow) throws -> Vendor {
@@ -162,7 +142,7 @@ public struct VendorStore: Sendable {
     }
 
     /// The columns of a vendor's AI profile, `v` being the vendor.
-    static let profileColumns = "v.offering, v.ai_description, v.data_categories, v.decision_impact, v.ai_act_class, v.autonomy, v.business_criticality, v.hosting_regions"
+    static let profileColumns: PostgresQuery = "v.offering, v.ai_description, v.data_categories, v.decision_impact, v.ai_act_class, v.autonomy, v.business_criticality, v.hosting_regions"
 
     /// The AI profile of a row holding ``profileColumns``.
     static func profile(_ row: PostgresRow) throws -> AIProfile {
@@ -187,7 +167,7 @@ public struct VendorStore: Sendable {
     }
 
     /// SQL for a vendor `v` as the audit log keeps it: its row and its fourth parties.
-    static let snapshotExpression = """
+    static let snapshotExpression: PostgresQuery = """
         to_jsonb(v) || jsonb_build_object('fourth_parties', COALESCE((
             SELECT jsonb_agg(jsonb_build_object('name', f.name, 'role', l.role) ORDER BY l.role, f.name)
             FROM vendor_fourth_parties l JOIN fourth_parties f ON f.id = l.fourth_party_id WHERE l.vendor_id = v.id), '[]'))
@@ -195,10 +175,7 @@ public struct VendorStore: Sendable {
 
     /// The vendor as the audit log keeps it, as JSON text.
     func snapshot(_ connection: Connection, id: Int) throws -> String {
-        var bindings = PostgresBindings()
-        bindings.append(id)
-        return try connection.query(PostgresQuery(
-            unsafeSQL: "SELECT (\(Self.snapshotExpression))::text FROM vendors v WHERE v.id = $1", bindings: bindings))[0].decode(String.self, at: 0)
+        try connection.query("SELECT (\(Self.snapshotExpression))::text FROM vendors v WHERE v.id = \(id)")[0].decode(String.self, at: 0)
     }
 
     /// Links a vendor to its foundation-model providers and sub-processors, creating unknown ones.
@@ -257,14 +234,11 @@ extension VendorStore {
                 try FourthPartyStore.link(connection, vendorIDs: pairs.map(\.0), names: pairs.map(\.1), role: role)
             }
         }
-        var bindings = PostgresBindings()
-        bindings.append(actor)
-        bindings.append(slugs)
-        try connection.execute(PostgresQuery(unsafeSQL: """
+        try connection.execute("""
             INSERT INTO audit_log (actor, action, entity, entity_id, after)
-            SELECT $1, 'create', 'vendor', v.slug, \(Self.snapshotExpression)
-            FROM vendors v WHERE v.slug = ANY($2) ORDER BY v.id
-            """, bindings: bindings))
+            SELECT \(actor), 'create', 'vendor', v.slug, \(Self.snapshotExpression)
+            FROM vendors v WHERE v.slug = ANY(\(slugs)) ORDER BY v.id
+            """)
         return count
     }
 }
@@ -280,9 +254,9 @@ extension VendorStore {
             _ = try connection.query("SELECT pg_advisory_xact_lock(hashtext('tprm: reassess tiers'))")
             // What tiering reads of each vendor, not the whole record: this runs over the register on every model change.
             var changed: [(id: Int, slug: String, updatedAt: Date, assessment: TierAssessment)] = []
-            for row in try connection.query(PostgresQuery(unsafeSQL: """
+            for row in try connection.query("""
                 SELECT v.id, v.slug, v.tier, v.updated_at, \(Self.profileColumns) FROM vendors v WHERE v.status <> 'offboarded'
-                """)) {
+                """) {
                 let assessment = tiering.assess(try Self.profile(row))
                 if assessment.tier != (try RawColumn.decode(Tier.self, row, "tier")) {
                     changed.append((try row.decode(Int.self, at: 0), try row.decode(String.self, at: 1), try row.decode(Date.self, at: 3), assessment))

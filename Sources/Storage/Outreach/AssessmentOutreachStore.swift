@@ -48,7 +48,7 @@ public struct AssessmentOutreachStore: Sendable {
             try OutboxStore.enqueue(connection, invitation(id), assessment: id)
             try Audit.record(connection, actor: new.actor, action: .create, entity: "assessment", id: String(id), before: nil,
                              after: try RowSnapshot.json(connection, table: "assessments", id: id))
-            return try Self.summaries(connection, where: "a.id = $1", id)[0]
+            return try Self.summaries(connection, where: "a.id = \(id)")[0]
         }
     }
 
@@ -96,20 +96,18 @@ public struct AssessmentOutreachStore: Sendable {
     /// - Throws: ``StorageError/notFound(_:)`` for an unknown vendor, ``PageMark/Invalid`` for a mark of another list.
     public func page(vendor: String? = nil, statuses: [AssessmentStatus] = [], after mark: PageMark?, limit: Int?) throws -> Page<AssessmentSummary> {
         try database.withConnection { connection in
-            var bindings = PostgresBindings()
-            if let vendor { bindings.append(try VendorLookup.id(connection, slug: vendor)) } else { bindings.append(0) }
-            bindings.append(statuses.map(\.rawValue))
+            var condition: PostgresQuery = "TRUE"
+            if let vendor { condition = "\(condition) AND a.vendor_id = \(try VendorLookup.id(connection, slug: vendor))" }
+            if !statuses.isEmpty { condition = "\(condition) AND a.status = ANY(\(statuses.map(\.rawValue)))" }
             return try Keyset(keys: [("a.id", .bigint)], descending: true).read(
-                connection, columns: Self.summaryColumns, from: String(Self.summarySource.dropFirst("FROM ".count)),
-                where: "($1 = 0 OR a.vendor_id = $1) AND (cardinality($2::text[]) = 0 OR a.status = ANY($2))", bindings: bindings,
-                after: mark, limit: limit, Self.summary)
+                connection, columns: Self.summaryColumns, from: Self.summaryTables, where: condition, after: mark, limit: limit, Self.summary)
         }
     }
 
     /// One assessment with its questionnaire as sent, answers and evidence.
     public func detail(_ id: Int) throws -> AssessmentDetail {
         try database.withConnection { connection in
-            guard let summary = try Self.summaries(connection, where: "a.id = $1", id).first else {
+            guard let summary = try Self.summaries(connection, where: "a.id = \(id)").first else {
                 throw StorageError.notFound("no assessment with id \(id)")
             }
             return AssessmentDetail(
@@ -125,7 +123,7 @@ public struct AssessmentOutreachStore: Sendable {
     public func evidenceContent(assessment: Int, file: Int) throws -> (EvidenceFile, Data) {
         try database.withConnection { connection in
             guard let row = try connection.query("""
-                SELECT \(unsafeRaw: Self.evidenceColumns), content FROM evidence_files WHERE assessment_id = \(assessment) AND id = \(file)
+                SELECT \(Self.evidenceColumns), content FROM evidence_files WHERE assessment_id = \(assessment) AND id = \(file)
                 """).first else {
                 throw StorageError.notFound("assessment \(assessment) has no evidence file \(file)")
             }
@@ -188,7 +186,7 @@ public struct AssessmentOutreachStore: Sendable {
                 throw StorageError.conflict(field: "assessment", reason: problem)
             }
             try Self.cancel(connection, assessment, actor: actor)
-            return try Self.summaries(connection, where: "a.id = $1", assessment)[0]
+            return try Self.summaries(connection, where: "a.id = \(assessment)")[0]
         }
     }
 
@@ -205,7 +203,7 @@ public struct AssessmentOutreachStore: Sendable {
             try change(connection, summary)
             try Audit.record(connection, actor: actor, action: .update, entity: "assessment", id: String(assessment), before: before,
                              after: try RowSnapshot.json(connection, table: "assessments", id: assessment))
-            return try Self.summaries(connection, where: "a.id = $1", assessment)[0]
+            return try Self.summaries(connection, where: "a.id = \(assessment)")[0]
         }
     }
 
@@ -213,13 +211,13 @@ public struct AssessmentOutreachStore: Sendable {
 
     static func locked(_ connection: Connection, _ id: Int) throws -> AssessmentSummary {
         guard try connection.query("SELECT 1 FROM assessments WHERE id = \(id) FOR UPDATE").count == 1,
-              let summary = try summaries(connection, where: "a.id = $1", id).first else {
+              let summary = try summaries(connection, where: "a.id = \(id)").first else {
             throw StorageError.notFound("no assessment with id \(id)")
         }
         return summary
     }
 
-    static let summaryColumns = """
+    static let summaryColumns: PostgresQuery = """
         a.id, v.slug, v.name, q.template_key, q.template_version, a.reason, a.trigger_reason, a.status, a.recipient, a.sent_at, a.due_at,
         a.submitted_at, a.completed_at, a.overdue_at, a.changes_requested,
         (SELECT count(*) FROM answers x WHERE x.assessment_id = a.id) AS answered,
@@ -227,21 +225,17 @@ public struct AssessmentOutreachStore: Sendable {
         (SELECT count(*) FROM answers x WHERE x.assessment_id = a.id AND x.verdict = 'flagged') AS flagged,
         (SELECT count(*) FROM evidence_files e WHERE e.assessment_id = a.id) AS evidence_files
         """
-    static let summarySource = "FROM assessments a JOIN vendors v ON v.id = a.vendor_id JOIN questionnaire_snapshots q ON q.content_hash = a.content_hash"
+    static let summaryTables: PostgresQuery = "assessments a JOIN vendors v ON v.id = a.vendor_id JOIN questionnaire_snapshots q ON q.content_hash = a.content_hash"
 
-    static func summaries(_ connection: Connection, where condition: String, _ id: Int) throws -> [AssessmentSummary] {
-        var bindings = PostgresBindings()
-        bindings.append(id)
-        return try connection.query(PostgresQuery(unsafeSQL: "SELECT \(summaryColumns) \(summarySource) WHERE \(condition)", bindings: bindings)).map(summary)
+    static func summaries(_ connection: Connection, where condition: PostgresQuery) throws -> [AssessmentSummary] {
+        try connection.query("SELECT \(summaryColumns) FROM \(summaryTables) WHERE \(condition)").map(summary)
     }
 
     /// The summaries of some assessments, by id.
     static func summaries(_ connection: Connection, ids: [Int]) throws -> [AssessmentSummary] {
         guard !ids.isEmpty else { return [] }
-        var bindings = PostgresBindings()
-        bindings.append(ids.map(String.init))
-        return try connection.query(PostgresQuery(
-            unsafeSQL: "SELECT \(summaryColumns) \(summarySource) WHERE a.id = ANY($1::text[]::bigint[]) ORDER BY a.id", bindings: bindings)).map(summary)
+        return try connection.query(
+            "SELECT \(summaryColumns) FROM \(summaryTables) WHERE a.id = ANY(\(ids.map(String.init))::text[]::bigint[]) ORDER BY a.id").map(summary)
     }
 
     static func summary(_ row: PostgresRow) throws -> AssessmentSummary {
@@ -282,11 +276,11 @@ public struct AssessmentOutreachStore: Sendable {
         }
     }
 
-    static let evidenceColumns = "id, question_id, filename, content_type, size_bytes, sha256, uploaded_at"
+    static let evidenceColumns: PostgresQuery = "id, question_id, filename, content_type, size_bytes, sha256, uploaded_at"
 
     static func evidence(_ connection: Connection, _ assessment: Int) throws -> [EvidenceFile] {
         try connection.query("""
-            SELECT \(unsafeRaw: evidenceColumns) FROM evidence_files WHERE assessment_id = \(assessment) ORDER BY question_id, id
+            SELECT \(evidenceColumns) FROM evidence_files WHERE assessment_id = \(assessment) ORDER BY question_id, id
             """).map(evidenceFile)
     }
 

@@ -77,7 +77,7 @@ public struct OutboxStore: Sendable {
                 UPDATE outbox o SET attempts = o.attempts + 1, next_attempt_at = \(now) + make_interval(secs => \(Self.lease.timeInterval))
                 WHERE o.id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= \(now)
                                ORDER BY next_attempt_at, id LIMIT \(limit) FOR UPDATE SKIP LOCKED)
-                RETURNING \(unsafeRaw: Self.columns)
+                RETURNING \(Self.columns)
                 """).map(Self.message).sorted { $0.id < $1.id }
         }
     }
@@ -121,10 +121,8 @@ public struct OutboxStore: Sendable {
     /// - Throws: ``PageMark/Invalid`` for a mark of another list.
     public func page(status: OutboxMessage.Status? = nil, after mark: PageMark?, limit: Int?) throws -> Page<OutboxMessage> {
         try database.withConnection { connection in
-            var bindings = PostgresBindings()
-            if let status { bindings.append(status.rawValue) } else { bindings.appendNull(type: .text) }
-            return try Keyset(keys: [("o.id", .bigint)], descending: true).read(
-                connection, columns: Self.columns, from: "outbox o", where: "$1::text IS NULL OR o.status = $1", bindings: bindings,
+            try Keyset(keys: [("o.id", .bigint)], descending: true).read(
+                connection, columns: Self.columns, from: "outbox o", where: status.map { "o.status = \($0.rawValue)" } ?? "TRUE",
                 after: mark, limit: limit, Self.message)
         }
     }
@@ -143,7 +141,7 @@ public struct OutboxStore: Sendable {
         }
     }
 
-    static let columns = """
+    static let columns: PostgresQuery = """
         o.id, o.kind, o.dedupe_key, o.recipients, o.subject, o.text_body, o.html_body, o.assessment_id, o.status, o.attempts,
         o.next_attempt_at, o.last_error, o.created_at, o.sent_at
         """

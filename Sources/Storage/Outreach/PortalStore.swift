@@ -64,10 +64,10 @@ public struct PortalStore: Sendable {
                 """).first else { return nil }
             let (id, csrf, linkExpiry) = try row.decode((Int, String, Date).self)
             let vendor = try VendorStore.vendor(connection.query("""
-                SELECT \(unsafeRaw: VendorStore.columns) FROM vendors v WHERE v.id = (SELECT vendor_id FROM assessments WHERE id = \(id))
+                SELECT \(VendorStore.columns) FROM vendors v WHERE v.id = (SELECT vendor_id FROM assessments WHERE id = \(id))
                 """)[0])
             return PortalView(
-                assessment: try AssessmentOutreachStore.summaries(connection, where: "a.id = $1", id)[0], profile: vendor.profile,
+                assessment: try AssessmentOutreachStore.summaries(connection, where: "a.id = \(id)")[0], profile: vendor.profile,
                 questionnaire: try AssessmentOutreachStore.questionnaire(connection, id),
                 answers: Dictionary(uniqueKeysWithValues: try AssessmentOutreachStore.answers(connection, id).map { ($0.questionID, $0) }),
                 evidence: try AssessmentOutreachStore.evidence(connection, id), csrfToken: csrf, linkExpiresAt: linkExpiry)
@@ -108,11 +108,11 @@ public struct PortalStore: Sendable {
                         option_value = EXCLUDED.option_value, options_value = EXCLUDED.options_value, number_value = EXCLUDED.number_value,
                         date_value = EXCLUDED.date_value, text_value = EXCLUDED.text_value, file_value = EXCLUDED.file_value,
                         evidence_refs = EXCLUDED.evidence_refs,
-                        answered_at = CASE WHEN \(unsafeRaw: Self.changed) THEN EXCLUDED.answered_at ELSE x.answered_at END,
-                        verdict = CASE WHEN \(unsafeRaw: Self.changed) THEN NULL ELSE x.verdict END,
-                        reviewer_note = CASE WHEN \(unsafeRaw: Self.changed) THEN NULL ELSE x.reviewer_note END,
-                        reviewed_by = CASE WHEN \(unsafeRaw: Self.changed) THEN NULL ELSE x.reviewed_by END,
-                        reviewed_at = CASE WHEN \(unsafeRaw: Self.changed) THEN NULL ELSE x.reviewed_at END
+                        answered_at = CASE WHEN \(Self.changed) THEN EXCLUDED.answered_at ELSE x.answered_at END,
+                        verdict = CASE WHEN \(Self.changed) THEN NULL ELSE x.verdict END,
+                        reviewer_note = CASE WHEN \(Self.changed) THEN NULL ELSE x.reviewer_note END,
+                        reviewed_by = CASE WHEN \(Self.changed) THEN NULL ELSE x.reviewed_by END,
+                        reviewed_at = CASE WHEN \(Self.changed) THEN NULL ELSE x.reviewed_at END
                     """)
             }
             if submit {
@@ -129,7 +129,7 @@ public struct PortalStore: Sendable {
     }
 
     /// Whether an upserted answer's value differs from the stored one.
-    static let changed = """
+    static let changed: PostgresQuery = """
         ((x.option_value, x.options_value, x.number_value, x.date_value, x.text_value, x.file_value)
          IS DISTINCT FROM (EXCLUDED.option_value, EXCLUDED.options_value, EXCLUDED.number_value, EXCLUDED.date_value, EXCLUDED.text_value, EXCLUDED.file_value))
         """
@@ -150,7 +150,7 @@ public struct PortalStore: Sendable {
             let row = try connection.query("""
                 INSERT INTO evidence_files (assessment_id, question_id, filename, content_type, size_bytes, sha256, content)
                 VALUES (\(assessment), \(question), \(filename), \(contentType), \(content.count), \(digest), \(content))
-                RETURNING \(unsafeRaw: AssessmentOutreachStore.evidenceColumns)
+                RETURNING \(AssessmentOutreachStore.evidenceColumns)
                 """)[0]
             let file = try AssessmentOutreachStore.evidenceFile(row)
             try connection.execute("""

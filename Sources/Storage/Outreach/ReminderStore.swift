@@ -33,14 +33,11 @@ public struct ReminderStore: Sendable {
         try database.withConnection { connection in
             // The ids first, by cheap queries; then the summaries of those alone. (Asked for in one query, the
             // summaries' per-row counts made the planner start parallel workers for what is usually nothing.)
-            func ids(_ condition: String) throws -> [Int] {
-                var bindings = PostgresBindings()
-                bindings.append(asOf)
-                return try connection.query(PostgresQuery(unsafeSQL: "SELECT a.id FROM assessments a WHERE \(condition) ORDER BY a.id", bindings: bindings))
-                    .map { try $0.decode(Int.self, at: 0) }
+            func ids(_ condition: PostgresQuery) throws -> [Int] {
+                try connection.query("SELECT a.id FROM assessments a WHERE \(condition) ORDER BY a.id").map { try $0.decode(Int.self, at: 0) }
             }
             let open = try AssessmentOutreachStore.summaries(connection, ids: try ids(
-                "a.status IN ('sent', 'in_progress') AND a.due_at > $1 AND a.due_at <= $1 + interval '7 days'"))
+                "a.status IN ('sent', 'in_progress') AND a.due_at > \(asOf) AND a.due_at <= \(asOf) + interval '7 days'"))
             let sent = Set(try connection.query("""
                 SELECT dedupe_key FROM outbox WHERE kind = 'reminder' AND assessment_id = ANY(\(open.map { String($0.id) })::text[]::bigint[])
                 """).map { try $0.decode(String.self, at: 0) })
@@ -52,10 +49,10 @@ public struct ReminderStore: Sendable {
                 if !sent.contains(reminder.dedupeKey) { reminders.append(reminder) }
             }
             let overdue = try AssessmentOutreachStore.summaries(connection, ids: try ids(
-                "a.status IN ('sent', 'in_progress') AND a.due_at <= $1 AND a.overdue_at IS NULL"))
+                "a.status IN ('sent', 'in_progress') AND a.due_at <= \(asOf) AND a.overdue_at IS NULL"))
             let expired = try AssessmentOutreachStore.summaries(connection, ids: try ids("""
                 a.status IN ('sent', 'in_progress')
-                AND NOT EXISTS (SELECT 1 FROM assessment_links l WHERE l.assessment_id = a.id AND l.revoked_at IS NULL AND l.expires_at > $1)
+                AND NOT EXISTS (SELECT 1 FROM assessment_links l WHERE l.assessment_id = a.id AND l.revoked_at IS NULL AND l.expires_at > \(asOf))
                 """))
             return ReminderPlan(reminders: reminders, overdue: overdue, expired: expired)
         }
