@@ -111,6 +111,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            resources: [.copy("Resources/Templates"), .copy("Resources/Static")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

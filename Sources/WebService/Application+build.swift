@@ -29,13 +29,17 @@ public struct WebConfiguration: Sendable {
     public var portalLimiter: RateLimiter
     /// How long /readyz answers from its last check of the database and the migrations before checking again.
     public var readinessInterval: Duration = .seconds(5)
+    /// The templates, stylesheet and icon of the pages.
+    public var resources: WebResources
     public var logger: Logger
 
     public init(
         host: String, port: Int, database: Database, catalog: Catalog, migrations: URL, openAPIDocument: String? = nil,
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), tokenCache: TokenCache? = nil,
-        outreach: OutreachConfiguration = OutreachConfiguration(), portalLimiter: RateLimiter = RateLimiter(), logger: Logger
-    ) {
+        outreach: OutreachConfiguration = OutreachConfiguration(), portalLimiter: RateLimiter = RateLimiter(), resources: WebResources? = nil,
+        logger: Logger
+    ) throws(WebResources.Problem) {
+        if let resources { self.resources = resources } else { self.resources = try WebResources.shipped() }
         self.outreach = outreach
         self.portalLimiter = portalLimiter
         self.metrics = metrics
@@ -111,7 +115,8 @@ public func buildRouter(_ configuration: WebConfiguration) -> Router<AppRequestC
     OutboxController(database: database, blocking: blocking).addRoutes(to: api)
     PortalController(
         database: configuration.database, blocking: blocking, limiter: configuration.portalLimiter,
-        secureCookies: configuration.outreach.publicURL.hasPrefix("https:")
+        secureCookies: configuration.outreach.publicURL.hasPrefix("https:"), pages: PortalPages(resources: configuration.resources),
+        resources: configuration.resources
     ).addRoutes(to: router)
     methods.record(router.routes)
     return router

@@ -27,7 +27,7 @@ import WebService
             committee = try tokens.create(name: "committee", role: .committee, actor: "test")
             revoked = try tokens.create(name: "old", role: .admin, actor: "test")
             try tokens.revoke(name: "old", actor: "test")
-            app = Application(router: buildRouter(WebConfiguration(
+            app = Application(router: buildRouter(try WebConfiguration(
                 host: "127.0.0.1", port: 0, database: database, catalog: ApiTests.catalog,
                 migrations: TestDatabase.repositoryRoot.appendingPathComponent("sql"), openAPIDocument: openAPI, outreach: outreach,
                 portalLimiter: limiter, logger: .init(label: "test"))))
@@ -81,12 +81,12 @@ import WebService
         let migrations = FileManager.default.temporaryDirectory.appendingPathComponent("tprm-ready-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: TestDatabase.repositoryRoot.appendingPathComponent("sql"), to: migrations)
         defer { try? FileManager.default.removeItem(at: migrations) }
-        func app(interval: Duration) -> Application<RouterResponder<AppRequestContext>> {
-            var configuration = WebConfiguration(host: "127.0.0.1", port: 0, database: fixture.database, catalog: ApiTests.catalog, migrations: migrations, logger: .init(label: "test"))
+        func app(interval: Duration) throws -> Application<RouterResponder<AppRequestContext>> {
+            var configuration = try WebConfiguration(host: "127.0.0.1", port: 0, database: fixture.database, catalog: ApiTests.catalog, migrations: migrations, logger: .init(label: "test"))
             configuration.readinessInterval = interval
             return Application(router: buildRouter(configuration))
         }
-        let cached = app(interval: .seconds(3600)), fresh = app(interval: .zero)
+        let cached = try app(interval: .seconds(3600)), fresh = try app(interval: .zero)
         try await cached.test(.router) { client in
             try await client.execute(uri: "/readyz", method: .get) { #expect($0.status == .ok) }
             // A migration appears that is not applied: a probe within the interval answers from the last check.
@@ -178,7 +178,7 @@ import WebService
 
     @Test func theCommitteeCannotChangeAnythingAndNoRouteAnswersWithoutAToken() async throws {
         let fixture = try Fixture("apiroles")
-        let router = buildRouter(WebConfiguration(
+        let router = buildRouter(try WebConfiguration(
             host: "127.0.0.1", port: 0, database: fixture.database, catalog: ApiTests.catalog,
             migrations: TestDatabase.repositoryRoot.appendingPathComponent("sql"), logger: .init(label: "test")))
         let routes = router.routes.map { (method: $0.method, path: "\($0.path)".hasPrefix("/") ? "\($0.path)" : "/\($0.path)") }

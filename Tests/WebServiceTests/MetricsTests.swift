@@ -19,7 +19,7 @@ import WebService
     @Test func metricsShowRequestsThePoolAndTheQueue() async throws {
         let registry = Self.registry
         let fixture = try ApiTests.Fixture("apimetrics")
-        let app = Application(router: buildRouter(WebConfiguration(
+        let app = Application(router: buildRouter(try WebConfiguration(
             host: "127.0.0.1", port: 0, database: fixture.database, catalog: ApiTests.catalog,
             migrations: TestDatabase.repositoryRoot.appendingPathComponent("sql"), metrics: registry, logger: .init(label: "test"))))
         try OutboxStore(database: fixture.database).enqueue(OutgoingMessage(

@@ -29,7 +29,7 @@ import Yams
 
     func registeredRoutes() throws -> Set<String> {
         let database = Database(configuration: try PostgresConfiguration("postgresql:///unused?host=/nonexistent"))
-        let router = buildRouter(WebConfiguration(
+        let router = buildRouter(try WebConfiguration(
             host: "127.0.0.1", port: 0, database: database, catalog: ApiTests.catalog,
             migrations: TestDatabase.repositoryRoot.appendingPathComponent("sql"), logger: .init(label: "test")))
         return Set(router.routes.map { route in

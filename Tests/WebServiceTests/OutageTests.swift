@@ -17,7 +17,7 @@ import WebService
         try Migrator(directory: TestDatabase.repositoryRoot.appendingPathComponent("sql")).migrate(on: setup)
         let database = Database(configuration: configuration, maximumConnections: 4, acquireTimeout: .seconds(2))
         let token = try TokenStore(database: database).create(name: "reader", role: .committee, actor: "test")
-        let app = Application(router: buildRouter(WebConfiguration(
+        let app = Application(router: buildRouter(try WebConfiguration(
             host: "127.0.0.1", port: 0, database: database, catalog: ApiTests.catalog,
             migrations: TestDatabase.repositoryRoot.appendingPathComponent("sql"), logger: .init(label: "test"))))
         let headers: HTTPFields = [.authorization: "Bearer \(token)"]

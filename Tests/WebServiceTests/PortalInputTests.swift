@@ -45,6 +45,18 @@ import WebService
             #expect(try world.scalar("SELECT status FROM assessments WHERE id = \(sent.assessment.id)", String.self) == "in_progress")
             #expect(try answers(world, sent.assessment.id) == 1)
 
+            // A body no page of the portal sends: another shape of fields, malformed encoding, another type.
+            for (body, type, status) in [
+                ("csrf=\(csrf)&q=yes&action=save", "application/x-www-form-urlencoded", HTTPResponse.Status.badRequest),
+                ("csrf=\(csrf)&q[GOV-01][]=%zz&action=save", "application/x-www-form-urlencoded", .badRequest),
+                (#"{"q": {"GOV-01": ["no"]}}"#, "application/json", .unsupportedMediaType),
+            ] {
+                let page = try await browser.post(body: body, contentType: type)
+                #expect(page.status == status, "\(body)")
+                #expect(page.body.contains("The form could not be read"), "\(body)")
+            }
+            #expect(try world.scalar("SELECT option_value FROM answers WHERE assessment_id = \(sent.assessment.id) AND question_id = 'GOV-01'", String.self) == "yes")
+
             // A form from elsewhere: no CSRF token, or a wrong one.
             for token in [nil, "forged-token", String(repeating: "A", count: 43)] as [String?] {
                 let forged = try await browser.post([("GOV-01", "no")], csrf: token, action: "submit")

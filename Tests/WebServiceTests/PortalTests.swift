@@ -58,12 +58,22 @@ struct PortalBrowser {
         var headers = HTTPFields()
         if let cookie { headers[.cookie] = cookie }
         headers[.contentType] = "application/x-www-form-urlencoded"
-        var all = fields.map { ("q.\($0.0)", $0.1) }
+        var all = fields.map { ("q[\($0.0)][]", $0.1) }
         if let csrf { all.append(("csrf", csrf)) }
         all.append(("action", action))
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
         let body = all.map { "\($0.0.addingPercentEncoding(withAllowedCharacters: allowed)!)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }
             .joined(separator: "&")
+        return try await client.execute(uri: "/portal/assessment", method: .post, headers: headers, body: ByteBuffer(string: body)) { response in
+            Page(status: response.status, body: String(buffer: response.body), headers: response.headers)
+        }
+    }
+
+    /// Posts `body` to the answers form as it is, with `contentType`: for what no page of the portal sends.
+    func post(body: String, contentType: String = "application/x-www-form-urlencoded") async throws -> Page {
+        var headers = HTTPFields()
+        if let cookie { headers[.cookie] = cookie }
+        headers[.contentType] = contentType
         return try await client.execute(uri: "/portal/assessment", method: .post, headers: headers, body: ByteBuffer(string: body)) { response in
             Page(status: response.status, body: String(buffer: response.body), headers: response.headers)
         }

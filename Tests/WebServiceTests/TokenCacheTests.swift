@@ -13,7 +13,7 @@ import WebService
     @Test func aCachedTokenIsRefusedAsSoonAsItIsRevoked() async throws {
         let fixture = try ApiTests.Fixture("apicache")
         let cache = TokenCache()
-        let app = Application(router: buildRouter(WebConfiguration(
+        let app = Application(router: buildRouter(try WebConfiguration(
             host: "127.0.0.1", port: 0, database: fixture.database, catalog: ApiTests.catalog,
             migrations: TestDatabase.repositoryRoot.appendingPathComponent("sql"), tokenCache: cache, logger: .init(label: "test"))))
         let group = ServiceGroup(

@@ -12,18 +12,19 @@ struct PortalController {
     let limiter: RateLimiter
     /// Whether cookies are marked Secure: the portal is reached over https.
     let secureCookies: Bool
-    let pages = PortalPages()
+    let pages: PortalPages
+    let resources: WebResources
 
     static let cookieName = "tprm_portal"
     static let contentSecurityPolicy =
         "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/portal/static/portal.css") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: PortalPages.stylesheet)))
-        }
-        router.get("/portal/static/icon.svg") { _, _ in
-            Response(status: .ok, headers: [.contentType: "image/svg+xml"], body: .init(byteBuffer: ByteBuffer(string: PortalPages.icon)))
+        for (name, type) in [("portal.css", "text/css; charset=utf-8"), ("icon.svg", "image/svg+xml")] {
+            let body = ByteBuffer(bytes: resources.files[name] ?? [])
+            router.get("/portal/static/\(name)") { _, _ in
+                Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: body))
+            }
         }
         router.get("/portal/assessment", use: show)
         router.post("/portal/assessment", use: save)
@@ -48,8 +49,8 @@ struct PortalController {
         }
         var response = html(.ok, pages.continuePage())
         let maxAge = max(1, Int(expiry.timeIntervalSinceNow))
-        response.headers[.setCookie] =
-            "\(Self.cookieName)=\(session); Path=/portal; Max-Age=\(maxAge); HttpOnly; SameSite=Strict\(secureCookies ? "; Secure" : "")"
+        response.setCookie(Cookie(
+            name: Self.cookieName, value: session, maxAge: maxAge, path: "/portal", secure: secureCookies, httpOnly: true, sameSite: .strict))
         return response
     }
 
@@ -71,18 +72,20 @@ struct PortalController {
             return html(.unsupportedMediaType, pages.message(title: "The form could not be read", text: "Please use the questionnaire page to send your answers."))
         }
         let body = try await request.body.collect(upTo: context.maxUploadSize)
-        let fields = FormBody.parse(String(decoding: body.readableBytesView, as: UTF8.self))
-        guard let csrf = fields.first(where: { $0.0 == "csrf" })?.1, PortalSecret.constantTimeEqual(Array(csrf.utf8), Array(view.csrfToken.utf8)) else {
+        let form: AnswersForm
+        do {
+            form = try URLEncodedFormDecoder().decode(AnswersForm.self, from: String(decoding: body.readableBytesView, as: UTF8.self))
+        } catch {
+            return html(.badRequest, pages.message(title: "The form could not be read", text: "Please use the questionnaire page to send your answers. Nothing was saved."))
+        }
+        guard let csrf = form.csrf, PortalSecret.constantTimeEqual(Array(csrf.utf8), Array(view.csrfToken.utf8)) else {
             return forged()
         }
         guard view.assessment.status.isEditable else {
             return html(.ok, pages.assessment(view, notice: "These answers were submitted already; nothing was changed."))
         }
-        let submitting = fields.first(where: { $0.0 == "action" })?.1 == "submit"
-        var answers: [String: [String]] = [:]
-        for (name, value) in fields where name.hasPrefix("q.") {
-            answers[String(name.dropFirst(2)), default: []].append(value)
-        }
+        let submitting = form.action == "submit"
+        let answers = form.q ?? [:]
         let files = Set(view.evidence.map(\.questionID))
         switch AnswerForm.read(view.questionnaire, profile: view.profile, fields: answers, files: files, submitting: submitting) {
         case .failure(let refused):
@@ -167,17 +170,10 @@ struct PortalController {
     }
 }
 
-/// An application/x-www-form-urlencoded body.
-enum FormBody {
-    static func parse(_ text: String) -> [(String, String)] {
-        text.split(separator: "&").compactMap { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = decode(parts[0]) else { return nil }
-            return (name, parts.count > 1 ? decode(parts[1]) ?? "" : "")
-        }
-    }
-
-    static func decode(_ text: Substring) -> String? {
-        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
-    }
+/// The questionnaire form as the page posts it (application/x-www-form-urlencoded): the session's CSRF token,
+/// which button was pressed, and each question's values as `q[DAT-01][]`, one per ticked box of a multi-select.
+struct AnswersForm: Decodable {
+    let csrf: String?
+    let action: String?
+    let q: [String: [String]]?
 }

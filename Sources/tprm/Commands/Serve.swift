@@ -63,7 +63,7 @@ struct ServeCommand: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let app = buildApplication(
-            WebConfiguration(host: host, port: port, database: database, catalog: catalog, migrations: migrationOptions.schema().directory,
+            try WebConfiguration(host: host, port: port, database: database, catalog: catalog, migrations: migrationOptions.schema().directory,
                              openAPIDocument: document, metrics: registry, tokenCache: tokenCache, outreach: outreachConfiguration, logger: logger),
             services: services)
         try await app.runService()
