@@ -80,7 +80,7 @@ public struct CommitteePack: Sendable, Codable, Hashable {
     /// Vendors by tier (rows) and rating band (columns).
     public struct HeatCell: Sendable, Codable, Hashable {
         public let tier: Tier
-        public let rating: Tier
+        public let rating: Rating
         public let count: Int
     }
 
@@ -89,14 +89,14 @@ public struct CommitteePack: Sendable, Codable, Hashable {
         public let name: String
         public let tier: Tier
         public let score: Decimal
-        public let rating: Tier
+        public let rating: Rating
         public let drivers: [Line]
     }
 
     public struct RatingChange: Sendable, Codable, Hashable {
         public let vendor: String
-        public let from: Tier
-        public let to: Tier
+        public let from: Rating
+        public let to: Rating
         public let at: Date
         /// The largest line of the score after the change.
         public let reason: Line?
@@ -190,7 +190,7 @@ public struct CommitteePack: Sendable, Codable, Hashable {
         public let businessCriticality: String
         public let dataCategories: [String]
         public let score: Decimal?
-        public let rating: Tier?
+        public let rating: Rating?
         /// The three largest lines of the score's breakdown.
         public let drivers: [Line]
         /// The answers that failed, went unanswered or were flagged, and knock-outs, by question id.
@@ -226,16 +226,18 @@ extension CommitteePack {
         let vendors = count { _ in true }, scored = count { $0.rating != nil }
         let tiersHighFirst = Tier.allCases.reversed()
         let byTier = tiersHighFirst.map { tier in Count(key: tier.rawValue, count: count { $0.tier == tier }) }
-        let byRating = tiersHighFirst.map { tier in Count(key: tier.rawValue, count: count { $0.rating == tier }) }
+        let ratingsHighFirst = Rating.allCases.reversed()
+        let byRating = ratingsHighFirst.map { rating in Count(key: rating.rawValue, count: count { $0.rating == rating }) }
             + [Count(key: "not scored", count: vendors - scored)]
         let total = groups.reduce(0) { $0 + $1.hundredths }
         let average: Decimal? = scored == 0 ? nil : (Decimal(total) / Decimal(scored) / 100).rounded(2)
         let distribution = (0..<10).map { bucket in Count(key: "\(bucket * 10)–\(bucket * 10 + 10)", count: count { $0.bucket == bucket }) }
         let heat = tiersHighFirst.flatMap { tier in
-            tiersHighFirst.map { rating in HeatCell(tier: tier, rating: rating, count: count { $0.tier == tier && $0.rating == rating }) }
+            ratingsHighFirst.map { rating in HeatCell(tier: tier, rating: rating, count: count { $0.tier == tier && $0.rating == rating }) }
         }
-        let top = facts.figures.top.map {
-            RankedVendor(vendor: $0.slug, name: $0.name, tier: $0.tier, score: score($0.hundredths ?? 0), rating: $0.rating ?? $0.tier, drivers: lines($0.drivers))
+        // The top risks are scored vendors: each has its score and rating.
+        let top = facts.figures.top.compactMap { row in
+            row.rating.map { RankedVendor(vendor: row.slug, name: row.name, tier: row.tier, score: score(row.hundredths ?? 0), rating: $0, drivers: lines(row.drivers)) }
         }
         let changes = facts.ratingChanges.map {
             RatingChange(vendor: $0.vendor, from: $0.from, to: $0.to, at: $0.at, reason: $0.reason.map { Line($0, sentences: sentences, library: library) },
@@ -259,7 +261,7 @@ extension CommitteePack {
             heatMap: heat, topRisks: top,
             changes: Changes(
                 newVendors: facts.newVendors, offboarded: facts.offboarded,
-                ratingsWorse: changes.filter { $0.to.rank > $0.from.rank }, ratingsBetter: changes.filter { $0.to.rank < $0.from.rank },
+                ratingsWorse: changes.filter { $0.to > $0.from }, ratingsBetter: changes.filter { $0.to < $0.from },
                 modelChanges: facts.modelChanges,
                 incidentsOpened: facts.incidentsOpened.map { IncidentItem(vendor: $0.vendor, title: $0.title, severity: $0.severity, status: nil, at: $0.occurredAt) },
                 incidentsClosed: facts.incidentsClosed.map { IncidentItem(vendor: $0.vendor, title: $0.title, severity: $0.severity, status: nil, at: $0.resolvedAt) },
@@ -341,11 +343,6 @@ extension CommitteePack.Profile {
             json.key("vendor"); json.value(vendor)
         }
     }
-}
-
-extension Tier {
-    /// low 0 … critical 3.
-    var rank: Int { Tier.allCases.firstIndex(of: self) ?? 0 }
 }
 
 extension Decimal {

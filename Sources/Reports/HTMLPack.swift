@@ -87,10 +87,10 @@ struct HTMLPack {
         let tiers = Tier.allCases.reversed()
         let maximum = max(pack.heatMap.map(\.count).max() ?? 0, 1)
         var html = "<table class=\"heat\"><caption>Vendors by tier (rows) and rating band (columns)</caption><thead><tr><th scope=\"col\">Tier \\ rating</th>"
-        html += tiers.map { "<th scope=\"col\">\($0.rawValue)</th>" }.joined() + "</tr></thead><tbody>"
+        html += Rating.allCases.reversed().map { "<th scope=\"col\">\($0.rawValue)</th>" }.joined() + "</tr></thead><tbody>"
         for tier in tiers {
             html += "<tr><th scope=\"row\">\(tier.rawValue)</th>"
-            for rating in tiers {
+            for rating in Rating.allCases.reversed() {
                 let count = pack.heatMap.first { $0.tier == tier && $0.rating == rating }?.count ?? 0
                 let alpha = count == 0 ? 0 : 0.15 + 0.85 * Double(count) / Double(maximum)
                 html += "<td style=\"background: rgba(179, 38, 30, \(String(format: "%.2f", alpha)))\">\(count)</td>"

@@ -16,7 +16,7 @@ public enum RescoreBatch {
         /// The inputs, or why they could not be loaded.
         public let inputs: Result<ScoringInputs, LoadError>
         /// The score stored now, if any: a score that stays the same writes no history, so it needs no summary.
-        public let previous: (hundredths: Int, rating: Tier)?
+        public let previous: (hundredths: Int, rating: Rating)?
     }
 
     /// Why a vendor's inputs could not be read.
@@ -32,7 +32,7 @@ public enum RescoreBatch {
         case failed(String)
 
         /// Scores `inputs` with `model`, encoding what is stored.
-        public static func scoring(_ inputs: ScoringInputs, with model: ScoringModel, previous: (hundredths: Int, rating: Tier)?) -> Outcome {
+        public static func scoring(_ inputs: ScoringInputs, with model: ScoringModel, previous: (hundredths: Int, rating: Rating)?) -> Outcome {
             let score = model.score(inputs)
             let changed = previous.map { $0.hundredths != score.hundredths || $0.rating != score.rating } ?? true
             return .scored(score, breakdown: ScoreRecord.breakdown(score), summary: changed ? ScoreRecord.summary(score.summary) : nil)
@@ -53,7 +53,7 @@ public enum RescoreBatch {
         let inputs = try loadInputs(connection, vendorIDs: claimed.map(\.0), asOf: asOf, questionnaires: questionnaires)
         return claimed.map { vendorID, attempts, hundredths, rating in
             Job(vendorID: vendorID, attempts: attempts, inputs: inputs[vendorID] ?? .failure(LoadError(description: "vendor \(vendorID) is gone")),
-                previous: hundredths.flatMap { hundredths in rating.flatMap(Tier.init(rawValue:)).map { (hundredths, $0) } })
+                previous: hundredths.flatMap { hundredths in rating.flatMap(Rating.init(rawValue:)).map { (hundredths, $0) } })
         }
     }
 

@@ -17,9 +17,9 @@ public struct StoredScore: Sendable, Hashable, Encodable {
 /// One row of a vendor's score history.
 public struct ScoreHistoryEntry: Sendable, Hashable, Codable {
     public let hundredths: Int
-    public let rating: Tier
+    public let rating: Rating
     public let previousHundredths: Int?
-    public let previousRating: Tier?
+    public let previousRating: Rating?
     public let modelVersion: String
     /// The version of scoring.yaml of that model.
     public let model: Int?
@@ -152,7 +152,7 @@ public struct ScoringStore: Sendable {
             let (vendor, hundredths, rating, breakdown, version, model, asOf, computedAt) = try row.decode((String, Int, String, String, String, Int?, Date, Date).self)
             let score: Score
             do {
-                score = try ScoreRecord.score(breakdown: breakdown, hundredths: hundredths, rating: Tier(rawValue: rating) ?? .critical)
+                score = try ScoreRecord.score(breakdown: breakdown, hundredths: hundredths, rating: Rating(rawValue: rating) ?? .critical)
             } catch {
                 throw StorageError.invalid(field: "score", reason: "the stored score of \(slug) cannot be read: \(error)")
             }
@@ -181,9 +181,9 @@ public struct ScoringStore: Sendable {
                 where: "h.vendor_id = \(try VendorLookup.id(connection, slug: slug))", after: mark, limit: limit
             ) { row in
                 ScoreHistoryEntry(
-                    hundredths: try row.decode(Int.self, at: 0), rating: try RawColumn.decode(Tier.self, row, "rating"),
+                    hundredths: try row.decode(Int.self, at: 0), rating: try RawColumn.decode(Rating.self, row, "rating"),
                     previousHundredths: try row.decode(Int?.self, at: 2),
-                    previousRating: try row.decode(String?.self, at: 3).flatMap(Tier.init(rawValue:)),
+                    previousRating: try row.decode(String?.self, at: 3).flatMap(Rating.init(rawValue:)),
                     modelVersion: try row.decode(String.self, at: 4), model: try row.decode(Int?.self, at: 6), computedAt: try row.decode(Date.self, at: 5))
             }
         }

@@ -98,7 +98,7 @@ public struct VendorStore: Sendable {
     ///
     /// - Throws: ``PageMark/Invalid`` for a mark this order did not give out.
     public func page(
-        tier: Tier? = nil, rating: Tier? = nil, status: Vendor.Status? = nil, search: String? = nil,
+        tier: Tier? = nil, rating: Rating? = nil, status: Vendor.Status? = nil, search: String? = nil,
         sort: VendorSort = .init(key: .name), after: PageMark?, limit: Int?
     ) throws -> Page<Vendor> {
         let keyset = Keyset(keys: [(sort.key.expression, sort.key.type), ("v.id", .bigint)], descending: sort.descending)

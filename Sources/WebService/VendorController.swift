@@ -46,7 +46,7 @@ struct VendorController {
         _ = try context.require(.committee)
         let query = QueryInput(request)
         let tier = try query.value("tier", Tier.self, expected: Tier.expected)
-        let rating = try query.value("rating", Tier.self, expected: Tier.expected)
+        let rating = try query.value("rating", Rating.self, expected: Rating.expected)
         let status = try query.value("status", Vendor.Status.self)
         let search = query.text("search")
         let sort = try query.given("sort").map { text in

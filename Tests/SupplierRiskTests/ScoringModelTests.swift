@@ -18,7 +18,7 @@ import Testing
         let name: String
         let inputs: ScoringInputs
         let hundredths: Int?
-        let band: Tier
+        let band: Rating
         var testDescription: String { name }
     }
 

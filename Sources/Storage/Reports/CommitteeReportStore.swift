@@ -12,7 +12,7 @@ public struct RegisterRow: Sendable, Hashable {
     public let status: String
     /// Residual risk in hundredths (0–10000); nil when not scored by then.
     public let hundredths: Int?
-    public let rating: Tier?
+    public let rating: Rating?
     public let modelVersion: String?
     /// The three largest lines of the score's breakdown, largest first.
     public let drivers: [Score.Line]
@@ -44,7 +44,7 @@ public struct PortfolioFigures: Sendable {
     public struct Group: Sendable, Hashable {
         public let tier: Tier
         /// nil: not scored.
-        public let rating: Tier?
+        public let rating: Rating?
         /// Residual risk in tens, 0 (0–10) to 9 (90–100); nil when not scored.
         public let bucket: Int?
         public let count: Int
@@ -73,7 +73,7 @@ public struct CommitteeFacts: Sendable {
     /// Rating changes in the window: vendor, from, to, when, and the largest driver after the change.
     /// Rating changes in the window: vendor, from, to, when, the largest driver after the change, and the model versions
     /// of the score before and after (they differ where the model changed between them).
-    public let ratingChanges: [(vendor: String, from: Tier, to: Tier, at: Date, reason: Score.Line?, fromModel: Int?, toModel: Int?)]
+    public let ratingChanges: [(vendor: String, from: Rating, to: Rating, at: Date, reason: Score.Line?, fromModel: Int?, toModel: Int?)]
     /// Scoring models first used in the window.
     public let modelChanges: [ModelChange]
     public let incidentsOpened: [(vendor: String, title: String, severity: String, occurredAt: Date)]
@@ -223,7 +223,7 @@ public struct CommitteeReportStore: Sendable {
         RegisterRow(
             slug: try row.decode(String.self, "slug"), name: try row.decode(String.self, "name"), tier: try RawColumn.decode(Tier.self, row, "tier"),
             status: try row.decode(String.self, "status"), hundredths: try row.decode(Int?.self, "hundredths"),
-            rating: try row.decode(String?.self, "rating").flatMap(Tier.init(rawValue:)), modelVersion: try row.decode(String?.self, "model_version"),
+            rating: try row.decode(String?.self, "rating").flatMap(Rating.init(rawValue:)), modelVersion: try row.decode(String?.self, "model_version"),
             drivers: try lines(row, "drivers"), lastAssessed: try row.decode(Date?.self, "last_assessed"),
             openIncidents: try row.decode(Int.self, "open_incidents"), clauseGaps: try row.decode(Int.self, "clause_gaps"))
     }
@@ -347,7 +347,7 @@ public struct CommitteeReportStore: Sendable {
                 FROM pack_portfolio GROUP BY 1, 2, 3
                 """).map { row in
                 PortfolioFigures.Group(
-                    tier: try RawColumn.decode(Tier.self, row, "tier"), rating: try row.decode(String?.self, at: 1).flatMap(Tier.init(rawValue:)),
+                    tier: try RawColumn.decode(Tier.self, row, "tier"), rating: try row.decode(String?.self, at: 1).flatMap(Rating.init(rawValue:)),
                     bucket: try row.decode(Int?.self, at: 2), count: try row.decode(Int.self, at: 3), hundredths: try row.decode(Int.self, at: 4))
             }
             let versions = try query("SELECT DISTINCT model_version COLLATE \"C\" FROM pack_portfolio WHERE model_version IS NOT NULL ORDER BY 1")
@@ -433,8 +433,8 @@ public struct CommitteeReportStore: Sendable {
                 """)
             totals.ratingsWorse = try total(ratingRows, "worse", true)
             totals.ratingsBetter = try total(ratingRows, "worse", false)
-            let ratingChanges = try ratingRows.map { row -> (String, Tier, Tier, Date, Score.Line?, Int?, Int?) in
-                (try row.decode(String.self, at: 0), try RawColumn.decode(Tier.self, row, "previous_rating"), try RawColumn.decode(Tier.self, row, "rating"),
+            let ratingChanges = try ratingRows.map { row -> (String, Rating, Rating, Date, Score.Line?, Int?, Int?) in
+                (try row.decode(String.self, at: 0), try RawColumn.decode(Rating.self, row, "previous_rating"), try RawColumn.decode(Rating.self, row, "rating"),
                  try row.decode(Date.self, at: 3), try CommitteeReportStore.lines(row, "reason").first,
                  try row.decode(Int?.self, "from_model"), try row.decode(Int?.self, "to_model"))
             }

@@ -34,7 +34,7 @@ public enum ScoreRecord {
     }
 
     /// Reads a stored breakdown of either model; `hundredths` and `rating` are the row's.
-    public static func score(breakdown text: String, hundredths: Int, rating: Tier) throws(RecordError) -> Score {
+    public static func score(breakdown text: String, hundredths: Int, rating: Rating) throws(RecordError) -> Score {
         guard let object = try parse(text) as? [String: Any] else { throw RecordError("a breakdown is not a JSON object") }
         if object["v"] as? Int == 2 {
             guard let lines = object["l"] as? [Any] else { throw RecordError("a breakdown of model 2 has no lines") }
@@ -239,7 +239,7 @@ public enum ScoreRecord {
         case .lateNotice:
             decoded = .lateNotice(hours: number(0), slaHours: try required(number(1), "SLA"), sla: text(2) == "c" ? .contract : .library, decay: ratio(3, 1))
         case .knockOut, .prohibited, .openCriticalIncident:
-            decoded = .floor(try required(text(0).flatMap(Tier.init(rawValue:)), "band"), answer: text(1), checkIn: number(2) == 1)
+            decoded = .floor(try required(text(0).flatMap(Rating.init(rawValue:)), "band"), answer: text(1), checkIn: number(2) == 1)
         case .legacy:
             decoded = .legacy(text(0) ?? "", component: text(1).flatMap(ScoringParameters.Component.init(rawValue:)) ?? .controls)
         }

@@ -6,7 +6,7 @@ import Yams
 /// that scale with the tier: `inherent × (floor + (1 − floor) × control gap) + contract + incidents`, at most 100.
 public struct ScoringParameters: Sendable, Hashable {
     /// Upper bound (inclusive) of each rating band, on the 0–100 scale.
-    public let ratingBounds: [Tier: Int]
+    public let ratingBounds: [Rating: Int]
     /// Inherent-risk points per tier, out of 100; they rise with the tier.
     public let inherentPoints: [Tier: Int]
     /// The share of inherent risk that no control removes (0–1, exclusive).
@@ -36,7 +36,7 @@ public struct ScoringParameters: Sendable, Hashable {
     /// The most points incidents add before the tier's scale.
     public let incidentCap: Double
     /// The lowest rating some facts impose whatever the score.
-    public let ratingFloors: [RatingFloor: Tier]
+    public let ratingFloors: [RatingFloor: Rating]
 
     /// The parts of the residual score.
     public enum Component: String, Sendable, Hashable, CaseIterable, Codable {
@@ -68,13 +68,13 @@ public struct ScoringParameters: Sendable, Hashable {
     }
 
     /// The rating band of a score in hundredths.
-    public func rating(hundredths: Int) -> Tier {
-        Tier.allCases.first { hundredths <= (ratingBounds[$0] ?? 100) * 100 } ?? .critical
+    public func rating(hundredths: Int) -> Rating {
+        Rating.allCases.first { hundredths <= (ratingBounds[$0] ?? 100) * 100 } ?? .critical
     }
 
     /// The lowest score of a band, in hundredths: one hundredth above the band below.
-    public func lowestHundredths(of band: Tier) -> Int {
-        guard let below = Tier.allCases.last(where: { $0 < band }) else { return 0 }
+    public func lowestHundredths(of band: Rating) -> Int {
+        guard let below = Rating.allCases.last(where: { $0 < band }) else { return 0 }
         return (ratingBounds[below] ?? 0) * 100 + 1
     }
 
@@ -85,8 +85,8 @@ public struct ScoringParameters: Sendable, Hashable {
         let field = Dictionary(pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
         let tiers = Tier.allCases.map(\.rawValue)
 
-        let ratings = integers(field["ratings"], "scoring.ratings", keys: tiers, range: 1...100, reader).map(byTier)
-        if let ratings, !rises(Tier.allCases.map { ratings[$0]! }, strictly: true) || ratings[.critical] != 100 {
+        let ratings = integers(field["ratings"], "scoring.ratings", keys: Rating.allCases.map(\.rawValue), range: 1...100, reader).map(byRating)
+        if let ratings, !rises(Rating.allCases.map { ratings[$0]! }, strictly: true) || ratings[.critical] != 100 {
             reader.problem(field["ratings"], "scoring.ratings must rise from low to critical, and critical must be 100")
         }
         let inherent = integers(field["inherent_points"], "scoring.inherent_points", keys: tiers, range: 1...100, reader).map(byTier)
@@ -140,10 +140,10 @@ public struct ScoringParameters: Sendable, Hashable {
         let incidentCap = number(incident["cap"], "scoring.incidents.cap", 0...100, reader)
 
         let floorKeys = RatingFloor.allCases.map(\.rawValue)
-        var floors: [RatingFloor: Tier]? = [:]
+        var floors: [RatingFloor: Rating]? = [:]
         for pair in reader.mapping(field["rating_floors"], "scoring.rating_floors", allowed: Set(floorKeys), required: floorKeys) ?? [] {
-            if let floor = RatingFloor(rawValue: pair.key), let tier = reader.tier(pair.value, "scoring.rating_floors.\(pair.key)") {
-                floors?[floor] = tier
+            if let floor = RatingFloor(rawValue: pair.key), let rating = reader.rating(pair.value, "scoring.rating_floors.\(pair.key)") {
+                floors?[floor] = rating
             } else {
                 floors = nil
             }
@@ -165,6 +165,10 @@ public struct ScoringParameters: Sendable, Hashable {
 
     private static func byTier<Value>(_ values: [String: Value]) -> [Tier: Value] {
         Dictionary(uniqueKeysWithValues: values.map { (Tier(rawValue: $0.key)!, $0.value) })
+    }
+
+    private static func byRating<Value>(_ values: [String: Value]) -> [Rating: Value] {
+        Dictionary(uniqueKeysWithValues: values.map { (Rating(rawValue: $0.key)!, $0.value) })
     }
 
     private static func integer(_ node: Node?, _ what: String, range: ClosedRange<Int>, _ reader: YAMLReader) -> Int? {

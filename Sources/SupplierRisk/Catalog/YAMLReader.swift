@@ -99,6 +99,15 @@ final class YAMLReader {
         return value
     }
 
+    func rating(_ node: Node?, _ what: String) -> Rating? {
+        guard let text = string(node, what) else { return nil }
+        guard let rating = Rating(rawValue: text) else {
+            problem(node, "\(what): unknown rating \"\(text)\" (expected \(Rating.expected))")
+            return nil
+        }
+        return rating
+    }
+
     func tier(_ node: Node?, _ what: String) -> Tier? {
         guard let text = string(node, what) else { return nil }
         guard let tier = Tier(rawValue: text) else {

@@ -7,12 +7,12 @@ public struct Score: Sendable, Hashable {
     /// The residual risk in hundredths of a point (5423 is 54.23).
     public let hundredths: Int
     /// The rating band the score falls in.
-    public let rating: Tier
+    public let rating: Rating
     /// Every contribution: the residual floor, controls, contract, incidents, then any rating floor.
     public let lines: [Line]
 
     /// Creates a score.
-    public init(hundredths: Int, rating: Tier, lines: [Line]) {
+    public init(hundredths: Int, rating: Rating, lines: [Line]) {
         self.hundredths = hundredths
         self.rating = rating
         self.lines = lines
@@ -175,7 +175,7 @@ public struct Score: Sendable, Hashable {
         /// A late notice: hours it took (nil: none yet), the SLA and where it comes from, and the fading factor.
         case lateNotice(hours: Int?, slaHours: Int, sla: SLASource, decay: Double)
         /// A rating floor: the band it imposes, and the answer value for a knock-out (with the assessment it is from).
-        case floor(Tier, answer: String?, checkIn: Bool)
+        case floor(Rating, answer: String?, checkIn: Bool)
         /// A line of a model-1 score, in its own words, with the component it was counted in.
         case legacy(String, component: ScoringParameters.Component)
     }

@@ -423,7 +423,7 @@ public struct ScoringModel: Sendable {
 
     /// The lines of the facts that impose a lowest rating; the first that needs points to reach its band carries them.
     func ratingFloors(_ inputs: ScoringInputs, _ assessed: Assessed?, total: Double) -> [Draft] {
-        var floors: [(Tier, Draft)] = []
+        var floors: [(Rating, Draft)] = []
         func floor(_ kind: ScoringParameters.RatingFloor, _ source: Score.Source, _ outcome: Score.Outcome, answer: String? = nil, checkIn: Bool = false) {
             let band = parameters.ratingFloors[kind] ?? .critical
             floors.append((band, Draft(source: source, outcome: outcome, points: 0, detail: .floor(band, answer: answer, checkIn: checkIn))))
