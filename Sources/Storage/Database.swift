@@ -27,9 +27,9 @@ public struct DatabaseAddress: Sendable, CustomStringConvertible {
 
 /// The one door to the database: the pool of connections every store borrows from.
 ///
-/// The layers above Storage hold a `Database` and ask its stores (``vendors(tiering:)``, ``scores`` …); none of
-/// them sees a connection or SQL. Whatever PostgreSQL or the pool throws leaves Storage as a ``StorageError``:
-/// a constraint as the field it guards, a value the server cannot take as
+/// The layers above Storage hold a `Database` and make stores on it (`VendorStore(database:tiering:)`,
+/// `ScoringStore(database:)` …); none of them sees a connection or SQL. Whatever PostgreSQL or the pool throws
+/// leaves Storage as a ``StorageError``: a constraint as the field it guards, a value the server cannot take as
 /// ``StorageError/unacceptable(_:)``, an outage as ``StorageError/unavailable(_:)``, a full pool as
 /// ``StorageError/busy(_:)``.
 public struct Database: Sendable {

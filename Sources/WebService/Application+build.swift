@@ -31,6 +31,8 @@ public struct WebConfiguration: Sendable {
     public var readinessInterval: Duration = .seconds(5)
     /// The templates, stylesheet and icon of the pages.
     public var resources: WebResources
+    /// Where handlers run and call the stores (``runApplication(_:services:)``).
+    let requestExecutor = RequestExecutor()
     public var logger: Logger
 
     public init(
@@ -56,7 +58,7 @@ public struct WebConfiguration: Sendable {
 
 /// The router of every route; tests drive it directly.
 public func buildRouter(_ configuration: WebConfiguration) -> Router<AppRequestContext> {
-    let blocking = BlockingWork()
+    let blocking = BlockingWork(executor: configuration.requestExecutor)
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: MetricsMiddleware())
@@ -65,7 +67,8 @@ public func buildRouter(_ configuration: WebConfiguration) -> Router<AppRequestC
     let methods = RouteMethods()
     router.add(middleware: MethodNotAllowedMiddleware(methods: methods))
     router.get("/healthz") { _, _ in ["status": "ok"] }
-    let readiness = Readiness(database: configuration.database, migrations: configuration.migrations, interval: configuration.readinessInterval)
+    let readiness = Readiness(
+        database: configuration.database, migrations: configuration.migrations, interval: configuration.readinessInterval, blocking: blocking)
     router.get("/readyz") { _, _ -> Response in
         if let problem = await readiness.problem() { throw problem }
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ready"}"#)))
@@ -178,6 +181,16 @@ struct MethodNotAllowedMiddleware: RouterMiddleware {
 }
 
 /// The HTTP application, with extra services (the rescoring worker) run in its service group.
+/// Runs the application until its service group stops, every request on the configuration's request executor: a
+/// handler calls the stores (libpq, which blocks) on the thread it runs on, without handing the call to another
+/// thread and back.
+public func runApplication(_ configuration: WebConfiguration, services: [any Service] = []) async throws {
+    try await withTaskExecutorPreference(configuration.requestExecutor) {
+        try await buildApplication(configuration, services: services).runService()
+    }
+}
+
+/// The application: the router, the server's address and the services that run beside it.
 public func buildApplication(_ configuration: WebConfiguration, services: [any Service] = []) -> some ApplicationProtocol {
     Application(
         router: buildRouter(configuration),

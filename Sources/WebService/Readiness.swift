@@ -18,10 +18,11 @@ final class Readiness: Sendable {
     private let schema: Schema
     private let interval: Duration
     private let checked = Mutex(Checked())
-    private let blocking = BlockingWork()
+    private let blocking: BlockingWork
 
-    init(database: Database, migrations: URL, interval: Duration) {
+    init(database: Database, migrations: URL, interval: Duration, blocking: BlockingWork) {
         self.database = database
+        self.blocking = blocking
         self.schema = Schema(migrations: migrations)
         self.interval = interval
     }

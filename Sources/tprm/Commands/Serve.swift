@@ -62,10 +62,9 @@ struct ServeCommand: AsyncParsableCommand {
         services.append(TokenRevocationListener(cache: tokenCache, database: database, logger: logger))
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        let app = buildApplication(
+        try await runApplication(
             try WebConfiguration(host: host, port: port, database: database, catalog: catalog, migrations: migrationOptions.schema().directory,
                              openAPIDocument: document, metrics: registry, tokenCache: tokenCache, outreach: outreachConfiguration, logger: logger),
             services: services)
-        try await app.runService()
     }
 }
