@@ -6,6 +6,7 @@ public import ServiceLifecycle
 public import Prometheus
 import HTTPTypes
 public import Outreach
+import Reports
 public import Storage
 public import SupplierRisk
 
@@ -106,18 +107,22 @@ public func buildRouter(_ configuration: WebConfiguration) -> Router<AppRequestC
         .add(middleware: AuthMiddleware(tokens: TokenStore(database: configuration.database), blocking: blocking, cache: configuration.tokenCache))
     let (database, catalog) = (configuration.database, configuration.catalog)
     VendorController(vendors: VendorStore(database: database, tiering: catalog.scoring.tiering), blocking: blocking).addRoutes(to: api)
-    ScoreController(database: database, catalog: catalog, blocking: blocking).addRoutes(to: api)
-    CertificateController(database: database, blocking: blocking).addRoutes(to: api)
-    ContractController(database: database, catalog: catalog, blocking: blocking).addRoutes(to: api)
-    IncidentController(database: database, blocking: blocking).addRoutes(to: api)
-    FourthPartyController(database: database, blocking: blocking).addRoutes(to: api)
+    // Each controller holds the stores of its resource, made once here.
+    ScoreController(store: ScoringStore(database: database), model: ScoringModel(catalog: catalog), blocking: blocking).addRoutes(to: api)
+    CertificateController(store: CertificationStore(database: database), blocking: blocking).addRoutes(to: api)
+    ContractController(store: ContractStore(database: database), catalog: catalog, blocking: blocking).addRoutes(to: api)
+    IncidentController(store: IncidentStore(database: database), blocking: blocking).addRoutes(to: api)
+    FourthPartyController(store: FourthPartyStore(database: database), blocking: blocking).addRoutes(to: api)
     CatalogController(catalog: catalog, blocking: blocking).addRoutes(to: api)
-    AuditController(database: database, blocking: blocking).addRoutes(to: api)
-    ReportController(database: database, catalog: catalog, blocking: blocking).addRoutes(to: api)
-    AssessmentController(database: database, catalog: catalog, outreach: configuration.outreach, blocking: blocking).addRoutes(to: api)
-    OutboxController(database: database, blocking: blocking).addRoutes(to: api)
+    AuditController(log: AuditLog(database: database), blocking: blocking).addRoutes(to: api)
+    ReportController(report: CommitteeReport(database: database, catalog: catalog), blocking: blocking).addRoutes(to: api)
+    AssessmentController(
+        invitations: Invitations(database: database, catalog: catalog, configuration: configuration.outreach),
+        store: AssessmentOutreachStore(database: database), catalog: catalog, blocking: blocking
+    ).addRoutes(to: api)
+    OutboxController(store: OutboxStore(database: database), blocking: blocking).addRoutes(to: api)
     PortalController(
-        database: configuration.database, blocking: blocking, limiter: configuration.portalLimiter,
+        store: PortalStore(database: database), blocking: blocking, limiter: configuration.portalLimiter,
         secureCookies: configuration.outreach.publicURL.hasPrefix("https:"), pages: PortalPages(resources: configuration.resources),
         resources: configuration.resources
     ).addRoutes(to: router)

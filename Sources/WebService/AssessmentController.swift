@@ -6,13 +6,10 @@ import SupplierRisk
 
 /// `/api/v1/assessments`: sending questionnaires and reviewing the answers.
 struct AssessmentController {
-    let database: Database
+    let invitations: Invitations
+    let store: AssessmentOutreachStore
     let catalog: Catalog
-    let outreach: OutreachConfiguration
     let blocking: BlockingWork
-
-    var invitations: Invitations { Invitations(database: database, catalog: catalog, configuration: outreach) }
-    var store: AssessmentOutreachStore { AssessmentOutreachStore(database: database) }
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("vendors/:slug/assessments", use: send)

@@ -5,7 +5,7 @@ import SupplierRisk
 
 /// `/api/v1/audit`: the audit log (admin only).
 struct AuditController {
-    let database: Database
+    let log: AuditLog
     let blocking: BlockingWork
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -17,7 +17,6 @@ struct AuditController {
         let query = QueryInput(request)
         let entity = query.text("entity"), id = query.text("id"), actor = query.text("actor")
         let paging = try Paging(request, scope: "audit:\(entity ?? ""):\(id ?? ""):\(actor ?? "")")
-        let log = AuditLog(database: database)
         return Listing(
             key: "entries",
             page: try await blocking.run { try log.entries(entity: entity, id: id, actor: actor, after: paging.after, limit: paging.limit) }, paging: paging)

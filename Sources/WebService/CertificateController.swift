@@ -5,7 +5,7 @@ import SupplierRisk
 
 /// `/api/v1/vendors/{slug}/certifications`: the certificates a vendor holds.
 struct CertificateController {
-    let database: Database
+    let store: CertificationStore
     let blocking: BlockingWork
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -21,7 +21,6 @@ struct CertificateController {
         _ = try context.require(.committee)
         let slug = try context.parameters.require("slug")
         let paging = try Paging(request, scope: "certifications:\(slug)")
-        let store = CertificationStore(database: database)
         return Listing(key: "certifications", page: try await blocking.run { try store.list(vendor: slug, after: paging.after, limit: paging.limit) }, paging: paging)
     }
 
@@ -31,7 +30,6 @@ struct CertificateController {
         let body = try await JSONBody.decode(NewCertification.self, from: request, context: context)
         let standard = try JSONBody.value(body.standard, Certification.Standard.self, "standard")
         try JSONBody.requireText(body.issuer, "issuer")
-        let store = CertificationStore(database: database)
         let certificate = try await blocking.run {
             try store.add(vendor: slug, standard: standard, issuer: body.issuer, scope: body.scope ?? "", issuedOn: body.issuedOn, expiresOn: body.expiresOn, actor: identity.name)
         }

@@ -5,7 +5,7 @@ import SupplierRisk
 
 /// `/api/v1/vendors/{slug}/contracts` and `/api/v1/contracts/{id}/clauses/{key}`: contracts and the status of each clause.
 struct ContractController {
-    let database: Database
+    let store: ContractStore
     let catalog: Catalog
     let blocking: BlockingWork
 
@@ -27,7 +27,6 @@ struct ContractController {
         _ = try context.require(.committee)
         let slug = try context.parameters.require("slug")
         let paging = try Paging(request, scope: "contracts:\(slug)")
-        let store = ContractStore(database: database)
         return Listing(key: "contracts", page: try await blocking.run { try store.list(vendor: slug, after: paging.after, limit: paging.limit) }, paging: paging)
     }
 
@@ -45,7 +44,6 @@ struct ContractController {
         if let currency = body.currency, currency.utf8.count != 3 || !currency.utf8.allSatisfy({ (0x41...0x5A).contains($0 & 0xDF) && $0 < 0x80 }) {
             throw ApiError.invalid("currency", "currency: \"\(currency)\" must be a three-letter ISO 4217 code such as EUR")
         }
-        let store = ContractStore(database: database)
         let contract = try await blocking.run {
             try store.add(vendor: slug, reference: body.reference, effectiveOn: body.effectiveOn, expiresOn: body.expiresOn,
                           renewalNoticeDays: body.renewalNoticeDays, annualValue: value, currency: body.currency?.uppercased(), actor: identity.name)
@@ -68,7 +66,6 @@ struct ContractController {
         let key = try context.parameters.require("key")
         let body = try await JSONBody.decode(ClauseStatusBody.self, from: request, context: context)
         let status = try JSONBody.value(body.status, ClauseStatus.self, "status")
-        let store = ContractStore(database: database)
         let library = catalog.clauses
         guard library.clause(key) != nil else {
             // The key is part of the path: a clause the library does not have is a resource that does not exist.

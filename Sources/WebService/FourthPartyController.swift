@@ -5,7 +5,7 @@ import SupplierRisk
 
 /// `/api/v1/fourth-parties`: the foundation models and sub-processors vendors share.
 struct FourthPartyController {
-    let database: Database
+    let store: FourthPartyStore
     let blocking: BlockingWork
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -15,7 +15,6 @@ struct FourthPartyController {
     @Sendable func fourthParties(_ request: Request, context: AppRequestContext) async throws -> Listing<FourthPartyConcentration> {
         _ = try context.require(.committee)
         let paging = try Paging(request, scope: "fourth-parties")
-        let store = FourthPartyStore(database: database)
         return Listing(key: "fourthParties", page: try await blocking.run { try store.concentration(after: paging.after, limit: paging.limit) }, paging: paging)
     }
 }

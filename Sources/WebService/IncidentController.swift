@@ -5,7 +5,7 @@ import SupplierRisk
 
 /// `/api/v1/vendors/{slug}/incidents` and `/api/v1/incidents/{id}`: incidents and their notice.
 struct IncidentController {
-    let database: Database
+    let store: IncidentStore
     let blocking: BlockingWork
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -27,7 +27,6 @@ struct IncidentController {
         let slug = try context.parameters.require("slug")
         let openOnly = try QueryInput(request).flag("open")
         let paging = try Paging(request, scope: "incidents:\(slug):\(openOnly)")
-        let store = IncidentStore(database: database)
         return Listing(
             key: "incidents",
             page: try await blocking.run { try store.list(vendor: slug, openOnly: openOnly, after: paging.after, limit: paging.limit) }, paging: paging)
@@ -40,7 +39,6 @@ struct IncidentController {
         let category = try JSONBody.value(body.category, Incident.Category.self, "category")
         let severity = try JSONBody.value(body.severity, Incident.Severity.self, "severity")
         try JSONBody.requireText(body.title, "title")
-        let store = IncidentStore(database: database)
         let incident = try await blocking.run {
             try store.add(vendor: slug, title: body.title, category: category, severity: severity, occurredAt: body.occurredAt,
                           detectedAt: body.detectedAt ?? body.occurredAt, vendorAwareAt: body.vendorAwareAt, vendorNotifiedAt: body.vendorNotifiedAt,
@@ -57,7 +55,6 @@ struct IncidentController {
             status: try body.status.map { try JSONBody.value($0, Incident.Status.self, "status") },
             severity: try body.severity.map { try JSONBody.value($0, Incident.Severity.self, "severity") },
             vendorAwareAt: body.vendorAwareAt, vendorNotifiedAt: body.vendorNotifiedAt, resolution: body.resolution, resolvedAt: body.resolvedAt)
-        let store = IncidentStore(database: database)
         return Item(value: try await blocking.run { try store.update(incident, change, actor: identity.name) })
     }
 }

@@ -4,7 +4,7 @@ import Storage
 
 /// `/api/v1/outbox`: the emails waiting, sent and dead, and sending a dead one again (analyst and up).
 struct OutboxController {
-    let database: Database
+    let store: OutboxStore
     let blocking: BlockingWork
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -16,14 +16,12 @@ struct OutboxController {
         _ = try context.require(.analyst)
         let status = try QueryInput(request).value("status", OutboxMessage.Status.self)
         let paging = try Paging(request, scope: "outbox:\(status?.rawValue ?? "")")
-        let store = OutboxStore(database: database)
         return Listing(key: "messages", page: try await blocking.run { try store.page(status: status, after: paging.after, limit: paging.limit) }, paging: paging)
     }
 
     @Sendable func retry(_ request: Request, context: AppRequestContext) async throws -> Item<[String: Int]> {
         _ = try context.require(.analyst)
         let id = try context.pathID("id")
-        let store = OutboxStore(database: database)
         return Item(value: ["queued": try await blocking.run { try store.retry(id) }])
     }
 }

@@ -10,8 +10,7 @@ import SupplierRisk
 /// and records nothing (a retry or a crawler must not move the next pack's default `since`);
 /// `POST /api/v1/reports/committee` (analyst and up) generates it and records it with its parameters and digest.
 struct ReportController {
-    let database: Database
-    let catalog: Catalog
+    let report: CommitteeReport
     let blocking: BlockingWork
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -25,7 +24,6 @@ struct ReportController {
         let query = QueryInput(request)
         let format = try query.value("format", PackFormat.self) ?? .json
         let since = try query.date("since"), asOf = try query.date("asOf")
-        let report = CommitteeReport(database: database, catalog: catalog)
         // The pack is written to a file first, in bounded memory, so that its digest can go in a header; the file is
         // unlinked at once (its descriptor keeps it) and streamed from disk.
         let (generated, descriptor, size) = try await blocking.run { () -> (CommitteeReport.Generated, Int32, Int) in

@@ -7,7 +7,7 @@ import SupplierRisk
 /// The supplier portal at /portal: a private link opens a session; the supplier answers, attaches
 /// documents and submits, with no account and no script.
 struct PortalController {
-    let database: Database
+    let store: PortalStore
     let blocking: BlockingWork
     let limiter: RateLimiter
     /// Whether cookies are marked Secure: the portal is reached over https.
@@ -43,7 +43,6 @@ struct PortalController {
         }
         let token = context.parameters.get("token") ?? ""
         let session = PortalSecret.generate(), csrf = PortalSecret.generate()
-        let store = PortalStore(database: database)
         guard let expiry = try await blocking.run({ try store.open(token: token, session: session, csrfToken: csrf) }) else {
             return html(.notFound, pages.notFound())
         }
@@ -91,7 +90,6 @@ struct PortalController {
         case .failure(let refused):
             return html(.unprocessableContent, pages.assessment(view, posted: answers, problems: refused.problems))
         case .success(let values):
-            let store = PortalStore(database: database)
             let assessment = view.assessment
             let outcome = try await blocking.run {
                 try store.save(assessment: assessment.id, answers: values, submit: submitting, actor: "supplier \(assessment.vendor) (portal)")
@@ -136,7 +134,6 @@ struct PortalController {
         guard let type = EvidenceType.detect(file.data, filename: filename) else {
             return refuse(.unprocessableContent, "\(filename) is not a PDF, PNG, JPEG, DOCX, XLSX, TXT or CSV file (judged from its content); nothing was saved")
         }
-        let store = PortalStore(database: database)
         let assessment = view.assessment
         let content = Data(file.data)
         _ = try await blocking.run {
@@ -150,7 +147,6 @@ struct PortalController {
 
     func view(_ request: Request) async throws -> PortalView? {
         guard let session = request.cookies[Self.cookieName]?.value else { return nil }
-        let store = PortalStore(database: database)
         return try await blocking.run { try store.view(session: session) }
     }
 
