@@ -90,31 +90,24 @@ final class YAMLReader {
         return value
     }
 
-    func value<Value: RawRepresentable<String> & CaseIterable>(_ node: Node?, _ type: Value.Type, _ what: String, expected: String) -> Value? {
+    /// The value of an enum written at `node`; `kind` names it in the problem (`unknown tier "x"`).
+    func value<Value: RawRepresentable<String> & CaseIterable>(
+        _ node: Node?, _ type: Value.Type, _ what: String, expected: String, kind: String = "value"
+    ) -> Value? {
         guard let text = string(node, what) else { return nil }
         guard let value = Value(rawValue: text) else {
-            problem(node, "\(what): unknown value \"\(text)\" (expected \(expected))")
+            problem(node, "\(what): unknown \(kind) \"\(text)\" (expected \(expected))")
             return nil
         }
         return value
     }
 
     func rating(_ node: Node?, _ what: String) -> Rating? {
-        guard let text = string(node, what) else { return nil }
-        guard let rating = Rating(rawValue: text) else {
-            problem(node, "\(what): unknown rating \"\(text)\" (expected \(Rating.expected))")
-            return nil
-        }
-        return rating
+        value(node, Rating.self, what, expected: Rating.expected, kind: "rating")
     }
 
     func tier(_ node: Node?, _ what: String) -> Tier? {
-        guard let text = string(node, what) else { return nil }
-        guard let tier = Tier(rawValue: text) else {
-            problem(node, "\(what): unknown tier \"\(text)\" (expected \(Tier.expected))")
-            return nil
-        }
-        return tier
+        value(node, Tier.self, what, expected: Tier.expected, kind: "tier")
     }
 
     private func position(of error: YamlError) -> CatalogProblem {
