@@ -50,6 +50,14 @@ public enum CivilTime {
         return "\(digits(year, 4))-\(digits(month, 2))-\(digits(day, 2))"
     }
 
+    /// The UTC minute of `date` as `2026-11-29 14:30 UTC`: for a moment a person reads, such as when a link expires.
+    public static func minuteText(_ date: Date) -> String {
+        let seconds = Int64((date.timeIntervalSince1970).rounded(.down))
+        let ofDay = ((seconds % 86_400) + 86_400) % 86_400
+        let hour = String(ofDay / 3600), minute = String(ofDay % 3600 / 60)
+        return "\(dayText(date)) \(hour.count < 2 ? "0" + hour : hour):\(minute.count < 2 ? "0" + minute : minute) UTC"
+    }
+
     /// A date (`2026-11-29`, midnight UTC) or an RFC 3339 date and time (`2026-11-29T14:30:00Z`,
     /// `2026-11-29t15:30:00.25+01:00`); nil for anything else, including dates that do not exist.
     public static func date(rfc3339 text: String) -> Date? {

@@ -55,6 +55,24 @@ public struct Messages: Sendable {
                extra: ["owner": businessOwner])
     }
 
+    /// The one-time link to set the password of an account: a new one (`isNew`) or a reset.
+    public func passwordLink(_ user: User, _ link: PasswordLink, isNew: Bool) -> OutgoingMessage {
+        let context: [String: Any] = [
+            "name": user.name, "email": user.email, "role": user.role.rawValue, "link": Self.passwordURL(configuration, link.token),
+            "expires": CivilTime.minuteText(link.expiresAt), "isNew": isNew, "from": configuration.from,
+        ]
+        return OutgoingMessage(
+            kind: .passwordLink, dedupeKey: "password_link:\(PortalSecret.sha256Hex(Array(link.token.utf8)))", recipients: [user.email],
+            subject: isNew ? "Your tprm account: set your password" : "Set a new password for tprm",
+            text: library.render(context, withTemplate: "password_link.txt") ?? "",
+            html: library.render(context, withTemplate: "password_link.html") ?? "")
+    }
+
+    /// Where a set-password link opens.
+    public static func passwordURL(_ configuration: OutreachConfiguration, _ token: String) -> String {
+        "\(configuration.publicURL)/password/\(token)"
+    }
+
     // MARK: Rendering
 
     func render(_ kind: OutgoingMessage.Kind, key: String, to recipients: [String], _ summary: AssessmentSummary, subject: String, extra: [String: Any]) -> OutgoingMessage {
@@ -163,6 +181,23 @@ public struct Messages: Sendable {
             <p><strong>{{vendor}}</strong> has not answered the {{questionnaire}} questionnaire sent on {{sent}}, due {{due}}.
             The supplier has been reminded. Please follow up with your contact there; until the assessment is
             completed, the vendor's score counts its controls as not assessed.</p>
+            """ + footerHTML,
+        "password_link.txt": """
+            Hello {{{name}}},
+
+            {{#isNew}}An account was made for you in tprm, our third-party AI supplier risk system ({{{email}}}, role {{{role}}}).{{/isNew}}{{^isNew}}A new password was asked for your tprm account ({{{email}}}).{{/isNew}}
+            Set your password with this one-time link, which works until {{{expires}}}:
+
+            {{{link}}}
+
+            If you did not expect this message, ignore it: nothing changes until the link is used.
+            """ + "\n" + footerText,
+        "password_link.html": """
+            <p>Hello {{name}},</p>
+            <p>{{#isNew}}An account was made for you in tprm, our third-party AI supplier risk system ({{email}}, role {{role}}).{{/isNew}}{{^isNew}}A new password was asked for your tprm account ({{email}}).{{/isNew}}
+            Set your password with this one-time link, which works until {{expires}}:</p>
+            <p><a href="{{link}}">Set my password</a></p>
+            <p>If you did not expect this message, ignore it: nothing changes until the link is used.</p>
             """ + footerHTML,
     ]
 }

@@ -69,6 +69,9 @@ public enum StorageError: Error, Sendable, Hashable, CustomStringConvertible {
     private static let messages: [String: @Sendable (String) -> StorageError] = [
         "assessments_one_open": { .duplicate("\($0) has an open assessment, sent a moment ago; send with --force to replace it") },
         "api_tokens_name_key": { .duplicate("a token named \($0) exists") },
+        "users_email_key": { .duplicate("a user with email \($0) exists") },
+        "users_email_format": { _ in .invalid(field: "email", reason: "is not an email address") },
+        "users_name_present": { _ in .invalid(field: "name", reason: "must be 1 to 200 characters") },
         "api_tokens_name_format": { _ in .invalid(field: "name", reason: "use lower-case letters, digits and single hyphens, at most 64") },
         "vendors_slug_key": { .duplicate("a vendor with slug \($0) exists") },
         "vendors_slug_format": { _ in .invalid(field: "slug", reason: "use lower-case letters, digits and single hyphens, at most 64") },

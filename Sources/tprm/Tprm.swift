@@ -14,7 +14,7 @@ struct Tprm: AsyncParsableCommand {
 
             Exit codes: 0 ok, 1 failure, 2 usage or configuration error.
             """,
-        subcommands: [Migrate.self, DatabaseCommand.self, VendorCommand.self, CertCommand.self, ContractCommand.self, IncidentCommand.self, FourthPartyCommand.self, QuestionnaireCommand.self, AssessmentCommand.self, OutboxCommand.self, OutreachCommand.self, ReassessCommand.self, ReportCommand.self, WorkerCommand.self, RescoreCommand.self, ScoreCommand.self, DemoCommand.self, ServeCommand.self, TokenCommand.self]
+        subcommands: [Migrate.self, DatabaseCommand.self, VendorCommand.self, CertCommand.self, ContractCommand.self, IncidentCommand.self, FourthPartyCommand.self, QuestionnaireCommand.self, AssessmentCommand.self, OutboxCommand.self, OutreachCommand.self, ReassessCommand.self, ReportCommand.self, WorkerCommand.self, RescoreCommand.self, ScoreCommand.self, DemoCommand.self, ServeCommand.self, TokenCommand.self, UserCommand.self]
     )
 
     /// Runs the command, mapping every error to one line on stderr and an exit code.

@@ -61,4 +61,10 @@ import Testing
     func anythingElseIsNotADate(text: String) {
         #expect(CivilTime.date(rfc3339: text) == nil)
     }
+
+    @Test func aMinuteIsWrittenInUTCWhateverTheSecondsAndTheEra() {
+        #expect(CivilTime.minuteText(Date(timeIntervalSince1970: 1_796_223_059.9)) == "2026-12-02 14:50 UTC")
+        #expect(CivilTime.minuteText(Date(timeIntervalSince1970: 0)) == "1970-01-01 00:00 UTC")
+        #expect(CivilTime.minuteText(Date(timeIntervalSince1970: -61)) == "1969-12-31 23:58 UTC")
+    }
 }

@@ -4,7 +4,7 @@ import Postgres
 /// An email to send, rendered when the change that causes it is made.
 public struct OutgoingMessage: Sendable, Hashable, Codable {
     public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
-        case invitation, reminder, changesRequested = "changes_requested", overdue, escalation, receipt
+        case invitation, reminder, changesRequested = "changes_requested", overdue, escalation, receipt, passwordLink = "password_link"
     }
 
     public var kind: Kind
