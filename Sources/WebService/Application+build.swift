@@ -126,6 +126,8 @@ public func buildRouter(_ configuration: WebConfiguration) -> Router<AppRequestC
         secureCookies: configuration.outreach.publicURL.hasPrefix("https:"), pages: PortalPages(resources: configuration.resources),
         resources: configuration.resources
     ).addRoutes(to: router)
+    AccountController(users: UserStore(database: database), blocking: blocking, limiter: configuration.portalLimiter, pages: configuration.resources.templates)
+        .addRoutes(to: router)
     methods.record(router.routes)
     return router
 }

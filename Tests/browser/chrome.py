@@ -19,3 +19,19 @@ def start(width, height):
 def console_errors(driver):
     """The page's console errors since the last call (failed loads, CSP violations, script errors)."""
     return [entry.get("message") for entry in driver.get_log("browser") if entry.get("level") == "SEVERE"]
+
+
+def accessibility_problems(driver, step):
+    """The page's axe-core violations of impact serious or critical, one line each (axe-selenium-python bundles
+    axe-core and injects it through WebDriver, which the pages' Content-Security-Policy does not block)."""
+    from axe_selenium_python import Axe
+
+    axe = Axe(driver)
+    axe.inject()
+    violations = axe.run().get("violations", [])
+    return [
+        f"{step}: {violation['id']} ({violation['impact']}): {violation['help']}, on "
+        + "; ".join(node.get("target", ["?"])[0] for node in violation.get("nodes", [])[:3])
+        for violation in violations
+        if violation.get("impact") in ("serious", "critical")
+    ]

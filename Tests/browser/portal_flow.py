@@ -6,7 +6,8 @@ Usage: portal_flow.py LINK SCREENSHOT_DIR
 Opens the private link, answers every question (taking the DAT-03 = yes branch,
 which shows DAT-04), uploads a document for DAT-04, submits, and checks the
 receipt. Saves a screenshot of each step, and fails on any console error
-(a Content-Security-Policy violation, a failed resource load) or missing step.
+(a Content-Security-Policy violation, a failed resource load), any axe-core
+violation of impact serious or critical, or a missing step.
 """
 import os
 import sys
@@ -34,6 +35,7 @@ def main():
 
     def check_console(step):
         problems.extend(f"{step}: {message}" for message in chrome.console_errors(driver))
+        problems.extend(chrome.accessibility_problems(driver, step))
 
     def shot(name):
         height = driver.execute_script("return document.body.scrollHeight")
@@ -126,7 +128,7 @@ def main():
     finally:
         driver.quit()
     if problems:
-        fail("console errors:\n  " + "\n  ".join(problems))
+        fail("console errors or accessibility violations (serious, critical):\n  " + "\n  ".join(problems))
     print(f"portal_flow: opened, answered, uploaded and submitted; screenshots in {shots}")
 
 

@@ -121,6 +121,18 @@ public struct UserStore: Sendable {
         }
     }
 
+    /// The account a working link was made for, and when the link expires; nil for a link that is unknown, used,
+    /// revoked or expired, or whose account is disabled.
+    public func account(forLink token: String) throws -> (user: User, expiresAt: Date)? {
+        try database.withConnection { connection in
+            try connection.query("""
+                SELECT \(Self.columns), l.expires_at FROM password_links l JOIN users u ON u.id = l.user_id
+                WHERE l.token_hash = \(PortalSecret.sha256Hex(Array(token.utf8))) AND l.used_at IS NULL AND l.revoked_at IS NULL
+                  AND l.expires_at > now() AND u.disabled_at IS NULL
+                """).first.map { (try Self.user($0), try $0.decode(Date.self, "expires_at")) }
+        }
+    }
+
     /// Sets the password of the account a link was made for (the password already checked by ``PasswordPolicy``)
     /// and uses the link up; returns the account.
     ///

@@ -16,8 +16,6 @@ struct PortalController {
     let resources: WebResources
 
     static let cookieName = "tprm_portal"
-    static let contentSecurityPolicy =
-        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
     func addRoutes(to router: Router<AppRequestContext>) {
         for (name, type) in [("portal.css", "text/css; charset=utf-8"), ("icon.svg", "image/svg+xml")] {
@@ -157,12 +155,11 @@ struct PortalController {
     }
 
     func html(_ status: HTTPResponse.Status, _ body: String) -> Response {
-        Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .contentSecurityPolicy: Self.contentSecurityPolicy],
-                 body: .init(byteBuffer: ByteBuffer(string: body)))
+        HTMLPage.response(status, body)
     }
 
     func redirect(_ location: String) -> Response {
-        Response(status: .seeOther, headers: [.location: location, .contentSecurityPolicy: Self.contentSecurityPolicy])
+        Response(status: .seeOther, headers: [.location: location, .contentSecurityPolicy: HTMLPage.contentSecurityPolicy])
     }
 }
 
