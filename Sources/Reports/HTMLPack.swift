@@ -211,7 +211,7 @@ struct HTMLPack {
         .chart { width: 100%; max-width: 620px; height: auto; font-size: 12px; }
         .behind { position: absolute; left: -10000px; width: 1px; height: 1px; overflow: hidden; }
         .tag { font-size: 12px; color: #fff; padding: 1px 6px; border-radius: 8px; background: #1f3b57; }
-        .tag.critical { background: #b3261e; } .tag.high { background: #e8710a; }
+        .tag.critical { background: #b3261e; } .tag.high { background: #a84a00; }
         .empty { color: #555; font-style: italic; }
         footer { margin-top: 24px; font-size: 12px; color: #555; }
         """

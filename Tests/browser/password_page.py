@@ -30,8 +30,12 @@ def main():
     driver = chrome.start(1280, 900)
     problems = []
 
-    def check(step, name):
-        problems.extend(f"{step}: {message}" for message in chrome.console_errors(driver))
+    def check(step, name, status=None):
+        # A page answered with a 4xx on purpose (a refused form, a dead link) logs its own status as a failed load;
+        # that line is expected, any other is a problem.
+        expected = f"status of {status} " if status else None
+        problems.extend(f"{step}: {message}" for message in chrome.console_errors(driver)
+                        if not (expected and expected in message and message.startswith(driver.current_url.split("?")[0])))
         problems.extend(chrome.accessibility_problems(driver, step))
         driver.save_screenshot(os.path.join(shots, name))
 
@@ -54,7 +58,7 @@ def main():
         submit("Welcome2026!!", "Welcome2026!!")
         if "one of the most common ones" not in body():
             fail("a common password was not refused beside the field: " + body()[:300])
-        check("refused", "password-02-refused.png")
+        check("refused", "password-02-refused.png", status=422)
         submit("a quiet lantern over seven hills", "a quiet lantern over seven hills")
         if "Your password is set" not in body():
             fail("the password was not set: " + body()[:300])
@@ -62,7 +66,7 @@ def main():
         driver.get(link)
         if "This link does not work" not in body():
             fail("the used link still opens the form")
-        check("used", "password-04-used.png")
+        check("used", "password-04-used.png", status=404)
         driver.set_window_size(390, 844)
         driver.get(link)
         driver.save_screenshot(os.path.join(shots, "password-05-phone.png"))

@@ -33,6 +33,9 @@ def main():
         errors = chrome.console_errors(driver)
         if errors:
             fail("console errors:\n  " + "\n  ".join(errors))
+        violations = chrome.accessibility_problems(driver, "pack")
+        if violations:
+            fail("accessibility violations (serious, critical):\n  " + "\n  ".join(violations))
         requests = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
         if requests:
             fail("the pack loads resources: " + ", ".join(requests))
@@ -67,7 +70,7 @@ def main():
     pages = sorted(name for name in os.listdir(out) if name.startswith("pack-page"))
     if len(pages) < 2:
         fail(f"the pack printed to {len(pages)} page(s); each section starts a page")
-    print(f"report_pack: {len(pages)} A4 pages, no request, no console error; PDF and PNG pages in {out}")
+    print(f"report_pack: {len(pages)} A4 pages, no request, no console error, no serious accessibility violation; PDF and PNG pages in {out}")
 
 
 if __name__ == "__main__":
