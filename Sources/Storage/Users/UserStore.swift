@@ -107,7 +107,7 @@ public struct UserStore: Sendable {
     public func reset(_ email: String, actor: String, message: (User, PasswordLink) -> OutgoingMessage) throws -> PasswordLink {
         let email = Self.normalized(email)
         return try database.transaction(subject: email) { connection in
-            guard let user = try Self.read(connection, email: email, locking: true), let id = try Self.id(connection, email: email) else {
+            guard let id = try Self.id(connection, email: email, locking: true), let user = try Self.read(connection, email: email) else {
                 throw Self.unknown(email)
             }
             guard user.isEnabled else {
@@ -127,8 +127,7 @@ public struct UserStore: Sendable {
         try database.withConnection { connection in
             try connection.query("""
                 SELECT \(Self.columns), l.expires_at FROM password_links l JOIN users u ON u.id = l.user_id
-                WHERE l.token_hash = \(PortalSecret.sha256Hex(Array(token.utf8))) AND l.used_at IS NULL AND l.revoked_at IS NULL
-                  AND l.expires_at > now() AND u.disabled_at IS NULL
+                WHERE \(Self.working(link: token))
                 """).first.map { (try Self.user($0), try $0.decode(Date.self, "expires_at")) }
         }
     }
@@ -144,8 +143,7 @@ public struct UserStore: Sendable {
         return try database.transaction { connection in
             guard let row = try connection.query("""
                 SELECT l.id, u.id, u.email FROM password_links l JOIN users u ON u.id = l.user_id
-                WHERE l.token_hash = \(PortalSecret.sha256Hex(Array(token.utf8))) AND l.used_at IS NULL AND l.revoked_at IS NULL
-                  AND l.expires_at > now() AND u.disabled_at IS NULL
+                WHERE \(Self.working(link: token))
                 FOR UPDATE OF l, u
                 """).first else {
                 throw StorageError.notFound("this link does not work: it may have been used, replaced or have expired; ask for a new one")
@@ -169,13 +167,13 @@ public struct UserStore: Sendable {
              createdAt: try row.decode(Date.self, "created_at"))
     }
 
-    static func read(_ connection: Connection, email: String, locking: Bool = false) throws -> User? {
-        let lock: PostgresQuery = locking ? " FOR UPDATE" : ""
-        return try connection.query("SELECT \(columns) FROM users u WHERE u.email = \(email)\(lock)").first.map(user)
+    static func read(_ connection: Connection, email: String) throws -> User? {
+        try connection.query("SELECT \(columns) FROM users u WHERE u.email = \(email)").first.map(user)
     }
 
-    static func id(_ connection: Connection, email: String) throws -> Int? {
-        try connection.query("SELECT id FROM users WHERE email = \(email)").first?.decode(Int.self, at: 0)
+    static func id(_ connection: Connection, email: String, locking: Bool = false) throws -> Int? {
+        let lock: PostgresQuery = locking ? " FOR UPDATE" : ""
+        return try connection.query("SELECT id FROM users WHERE email = \(email)\(lock)").first?.decode(Int.self, at: 0)
     }
 
     /// The account as the audit log keeps it: without the password hash.
@@ -185,14 +183,22 @@ public struct UserStore: Sendable {
             """)[0].decode(String.self, at: 0)
     }
 
+    /// The condition on `l` (password_links) and `u` (users) of a link that works: its token, unused, not revoked, not
+    /// expired, its account enabled.
+    static func working(link token: String) -> PostgresQuery {
+        """
+        l.token_hash = \(PortalSecret.sha256Hex(Array(token.utf8))) AND l.used_at IS NULL AND l.revoked_at IS NULL
+          AND l.expires_at > now() AND u.disabled_at IS NULL
+        """
+    }
+
     static func unknown(_ email: String) -> StorageError { .notFound("no user with email \(email)") }
 
     /// Applies `body` to an account, auditing before and after; returns the account.
     func change(_ email: String, actor: String, _ body: (Connection, Int) throws -> Void) throws -> User {
         let email = Self.normalized(email)
         return try database.transaction(subject: email) { connection in
-            guard let id = try Self.id(connection, email: email) else { throw Self.unknown(email) }
-            _ = try connection.query("SELECT 1 FROM users WHERE id = \(id) FOR UPDATE")
+            guard let id = try Self.id(connection, email: email, locking: true) else { throw Self.unknown(email) }
             let before = try Self.snapshot(connection, id: id)
             try body(connection, id)
             let after = try Self.snapshot(connection, id: id)
