@@ -3,7 +3,10 @@ import Postgres
 
 /// Writes the audit log. Called inside the transaction of the change it records.
 enum Audit {
-    enum Action: String { case create, update, delete }
+    enum Action: String {
+        case create, update, delete
+        case signIn = "sign_in", signInRefused = "sign_in_refused", signOut = "sign_out"
+    }
 
     /// Records one change; `before` and `after` are JSON of the rows as stored.
     static func record(

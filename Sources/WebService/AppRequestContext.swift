@@ -7,12 +7,15 @@ public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The API token's identity, once the auth middleware has checked it.
     public var identity: ApiIdentity?
+    /// The person signed in to the workspace, once ``SignedInMiddleware`` has checked the session.
+    public var person: SignedInPerson?
     /// The peer's IP address as text, for per-client rate limits ("unknown" in router tests).
     let clientKey: String
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
         self.identity = nil
+        self.person = nil
         self.clientKey = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 

@@ -32,6 +32,8 @@ public struct WebConfiguration: Sendable {
     public var readinessInterval: Duration = .seconds(5)
     /// The templates, stylesheet and icon of the pages.
     public var resources: WebResources
+    /// How long workspace sessions last and how many failed sign-ins are allowed.
+    public var sessionPolicy = SessionPolicy()
     /// Where handlers run and call the stores (``runApplication(_:services:)``).
     let requestExecutor = RequestExecutor()
     public var logger: Logger
@@ -128,6 +130,11 @@ public func buildRouter(_ configuration: WebConfiguration) -> Router<AppRequestC
     ).addRoutes(to: router)
     AccountController(users: UserStore(database: database), blocking: blocking, limiter: configuration.portalLimiter, pages: configuration.resources.templates)
         .addRoutes(to: router)
+    let sessions = SessionStore(database: database, policy: configuration.sessionPolicy)
+    let cookies = SessionCookies(secure: configuration.outreach.publicURL.hasPrefix("https:"))
+    SignInController(sessions: sessions, blocking: blocking, pages: configuration.resources.templates, cookies: cookies).addRoutes(to: router)
+    WorkspaceController(pages: configuration.resources.templates)
+        .addRoutes(to: router.group().add(middleware: SignedInMiddleware(sessions: sessions, blocking: blocking)))
     methods.record(router.routes)
     return router
 }

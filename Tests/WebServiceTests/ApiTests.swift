@@ -19,7 +19,8 @@ import WebService
         let app: Application<RouterResponder<AppRequestContext>>
         let admin: String, analyst: String, committee: String, revoked: String
 
-        init(_ label: String, openAPI: String? = nil, outreach: OutreachConfiguration = OutreachConfiguration(), limiter: RateLimiter = RateLimiter()) throws {
+        init(_ label: String, openAPI: String? = nil, outreach: OutreachConfiguration = OutreachConfiguration(), limiter: RateLimiter = RateLimiter(),
+             sessions: SessionPolicy = SessionPolicy()) throws {
             database = Database(configuration: try TestDatabase.migrated(label), maximumConnections: 4)
             let tokens = TokenStore(database: database)
             admin = try tokens.create(name: "admin", role: .admin, actor: "test")
@@ -27,10 +28,12 @@ import WebService
             committee = try tokens.create(name: "committee", role: .committee, actor: "test")
             revoked = try tokens.create(name: "old", role: .admin, actor: "test")
             try tokens.revoke(name: "old", actor: "test")
-            app = Application(router: buildRouter(try WebConfiguration(
+            var configuration = try WebConfiguration(
                 host: "127.0.0.1", port: 0, database: database, catalog: ApiTests.catalog,
                 migrations: TestDatabase.repositoryRoot.appendingPathComponent("sql"), openAPIDocument: openAPI, outreach: outreach,
-                portalLimiter: limiter, logger: .init(label: "test"))))
+                portalLimiter: limiter, logger: .init(label: "test"))
+            configuration.sessionPolicy = sessions
+            app = Application(router: buildRouter(configuration))
         }
 
         func execute(_ sql: String) throws {

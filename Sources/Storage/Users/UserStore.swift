@@ -81,14 +81,17 @@ public struct UserStore: Sendable {
         return user
     }
 
-    /// Disables or enables an account; returns it. Disabling keeps the account and its history.
+    /// Disables or enables an account; returns it. Disabling keeps the account and its history, and ends its sessions.
     @discardableResult
     public func setEnabled(_ email: String, _ enabled: Bool, actor: String) throws -> User {
         try change(email, actor: actor) { connection, id in
             try connection.execute("""
                 UPDATE users SET disabled_at = CASE WHEN \(enabled) THEN NULL ELSE COALESCE(disabled_at, now()) END, updated_at = now() WHERE id = \(id)
                 """)
-            if !enabled { try Self.revokeLinks(connection, userID: id) }
+            if !enabled {
+                try Self.revokeLinks(connection, userID: id)
+                try SessionStore.endAll(connection, userID: id, why: "disabled")
+            }
         }
     }
 
@@ -133,7 +136,7 @@ public struct UserStore: Sendable {
     }
 
     /// Sets the password of the account a link was made for (the password already checked by ``PasswordPolicy``)
-    /// and uses the link up; returns the account.
+    /// and uses the link up, ending every session of the account; returns it.
     ///
     /// - Throws: ``StorageError/notFound(_:)`` for a link that is unknown, used, revoked or expired (all alike),
     ///   or whose account is disabled.
@@ -152,6 +155,7 @@ public struct UserStore: Sendable {
             let before = try Self.snapshot(connection, id: userID)
             try connection.execute("UPDATE password_links SET used_at = now() WHERE id = \(linkID)")
             try connection.execute("UPDATE users SET password_hash = \(hash), password_changed_at = now(), updated_at = now() WHERE id = \(userID)")
+            try SessionStore.endAll(connection, userID: userID, why: "password_changed")
             try Audit.record(connection, actor: email, action: .update, entity: "user", id: email, before: before, after: try Self.snapshot(connection, id: userID))
             return try Self.read(connection, email: email)!
         }

@@ -62,9 +62,25 @@ struct ServeCommand: AsyncParsableCommand {
         services.append(TokenRevocationListener(cache: tokenCache, database: database, logger: logger))
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        try await runApplication(
-            try WebConfiguration(host: host, port: port, database: database, catalog: catalog, migrations: migrationOptions.schema().directory,
-                             openAPIDocument: document, metrics: registry, tokenCache: tokenCache, outreach: outreachConfiguration, logger: logger),
-            services: services)
+        var configuration = try WebConfiguration(
+            host: host, port: port, database: database, catalog: catalog, migrations: migrationOptions.schema().directory,
+            openAPIDocument: document, metrics: registry, tokenCache: tokenCache, outreach: outreachConfiguration, logger: logger)
+        configuration.sessionPolicy = try Self.sessionPolicy(ProcessInfo.processInfo.environment)
+        try await runApplication(configuration, services: services)
+    }
+
+    /// Session lifetimes from `TPRM_SESSION_IDLE_MINUTES` (default 30) and `TPRM_SESSION_HOURS` (default 12).
+    static func sessionPolicy(_ environment: [String: String]) throws -> SessionPolicy {
+        var policy = SessionPolicy()
+        func number(_ name: String, _ range: ClosedRange<Int>) throws -> Int? {
+            guard let text = environment[name], !text.isEmpty else { return nil }
+            guard let value = Int(text), range.contains(value) else {
+                throw CLIError.usage("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not \"\(text)\"")
+            }
+            return value
+        }
+        if let minutes = try number("TPRM_SESSION_IDLE_MINUTES", 1...1440) { policy.idle = TimeInterval(minutes * 60) }
+        if let hours = try number("TPRM_SESSION_HOURS", 1...720) { policy.lifetime = TimeInterval(hours * 3600) }
+        return policy
     }
 }
