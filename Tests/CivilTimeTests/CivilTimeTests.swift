@@ -24,7 +24,7 @@ import Testing
     }
 
     @Test func timesWithOffsetsAndFractionsAreTheInstantTheyName() async {
-        await propertyCheck(count: 500, input: zip(Gen.int(in: 0...400_000_000), Gen.int(in: -1439...1439), Gen.int(in: 0...999))) { seconds, offsetMinutes, millis in
+        await propertyCheck(count: 500, input: zip(Gen.int(in: 86_400...400_000_000), Gen.int(in: -1439...1439), Gen.int(in: 0...999))) { seconds, offsetMinutes, millis in
             let instant = Date(timeIntervalSince1970: Double(seconds) + Double(millis) / 1000)
             let local = Date(timeIntervalSince1970: Double(seconds + offsetMinutes * 60))
             let day = CivilTime.dayText(local)
