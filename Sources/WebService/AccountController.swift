@@ -74,7 +74,7 @@ struct AccountController {
     }
 
     func page(_ status: HTTPResponse.Status, title: String, text: String) -> Response {
-        html(status, pages.render(["title": title, "text": text], withTemplate: "account-message") ?? "")
+        HTMLPage.message(pages, status, title: title, text: text)
     }
 
     func limited(_ context: AppRequestContext) -> Response? {

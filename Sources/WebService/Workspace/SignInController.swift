@@ -109,7 +109,7 @@ struct SignInController {
     }
 
     func message(_ status: HTTPResponse.Status, title: String, text: String) -> Response {
-        HTMLPage.response(status, pages.render(["title": title, "text": text], withTemplate: "account-message") ?? "")
+        HTMLPage.message(pages, status, title: title, text: text)
     }
 
     static func redirect(to location: String) -> Response {
