@@ -245,6 +245,44 @@ public struct CommitteeReportStore: Sendable {
         }
     }
 
+    /// The average residual risk of the portfolio at the end of each of the 12 months up to `asOf` (the last "month
+    /// end" being `asOf` itself), with how many vendors were scored then; read on `connection`, in its snapshot.
+    static func monthlyAverages(_ connection: Connection, asOf: Date) throws -> [(month: String, average: Int?, scored: Int)] {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let months: [(String, Date)] = (0..<12).reversed().map { back in
+            let month = calendar.date(byAdding: .month, value: -back, to: asOf)!
+            let start = calendar.date(from: calendar.dateComponents([.year, .month], from: month))!
+            let end = back == 0 ? asOf : calendar.date(byAdding: DateComponents(month: 1, second: -1), to: start)!
+            return (String(CivilTime.dayText(start).prefix(7)), end)
+        }
+        var trendBindings = PostgresBindings()
+        trendBindings.append(asOf)
+        // Whole-second month ends as text; the last "month end" is the as-of moment itself, bound exactly.
+        trendBindings.append(months.dropLast().map { ISO8601DateFormatter().string(from: $0.1) })
+        // The score each vendor held at each month end: one pass over the history, each row spanning until the vendor's
+        // next, counted while the vendor was in the portfolio (registered, until offboarded) by its audit rows.
+        let averages = try connection.query(PostgresQuery(unsafeSQL: """
+            WITH ends AS (SELECT unnest($2::text[])::timestamptz AS e UNION ALL SELECT $1),
+            life AS (
+                SELECT (after->>'id')::bigint AS vendor_id, min(at) AS registered,
+                       max(at) FILTER (WHERE after->>'status' = 'offboarded') AS offboarded
+                FROM audit_log WHERE entity = 'vendor' AND at <= $1 AND after IS NOT NULL GROUP BY 1
+            ), spans AS (
+                -- Each history row holds from its time until the vendor's next one (of two at the same time, the later id).
+                SELECT h.vendor_id, h.hundredths, h.computed_at AS from_at,
+                       lead(h.computed_at) OVER (PARTITION BY h.vendor_id ORDER BY h.computed_at, h.id) AS to_at
+                FROM score_history h WHERE h.computed_at <= $1
+            )
+            SELECT ends.e, round(avg(s.hundredths))::int, count(s.hundredths)::int
+            FROM ends LEFT JOIN (spans s JOIN life l USING (vendor_id))
+                 ON s.from_at <= ends.e AND (s.to_at IS NULL OR s.to_at > ends.e)
+                 AND l.registered <= ends.e AND (l.offboarded IS NULL OR l.offboarded > ends.e)
+            GROUP BY ends.e ORDER BY ends.e
+            """, bindings: trendBindings)).map { try $0.decode((Date, Int?, Int).self) }
+        return zip(months, averages).map { (month: $0.0, average: $1.1, scored: $1.2) }
+    }
+
     /// Opens one snapshot of the database (a repeatable-read transaction) for reading a whole pack, evaluates the
     /// portfolio as of `asOf` once into a temporary table, and hands `body` the reading.
     public func read<Result>(since: Date, asOf: Date, _ body: (PackReading) throws -> Result) throws -> Result {
@@ -359,39 +397,7 @@ public struct CommitteeReportStore: Sendable {
             let models = try query("SELECT digest, version, first_used_at FROM scoring_models WHERE first_used_at <= $1 ORDER BY first_used_at, digest")
                 .map { try $0.decode((String, Int, Date).self) }
             let figures = PortfolioFigures(groups: groups, modelVersions: versions, models: models.map { (digest: $0.0, version: $0.1, firstUsedAt: $0.2) }, top: top)
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = TimeZone(identifier: "UTC")!
-            let months: [(String, Date)] = (0..<12).reversed().map { back in
-                let month = calendar.date(byAdding: .month, value: -back, to: asOf)!
-                let start = calendar.date(from: calendar.dateComponents([.year, .month], from: month))!
-                let end = back == 0 ? asOf : calendar.date(byAdding: DateComponents(month: 1, second: -1), to: start)!
-                return (String(CivilTime.dayText(start).prefix(7)), end)
-            }
-            var trendBindings = PostgresBindings()
-            trendBindings.append(asOf)
-            // Whole-second month ends as text; the last "month end" is the as-of moment itself, bound exactly.
-            trendBindings.append(months.dropLast().map { ISO8601DateFormatter().string(from: $0.1) })
-            // The score each vendor held at each month end: one pass over the history, each row spanning until the vendor's
-            // next, counted while the vendor was in the portfolio (registered, until offboarded) by its audit rows.
-            let averages = try connection.query(PostgresQuery(unsafeSQL: """
-                WITH ends AS (SELECT unnest($2::text[])::timestamptz AS e UNION ALL SELECT $1),
-                life AS (
-                    SELECT (after->>'id')::bigint AS vendor_id, min(at) AS registered,
-                           max(at) FILTER (WHERE after->>'status' = 'offboarded') AS offboarded
-                    FROM audit_log WHERE entity = 'vendor' AND at <= $1 AND after IS NOT NULL GROUP BY 1
-                ), spans AS (
-                    -- Each history row holds from its time until the vendor's next one (of two at the same time, the later id).
-                    SELECT h.vendor_id, h.hundredths, h.computed_at AS from_at,
-                           lead(h.computed_at) OVER (PARTITION BY h.vendor_id ORDER BY h.computed_at, h.id) AS to_at
-                    FROM score_history h WHERE h.computed_at <= $1
-                )
-                SELECT ends.e, round(avg(s.hundredths))::int, count(s.hundredths)::int
-                FROM ends LEFT JOIN (spans s JOIN life l USING (vendor_id))
-                     ON s.from_at <= ends.e AND (s.to_at IS NULL OR s.to_at > ends.e)
-                     AND l.registered <= ends.e AND (l.offboarded IS NULL OR l.offboarded > ends.e)
-                GROUP BY ends.e ORDER BY ends.e
-                """, bindings: trendBindings)).map { try $0.decode((Date, Int?, Int).self) }
-            let trend: [(String, Int?, Int)] = zip(months, averages).map { ($0.0, $1.1, $1.2) }
+            let trend = try CommitteeReportStore.monthlyAverages(connection, asOf: asOf)
             let window = "AND l.at > $2 AND l.at <= $1"
             // Each list of changes holds its latest `listLimit` items, newest first, and says how many there were in all:
             // a first pack over a freshly imported registry would otherwise list every vendor and clause as new.
@@ -530,7 +536,7 @@ public struct CommitteeReportStore: Sendable {
                 ORDER BY i.occurred_at DESC, i.id DESC LIMIT \(limit)
                 """)).map { try $0.decode((String, String, String).self) }
             return CommitteeFacts(
-                figures: figures, trend: trend.map { (month: $0.0, average: $0.1, scored: $0.2) }, newVendors: newVendors, offboarded: offboarded,
+                figures: figures, trend: trend, newVendors: newVendors, offboarded: offboarded,
                 ratingChanges: ratingChanges.map { (vendor: $0.0, from: $0.1, to: $0.2, at: $0.3, reason: $0.4, fromModel: $0.5, toModel: $0.6) },
                 modelChanges: modelChanges,
                 incidentsOpened: opened.map { (vendor: $0.0, title: $0.1, severity: $0.2, occurredAt: $0.3) },
