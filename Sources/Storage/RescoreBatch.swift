@@ -188,6 +188,7 @@ public enum RescoreBatch {
     static func finish(_ connection: Connection, jobs: [Job], outcomes: [Outcome], modelVersion: String, asOf: Date, maxAttempts: Int) throws {
         // Summaries go only with scores that changed (a history row); "" stands for none.
         var ids: [String] = [], hundredths: [String] = [], ratings: [String] = [], breakdowns: [String] = [], summaries: [String] = []
+        var clauseGaps: [String] = [], lateNotices: [String] = []
         var failedIDs: [String] = [], errors: [String] = [], attempts: [String] = []
         for (job, outcome) in zip(jobs, outcomes) {
             switch outcome {
@@ -197,6 +198,8 @@ public enum RescoreBatch {
                 ratings.append(score.rating.rawValue)
                 breakdowns.append(breakdown)
                 summaries.append(summary ?? "")
+                clauseGaps.append(String(score.clauseGapCount))
+                lateNotices.append(String(score.lateNoticeCount))
             case .failed(let error):
                 failedIDs.append(String(job.vendorID))
                 errors.append(error)
@@ -206,17 +209,19 @@ public enum RescoreBatch {
         if !ids.isEmpty {
             try connection.execute("""
                 WITH new AS (
-                    SELECT * FROM unnest(\(ids)::bigint[], \(hundredths)::int[], \(ratings)::text[], \(breakdowns)::json[], \(summaries)::text[])
-                        AS n (vendor_id, hundredths, rating, breakdown, summary)
+                    SELECT * FROM unnest(\(ids)::bigint[], \(hundredths)::int[], \(ratings)::text[], \(breakdowns)::json[], \(summaries)::text[],
+                                         \(clauseGaps)::int[], \(lateNotices)::int[])
+                        AS n (vendor_id, hundredths, rating, breakdown, summary, clause_gaps, late_notices)
                 ), history AS (
                     INSERT INTO score_history (vendor_id, hundredths, rating, previous_hundredths, previous_rating, model_version, breakdown, summary)
                     SELECT new.vendor_id, new.hundredths, new.rating, old.hundredths, old.rating, \(modelVersion), new.breakdown, new.summary::jsonb
                     FROM new LEFT JOIN scores old ON old.vendor_id = new.vendor_id
                     WHERE old.vendor_id IS NULL OR old.hundredths <> new.hundredths OR old.rating <> new.rating
                 )
-                INSERT INTO scores (vendor_id, hundredths, rating, breakdown, model_version, as_of, computed_at)
-                SELECT vendor_id, hundredths, rating, breakdown, \(modelVersion), \(asOf), clock_timestamp() FROM new
+                INSERT INTO scores (vendor_id, hundredths, rating, breakdown, model_version, as_of, computed_at, clause_gaps, late_notices)
+                SELECT vendor_id, hundredths, rating, breakdown, \(modelVersion), \(asOf), clock_timestamp(), clause_gaps, late_notices FROM new
                 ON CONFLICT (vendor_id) DO UPDATE SET hundredths = EXCLUDED.hundredths, rating = EXCLUDED.rating,
+                    clause_gaps = EXCLUDED.clause_gaps, late_notices = EXCLUDED.late_notices,
                     breakdown = EXCLUDED.breakdown, model_version = EXCLUDED.model_version, as_of = EXCLUDED.as_of, computed_at = clock_timestamp()
                 -- A score computed again exactly as stored keeps its row (and the moment it was computed): rewriting
                 -- it would cost a new row version, its compression and WAL for every vendor of a nightly rescore.

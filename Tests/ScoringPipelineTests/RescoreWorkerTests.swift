@@ -77,6 +77,28 @@ import Testing
         #expect(third.score == second.score)
     }
 
+    @Test func theScoreKeepsCountsOfItsClauseGapsAndLateNoticesForTheWorkQueues() throws {
+        let fixture = try Fixture("pipeline-counts")
+        try fixture.add("gaps", impact: .automated)
+        let day = 86_400.0
+        try IncidentStore(database: fixture.database).add(
+            vendor: "gaps", title: "Customer data in an answer", category: .dataLeakageViaModel, severity: .high,
+            occurredAt: Date().addingTimeInterval(-20 * day), detectedAt: Date().addingTimeInterval(-20 * day),
+            vendorNotifiedAt: Date().addingTimeInterval(-10 * day), actor: "test")
+        #expect(try fixture.worker().drain() == 1)
+        let scored = try #require(try fixture.scores.score("gaps"))
+        #expect(scored.score.clauseGapCount > 0, "a vendor with no contract lacks the clauses its tier requires")
+        #expect(scored.score.lateNoticeCount == 1, "ten days after the incident is late for any notice SLA")
+        let stored = try fixture.database.withConnection { connection in
+            try connection.query("""
+                SELECT clause_gaps, late_notices, jsonb_array_length(score_summary(breakdown)->'clauseGaps'),
+                       jsonb_array_length(score_summary(breakdown)->'lateNotices') FROM scores
+                """)[0].decode((Int, Int, Int, Int).self)
+        }
+        #expect(stored.0 == scored.score.clauseGapCount && stored.1 == 1)
+        #expect(stored.0 == stored.2 && stored.1 == stored.3, "the counts agree with the summary SQL derives from the breakdown")
+    }
+
     @Test func aRescoreRewritesOnlyTheScoresThatChanged() throws {
         let fixture = try Fixture("unchanged")
         for slug in ["kept", "changed"] { try fixture.add(slug) }

@@ -53,6 +53,11 @@ public struct Score: Sendable, Hashable {
             self.detail = detail
         }
 
+        /// Whether it is a required clause missing from the contracts or signed with a deviation.
+        public var isClauseGap: Bool { outcome == .missingClause || outcome == .clauseDeviation }
+        /// Whether it is an incident the vendor gave notice of later than its SLA.
+        public var isLateNotice: Bool { outcome == .lateNotice }
+
         /// The component it belongs to, which follows from its outcome (a model-1 line keeps its own).
         public var component: ScoringParameters.Component {
             if case .legacy(_, let component) = detail { return component }
@@ -237,10 +242,14 @@ extension Score {
     public var summary: ScoreSummary {
         ScoreSummary(
             drivers: largest(3),
-            clauseGaps: lines.filter { $0.outcome == .missingClause || $0.outcome == .clauseDeviation }.map(\.source.id).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) },
-            lateNotices: lines.filter { $0.outcome == .lateNotice }.compactMap { Int($0.source.id) }.sorted(),
+            clauseGaps: lines.filter(\.isClauseGap).map(\.source.id).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) },
+            lateNotices: lines.filter(\.isLateNotice).compactMap { Int($0.source.id) }.sorted(),
             failedAnswers: failedAnswers)
     }
+
+    /// How many lines are clause gaps and late notices: the counts the workspace's work queues read (`scores`).
+    public var clauseGapCount: Int { lines.count(where: \.isClauseGap) }
+    public var lateNoticeCount: Int { lines.count(where: \.isLateNotice) }
 
     /// The `count` largest lines, largest first, in the order of ``byWeight(_:_:)``: picked in one pass rather than by
     /// sorting every line.
