@@ -102,11 +102,7 @@ public struct VendorStore: Sendable {
         sort: VendorSort = .init(key: .name), after: PageMark?, limit: Int?
     ) throws -> Page<Vendor> {
         let keyset = Keyset(keys: [(sort.key.expression, sort.key.type), ("v.id", .bigint)], descending: sort.descending)
-        var condition: PostgresQuery = "TRUE"
-        if let tier { condition = "\(condition) AND v.tier = \(tier.rawValue)" }
-        if let status { condition = "\(condition) AND v.status = \(status.rawValue)" }
-        if let search { condition = "\(condition) AND (v.name ILIKE '%' || \(search) || '%' OR v.slug ILIKE '%' || \(search) || '%')" }
-        if let rating { condition = "\(condition) AND EXISTS (SELECT 1 FROM scores s WHERE s.vendor_id = v.id AND s.rating = \(rating.rawValue))" }
+        let condition = VendorFilter(tier: tier, rating: rating, status: status, search: search).condition(nil)
         return try database.withConnection { connection in
             try keyset.read(connection, columns: Self.columns, from: "vendors v", where: condition, after: after, limit: limit, Self.vendor)
         }

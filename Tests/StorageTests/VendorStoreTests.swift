@@ -32,6 +32,9 @@ import Testing
         try registry.vendors.add(Registry.draft("obrien", name: name), actor: "alice")
         #expect(try registry.vendors.vendor("obrien").name == name)
         #expect(try registry.vendors.list(search: "<script>").map(\.slug) == ["obrien"])
+        try registry.vendors.add(Registry.draft("plain", name: "Plain Labs"), actor: "alice")
+        #expect(try registry.vendors.list(search: "%").isEmpty, "a % in the search matches a %, not every vendor")
+        #expect(try registry.vendors.list(search: "'); DROP").map(\.slug) == ["obrien"])
     }
 
     @Test func aTakenSlugIsADomainErrorAndChangesNothing() throws {
