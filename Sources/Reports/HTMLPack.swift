@@ -33,53 +33,19 @@ struct HTMLPack {
     func day(_ date: Date) -> String { CivilTime.dayText(date) }
     func score(_ value: Decimal?) -> String { PackWriter.score(value) }
 
-    static let colors: [String: String] = ["critical": "#b3261e", "high": "#e8710a", "medium": "#f2c94c", "low": "#2e7d32", "not scored": "#9e9e9e"]
-
     /// A horizontal bar chart with a title, and the same figures as a table for screen readers.
     func barChart(id: String, title: String, _ counts: [CommitteePack.Count], unit: String = "vendors") -> String {
-        let maximum = max(counts.map(\.count).max() ?? 0, 1)
-        let rowHeight = 26, labelWidth = 110, barWidth = 420
-        var svg = "<svg role=\"img\" aria-labelledby=\"\(id)-title\" viewBox=\"0 0 \(labelWidth + barWidth + 60) \(counts.count * rowHeight + 10)\" class=\"chart\">"
-        svg += "<title id=\"\(id)-title\">\(e(title))</title>"
-        for (index, item) in counts.enumerated() {
-            let y = index * rowHeight + 5
-            let width = Int(Double(item.count) / Double(maximum) * Double(barWidth))
-            svg += "<text x=\"\(labelWidth - 8)\" y=\"\(y + 17)\" text-anchor=\"end\">\(e(item.key))</text>"
-            svg += "<rect x=\"\(labelWidth)\" y=\"\(y + 3)\" width=\"\(max(width, 1))\" height=\"\(rowHeight - 8)\" fill=\"\(Self.colors[item.key] ?? "#1f3b57")\"/>"
-            svg += "<text x=\"\(labelWidth + width + 6)\" y=\"\(y + 17)\">\(item.count)</text>"
-        }
-        svg += "</svg>"
-        let table = "<table class=\"behind\"><caption>\(e(title))</caption><thead><tr><th scope=\"col\"></th><th scope=\"col\">\(e(unit))</th></tr></thead><tbody>"
-            + counts.map { "<tr><th scope=\"row\">\(e($0.key))</th><td>\($0.count)</td></tr>" }.joined() + "</tbody></table>"
-        return "<figure>\(svg)<figcaption>\(e(title))</figcaption>\(table)</figure>"
+        SVGChart.bars(id: id, title: title, counts.map { (key: $0.key, count: $0.count) }, unit: unit)
     }
 
     /// The 12-month trend as a line, with its table.
     func trendChart() -> String {
         let points = pack.summary.trend
-        let width = 560, height = 200, left = 40, bottom = 30
-        let step = Double(width - left - 20) / Double(max(points.count - 1, 1))
-        var svg = "<svg role=\"img\" aria-labelledby=\"trend-title\" viewBox=\"0 0 \(width) \(height)\" class=\"chart\"><title id=\"trend-title\">Average residual risk, last 12 months</title>"
-        for value in stride(from: 0, through: 100, by: 25) {
-            let y = Double(height - bottom) - Double(value) / 100 * Double(height - bottom - 10)
-            svg += "<line x1=\"\(left)\" x2=\"\(width - 10)\" y1=\"\(y)\" y2=\"\(y)\" stroke=\"#ddd\"/><text x=\"\(left - 6)\" y=\"\(y + 4)\" text-anchor=\"end\">\(value)</text>"
-        }
-        var path: [String] = []
-        for (index, point) in points.enumerated() {
-            let x = Double(left) + Double(index) * step
-            if (points.count - 1 - index) % 2 == 0 {
-                svg += "<text x=\"\(x)\" y=\"\(height - 8)\" text-anchor=\"middle\">\(e(point.month))</text>"
-            }
-            guard let average = point.averageScore else { continue }
-            let y = Double(height - bottom) - NSDecimalNumber(decimal: average).doubleValue / 100 * Double(height - bottom - 10)
-            path.append("\(path.isEmpty ? "M" : "L")\(String(format: "%.1f", x)),\(String(format: "%.1f", y))")
-            svg += "<circle cx=\"\(String(format: "%.1f", x))\" cy=\"\(String(format: "%.1f", y))\" r=\"3\" fill=\"#1f3b57\"/>"
-        }
-        if !path.isEmpty { svg += "<path d=\"\(path.joined(separator: " "))\" fill=\"none\" stroke=\"#1f3b57\" stroke-width=\"2\"/>" }
-        svg += "</svg>"
-        let table = "<table class=\"behind\"><caption>Average residual risk by month</caption><thead><tr><th scope=\"col\">Month</th><th scope=\"col\">Average</th><th scope=\"col\">Vendors scored</th></tr></thead><tbody>"
-            + points.map { "<tr><th scope=\"row\">\(e($0.month))</th><td>\(score($0.averageScore))</td><td>\($0.scored)</td></tr>" }.joined() + "</tbody></table>"
-        return "<figure>\(svg)<figcaption>Average residual risk, last 12 months</figcaption>\(table)</figure>"
+        return SVGChart.line(
+            id: "trend", title: "Average residual risk, last 12 months", caption: "Average residual risk by month",
+            points.map { (label: $0.month, value: $0.averageScore.map { NSDecimalNumber(decimal: $0).doubleValue }) },
+            columns: ["Month", "Average", "Vendors scored"]
+        ) { [points[$0].month, score(points[$0].averageScore), String(points[$0].scored)] }
     }
 
     /// Tier × rating band, as a colour-graded table (a table is the chart here, read the same by everyone).
