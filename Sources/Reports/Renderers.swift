@@ -258,14 +258,14 @@ public enum PackWriter {
     }
 
     /// 5739 → "57.39", without a formatter: the register writes one a row.
-    static func hundredths(_ value: Int) -> String {
+    public static func hundredths(_ value: Int) -> String {
         let fraction = abs(value) % 100
         return "\(value / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 
     /// A CSV field, quoted when it holds a comma, quote, CR or LF (quotes doubled), and guarded against
     /// spreadsheet formulas. Works on UTF-8 bytes: the register writes eleven a row.
-    static func quote(_ field: String) -> String {
+    public static func quote(_ field: String) -> String {
         var text = field
         if let first = text.utf8.first, first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-") || first == UInt8(ascii: "@"),
            Double(text) == nil {

@@ -30,12 +30,14 @@ public enum SVGChart {
 
     /// A line over points on a 0–100 scale (a missing value leaves its point out), every other label shown from the
     /// last; the table behind it lists each point with `columns` (its header) and `cells` (its cells, escaped here).
+    /// A `folded` table is in a `details` element, opened on demand (on a screen; the pack prints its tables open).
     public static func line(
         id: String, title: String, caption: String, _ points: [(label: String, value: Double?)],
-        columns: [String], cells: (Int) -> [String]
+        columns: [String], folded: Bool = false, cells: (Int) -> [String]
     ) -> String {
         let width = 560, height = 200, left = 40, bottom = 30
-        let step = Double(width - left - 20) / Double(max(points.count - 1, 1))
+        // The last label is centred on the last point: 30 units to its right keep a YYYY-MM label inside the chart.
+        let step = Double(width - left - 30) / Double(max(points.count - 1, 1))
         var svg = "<svg role=\"img\" aria-labelledby=\"\(id)-title\" viewBox=\"0 0 \(width) \(height)\" class=\"chart\"><title id=\"\(id)-title\">\(e(title))</title>"
         for value in stride(from: 0, through: 100, by: 25) {
             let y = Double(height - bottom) - Double(value) / 100 * Double(height - bottom - 10)
@@ -59,6 +61,7 @@ public enum SVGChart {
                 let row = cells(index)
                 return "<tr><th scope=\"row\">\(e(row.first ?? ""))</th>" + row.dropFirst().map { "<td>\(e($0))</td>" }.joined() + "</tr>"
             }.joined() + "</tbody></table>"
-        return "<figure>\(svg)<figcaption>\(e(title))</figcaption>\(table)</figure>"
+        let behind = folded ? "<details><summary>The figures as a table</summary>\(table)</details>" : table
+        return "<figure>\(svg)<figcaption>\(e(title))</figcaption>\(behind)</figure>"
     }
 }

@@ -107,7 +107,7 @@ import Testing
 
             let (home, body, _) = try await browser.get(client, "/")
             #expect(home == .ok)
-            #expect(body.contains("Ana &lt;b&gt;Analyst&lt;/b&gt; (ana@example.com)"), "the name is escaped")
+            #expect(body.contains("<span title=\"ana@example.com\">Ana &lt;b&gt;Analyst&lt;/b&gt; · analyst</span>"), "the name is escaped")
 
             let (out, _, outHeaders) = try await browser.post(client, "/logout", [("csrf", try Browser.csrf(body))])
             #expect(out == .seeOther && outHeaders[.location] == "/login?signed_out=1")

@@ -35,3 +35,39 @@ def accessibility_problems(driver, step):
         for violation in violations
         if violation.get("impact") in ("serious", "critical")
     ]
+
+
+class Steps:
+    """The pages of one browser walk: each step's console errors and axe-core problems gathered, and its screenshot
+    saved. A page answered with a 4xx on purpose (a refused form) logs its own status as a failed load; that line is
+    expected when the step names the status, any other is a problem."""
+
+    def __init__(self, driver, shots):
+        self.driver, self.shots, self.problems = driver, shots, []
+        os.makedirs(shots, exist_ok=True)
+
+    def check(self, step, name, status=None):
+        expected = f"status of {status} " if status else None
+        page = self.driver.current_url.split("?")[0]
+        self.problems.extend(f"{step}: {message}" for message in console_errors(self.driver)
+                             if not (expected and expected in message and message.startswith(page)))
+        self.problems.extend(accessibility_problems(self.driver, step))
+        # The whole page, not only the window: the window is made as tall as the page for the shot.
+        size = self.driver.get_window_size()
+        height = self.driver.execute_script("return document.documentElement.scrollHeight")
+        self.driver.set_window_size(size["width"], max(size["height"], min(height + 140, 8000)))
+        self.driver.save_screenshot(os.path.join(self.shots, name))
+        self.driver.set_window_size(size["width"], size["height"])
+
+    def body(self):
+        from selenium.webdriver.common.by import By
+        return self.driver.find_element(By.TAG_NAME, "body").text
+
+    def submit(self, button):
+        """Clicks a form's button and waits for the next page to have loaded."""
+        from selenium.common.exceptions import WebDriverException
+        from selenium.webdriver.support.ui import WebDriverWait
+        self.driver.execute_script("window.tprmOldPage = true")
+        button.click()
+        WebDriverWait(self.driver, 30, ignored_exceptions=(WebDriverException,)).until(
+            lambda d: d.execute_script("return window.tprmOldPage === undefined && document.readyState === 'complete'"))

@@ -29,10 +29,10 @@ public enum WorkQueue: String, Sendable, Hashable, Codable, CaseIterable {
         case .review: "Assessments waiting for review"
         case .overdue: "Assessments overdue"
         case .dueSoon: "Assessments due within \(WorkQueues.dueWindowDays) days"
-        case .expiringCertificates: "Certificates expiring within \(WorkQueues.certificateWindowDays) days"
-        case .openIncidents: "Open incidents"
-        case .lateNotices: "Incidents notified late"
-        case .clauseGaps: "Contracts with clause gaps"
+        case .expiringCertificates: "Vendors with a certificate expiring within \(WorkQueues.certificateWindowDays) days"
+        case .openIncidents: "Vendors with open incidents"
+        case .lateNotices: "Vendors with an incident notified late"
+        case .clauseGaps: "Vendors with clause gaps"
         case .neverAssessed: "Vendors never assessed"
         }
     }

@@ -1,7 +1,9 @@
 import Foundation
 import Hummingbird
 import Mustache
+import Reports
 import Storage
+import SupplierRisk
 
 /// Lets a workspace page through only for a person signed in; anyone else is sent to `/login`, with the page
 /// asked for as `next` so that signing in comes back to it.
@@ -26,18 +28,62 @@ struct SignedInMiddleware: RouterMiddleware {
 /// The workspace's pages for people signed in.
 struct WorkspaceController {
     let pages: MustacheLibrary
+    let store: WorkspaceStore
+    let cadence: [Tier: ScoringConfiguration.Cadence]
+    let blocking: BlockingWork
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        group.get("/", use: home)
+        group.get("/", use: portfolio)
+        group.get("/vendors", use: vendorList)
+        group.get("/vendors.csv", use: vendorCSV)
     }
 
-    @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {
+    /// The work queues judged now.
+    var rules: WorkQueues { WorkQueues(now: Date(), cadence: cadence) }
+
+    @Sendable func portfolio(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let person = context.person else { return SignInController.redirect(to: "/login") }
-        return HTMLPage.response(.ok, pages.render(Self.signedIn(person), withTemplate: "home") ?? "")
+        let rules = rules
+        let overview = try await blocking.run { try store.overview(rules) }
+        var page = Self.signedIn(person, at: "portfolio")
+        page["vendors"] = overview.vendors
+        page["scored"] = overview.scored
+        page["asOf"] = Self.minute(overview.asOf)
+        page["average"] = overview.averageHundredths.map(PackWriter.hundredths) ?? "—"
+        page["work"] = WorkQueue.allCases.map { queue in
+            ["key": queue.rawValue, "title": queue.title, "explanation": queue.explanation, "count": overview.work[queue] ?? 0] as [String: Any]
+        }
+        page["trend"] = SVGChart.line(
+            id: "trend", title: "Average residual risk, last 12 months", caption: "Average residual risk by month",
+            overview.trend.map { (label: $0.month, value: $0.average.map { Double($0) / 100 }) },
+            columns: ["Month", "Average", "Vendors scored"], folded: true
+        ) { [overview.trend[$0].month, overview.trend[$0].average.map(PackWriter.hundredths) ?? "—", String(overview.trend[$0].scored)] }
+        let ratings = Rating.allCases.reversed()
+        page["ratings"] = ratings.map(\.rawValue)
+        page["heat"] = Tier.allCases.reversed().map { tier in
+            let cells: [[String: Any]] = ratings.map { rating in
+                let count = overview.count(tier, rating)
+                // The shade grows with the tier and the rating together: the top left corner is the worst place to be.
+                let severity = Tier.allCases.firstIndex(of: tier)! + Rating.allCases.firstIndex(of: rating)!
+                var cell: [String: Any] = ["count": count, "shade": count == 0 ? "none" : String(severity)]
+                if count > 0 { cell["link"] = "/vendors?tier=\(tier.rawValue)&rating=\(rating.rawValue)" }
+                return cell
+            } + [["count": overview.count(tier, nil), "shade": "none"]]
+            let total = Rating.allCases.reduce(overview.count(tier, nil)) { $0 + overview.count(tier, $1) }
+            return ["tier": tier.rawValue, "cells": cells, "total": total] as [String: Any]
+        }
+        return HTMLPage.response(.ok, pages.render(page, withTemplate: "portfolio") ?? "")
     }
 
-    /// What the page header shows of the person, and the sign-out form's token.
-    static func signedIn(_ person: SignedInPerson) -> [String: Any] {
-        ["name": person.user.name, "email": person.user.email, "role": person.user.role.rawValue, "csrf": person.csrfToken]
+    /// What the page header shows of the person, the sign-out form's token, and which page of the menu is open.
+    static func signedIn(_ person: SignedInPerson, at page: String? = nil) -> [String: Any] {
+        ["name": person.user.name, "email": person.user.email, "role": person.user.role.rawValue, "csrf": person.csrfToken,
+         "nav": page.map { [$0: true] } ?? [:]]
+    }
+
+    /// A moment to the minute, in UTC: 2026-12-02 14:58.
+    static func minute(_ date: Date) -> String {
+        let text = ISO8601DateFormatter().string(from: date)
+        return String(text.prefix(16)).replacingOccurrences(of: "T", with: " ")
     }
 }

@@ -1,0 +1,190 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Postgres
+import ScoringPipeline
+import Storage
+import SupplierRisk
+import TestSupport
+import Testing
+@testable import WebService
+
+/// The workspace's read pages through the router: the portfolio's figures and the vendor list, checked against
+/// SQL over a seeded and scored portfolio; hostile names escaped; wrong filters refused with nothing listed.
+@Suite struct WorkspacePageTests {
+    typealias Fixture = ApiTests.Fixture
+    typealias Browser = SignInTests.Browser
+
+    static let hostile = #"<script>alert("x")</script> O'Brien & Co"#
+
+    /// A demo portfolio of `vendors`, a vendor with a hostile name and one whose name a spreadsheet would run,
+    /// all scored by the real worker; and two people to sign in as.
+    static func seeded(_ label: String, vendors: Int = 30) throws -> Fixture {
+        let fixture = try Fixture(label)
+        let catalog = ApiTests.catalog
+        _ = try DemoLoader(database: fixture.database, tiering: catalog.scoring.tiering).load(
+            DemoPortfolio.generate(count: vendors, seed: 5, catalog: catalog, asOf: Date()), catalog: catalog, actor: "test")
+        let store = VendorStore(database: fixture.database, tiering: catalog.scoring.tiering)
+        for (slug, name) in [("hostile", hostile), ("formula", "=HYPERLINK(\"http://evil.example\")")] {
+            try store.add(VendorDraft(
+                slug: slug, name: name, status: .active, businessOwner: "Claims <b>team</b>", contactEmail: nil,
+                profile: AIProfile(offering: .aiSaaS, description: "", dataCategories: [.personal], decisionImpact: .automated,
+                                   aiActClass: .limited, businessCriticality: .high, hostingRegions: []),
+                foundationModels: [], subProcessors: []), actor: "test")
+        }
+        try RescoreWorker(database: fixture.database, catalog: catalog, modelVersion: "test-model").drain()
+        for (email, role) in [("ana@example.com", ApiRole.analyst), ("cora@example.com", .committee)] {
+            _ = try UserStore(database: fixture.database).add(email: email, name: "Ana", role: role, password: SignInTests.password, actor: "admin") { _, _ in
+                fatalError("a password was given: no link")
+            }
+        }
+        return fixture
+    }
+
+    static func integer(_ fixture: Fixture, _ sql: String) throws -> Int {
+        try fixture.database.withConnection { try $0.query(PostgresQuery(unsafeSQL: sql))[0].decode(Int.self, at: 0) }
+    }
+
+    static func strings(_ fixture: Fixture, _ sql: String) throws -> [String] {
+        try fixture.database.withConnection { try $0.query(PostgresQuery(unsafeSQL: sql)).map { try $0.decode(String.self, at: 0) } }
+    }
+
+    /// The number a work-queue card shows.
+    static func queueCount(_ page: String, _ queue: String) throws -> Int {
+        let marker = "href=\"/vendors?needs=\(queue)\"><span class=\"count\">"
+        let start = try #require(page.range(of: marker), "no card for \(queue)").upperBound
+        return try #require(Int(page[start...].prefix { $0.isNumber }))
+    }
+
+    /// The slugs of the vendor list's rows, in order.
+    static func listed(_ page: String) -> [String] {
+        page.components(separatedBy: "<tr><th scope=\"row\"><a href=\"/vendors/").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+    }
+
+    @Test func signingInIsNeededForEveryPageAndTheAskedPageIsKept() async throws {
+        let fixture = try Fixture("ws-anonymous")
+        try await fixture.app.test(.router) { client in
+            for (uri, next) in [("/", nil), ("/vendors?tier=high&q=a%20b", "/vendors%3Ftier%3Dhigh%26q%3Da%2520b"), ("/vendors.csv", "/vendors.csv")] {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == .seeOther)
+                    #expect(response.headers[.location] == (next.map { "/login?next=" + $0 } ?? "/login"))
+                }
+            }
+        }
+    }
+
+    @Test func thePortfolioShowsTheFiguresSQLCounts() async throws {
+        let fixture = try Self.seeded("ws-portfolio")
+        try await fixture.app.test(.router) { client in
+            let browser = Browser()
+            _ = try await browser.signIn(client)
+            let (status, page, headers) = try await browser.get(client, "/")
+            #expect(status == .ok)
+            #expect(headers[.contentSecurityPolicy]?.contains("unsafe-inline") == false)
+            let vendors = try Self.integer(fixture, "SELECT count(*)::int FROM vendors WHERE status <> 'offboarded'")
+            #expect(page.contains("\(vendors) vendors in the portfolio"))
+            let inPortfolio = "FROM vendors v JOIN scores s ON s.vendor_id = v.id WHERE v.status <> 'offboarded'"
+            #expect(try Self.queueCount(page, "clause-gaps") == Self.integer(fixture, "SELECT count(*)::int \(inPortfolio) AND s.clause_gaps > 0"))
+            #expect(try Self.queueCount(page, "late-notices") == Self.integer(fixture, "SELECT count(*)::int \(inPortfolio) AND s.late_notices > 0"))
+            #expect(try Self.queueCount(page, "open-incidents") == Self.integer(fixture, """
+                SELECT count(DISTINCT v.id)::int FROM vendors v JOIN incidents i ON i.vendor_id = v.id
+                WHERE v.status <> 'offboarded' AND i.status IN ('open', 'investigating')
+                """))
+            #expect(try Self.queueCount(page, "never-assessed") == Self.integer(fixture, """
+                SELECT count(*)::int FROM vendors v WHERE v.status <> 'offboarded' AND NOT EXISTS (
+                    SELECT 1 FROM assessments a WHERE a.vendor_id = v.id AND a.status = 'completed' AND a.reason <> 'check_in')
+                """))
+            let average = try Self.integer(fixture, "SELECT round(avg(s.hundredths))::int \(inPortfolio)")
+            #expect(page.contains("<span class=\"big\">\(average / 100).\(String(format: "%02d", average % 100))</span>"))
+            // The heat map's cell for critical vendors rated critical, and its link.
+            let critical = try Self.integer(fixture, "SELECT count(*)::int \(inPortfolio) AND v.tier = 'critical' AND s.rating = 'critical'")
+            if critical > 0 {
+                #expect(page.contains("<a href=\"/vendors?tier=critical&amp;rating=critical\">\(critical)</a>"))
+            }
+            #expect(page.contains("<svg role=\"img\" aria-labelledby=\"trend-title\""))
+            #expect(!page.contains("<script"), "no script on the page, and no name that could run as one")
+
+            // Each card's count is the length of the list it opens.
+            for queue in WorkQueue.allCases {
+                let (_, list, _) = try await browser.get(client, "/vendors?needs=\(queue.rawValue)")
+                #expect(Self.listed(list).count == min(try Self.queueCount(page, queue.rawValue), VendorListQuery.pageSize), "\(queue.rawValue)")
+            }
+        }
+    }
+
+    @Test func theListFiltersSortsPagesAndEscapes() async throws {
+        let fixture = try Self.seeded("ws-list", vendors: 70)
+        try await fixture.app.test(.router) { client in
+            let browser = Browser()
+            _ = try await browser.signIn(client)
+            let (status, high, _) = try await browser.get(client, "/vendors?tier=high&sort=-score")
+            #expect(status == .ok)
+            #expect(Self.listed(high) == (try Self.strings(fixture, """
+                SELECT v.slug FROM vendors v LEFT JOIN scores s ON s.vendor_id = v.id WHERE v.tier = 'high'
+                ORDER BY COALESCE(s.hundredths, -1) DESC, v.id DESC LIMIT 50
+                """)))
+            #expect(high.contains("<option value=\"high\" selected>high</option>"), "the form shows the filter in force")
+
+            let (_, hostile, _) = try await browser.get(client, "/vendors?q=o%27brien")
+            #expect(Self.listed(hostile) == ["hostile"])
+            #expect(hostile.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; O&#39;Brien &amp; Co") || hostile.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; O&#x27;Brien &amp; Co"))
+            #expect(!hostile.contains("<script>") && !hostile.contains("<b>team</b>"))
+            #expect(hostile.contains("value=\"o&#39;brien\"") || hostile.contains("value=\"o&#x27;brien\""), "the search typed is shown again, escaped")
+
+            // Keyset pages: 72 vendors by name, 50 then 22, none repeated or skipped.
+            let (_, first, _) = try await browser.get(client, "/vendors")
+            let nextMarker = try #require(first.range(of: "<a href=\"/vendors?after=")).lowerBound
+            let link = String(first[first.index(nextMarker, offsetBy: 9)...].prefix { $0 != "\"" }).replacingOccurrences(of: "&amp;", with: "&")
+            let (_, second, _) = try await browser.get(client, link)
+            let all = try Self.strings(fixture, "SELECT slug FROM vendors ORDER BY lower(name), id")
+            #expect(Self.listed(first) + Self.listed(second) == all)
+            #expect(!second.contains("rel=\"next\""))
+        }
+    }
+
+    @Test func aWrongFilterIsRefusedBesideTheFormAndListsNothing() async throws {
+        let fixture = try Self.seeded("ws-wrong", vendors: 5)
+        try await fixture.app.test(.router) { client in
+            let browser = Browser()
+            _ = try await browser.signIn(client)
+            for (uri, message) in [
+                ("/vendors?tier=severe", "Tier &quot;severe&quot; is not one of: low, medium, high, critical."),
+                ("/vendors?needs=everything", "Needs action &quot;everything&quot; is not one of:"),
+                ("/vendors?sort=size", "Order &quot;size&quot; is not one of:"),
+                ("/vendors?after=bm90IGEgY3Vyc29y", "This page link belongs to another order or is out of date"),
+                ("/vendors.csv?rating=%3Cb%3E", "Rating &quot;&lt;b&gt;&quot; is not one of"),
+            ] {
+                let (status, page, headers) = try await browser.get(client, uri)
+                #expect(status == .badRequest, "\(uri)")
+                #expect(page.contains(message), "\(uri)")
+                #expect(Self.listed(page).isEmpty, "\(uri): a refused filter lists nothing")
+                #expect(headers[.contentType] == "text/html; charset=utf-8")
+            }
+            // Empty values are "any", as the form sends them.
+            let (status, page, _) = try await browser.get(client, "/vendors?tier=&rating=&status=&needs=&q=&owner=")
+            #expect(status == .ok && Self.listed(page).count == 7)
+        }
+    }
+
+    @Test func theListDownloadsAsCSVWithFormulasDisarmed() async throws {
+        let fixture = try Self.seeded("ws-csv", vendors: 10)
+        try await fixture.app.test(.router) { client in
+            let browser = Browser()
+            _ = try await browser.signIn(client, email: "cora@example.com")
+            let (status, csv, headers) = try await browser.get(client, "/vendors.csv?status=active&sort=-score")
+            #expect(status == .ok)
+            #expect(headers[.contentType] == "text/csv; charset=utf-8")
+            #expect(headers[.contentDisposition]?.hasPrefix("attachment; filename=\"vendors-") == true)
+            let lines = csv.split(separator: "\r\n")
+            #expect(lines.first == "\u{FEFF}vendor,name,tier,status,business_owner,score,rating,change_30_days,last_assessed,next_due,open_assessment")
+            let active = try Self.strings(fixture, """
+                SELECT v.slug FROM vendors v LEFT JOIN scores s ON s.vendor_id = v.id WHERE v.status = 'active'
+                ORDER BY COALESCE(s.hundredths, -1) DESC, v.id DESC
+                """)
+            #expect(lines.dropFirst().map { String($0.prefix { $0 != "," }) } == active)
+            let formula = try #require(lines.first { $0.hasPrefix("formula,") })
+            #expect(formula.hasPrefix("formula,\"'=HYPERLINK"), "a name a spreadsheet would run is written as text")
+        }
+    }
+}

@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Walks the analysts' workspace in headless Chromium, as an analyst starting the day would.
+
+Usage: workspace.py BASE_URL EMAIL PASSWORD SCREENSHOT_DIR
+
+Opens the portfolio (sent to sign in), types a wrong password (refused), signs in,
+reads the portfolio, follows a work-queue count to its list, filters the list, types
+a wrong filter into the address (refused beside the filters), and signs out; then
+the portfolio at a phone's width. Saves a screenshot of each page, and fails on any
+console error, any axe-core violation of impact serious or critical, or a missing step.
+"""
+import sys
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+import chrome
+
+
+def fail(message):
+    sys.exit(f"workspace: {message}")
+
+
+def main():
+    if len(sys.argv) != 5:
+        fail("usage: workspace.py BASE_URL EMAIL PASSWORD SCREENSHOT_DIR")
+    base, email, password, shots = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3], sys.argv[4]
+    driver = chrome.start(1280, 1000)
+    steps = chrome.Steps(driver, shots)
+
+    def sign_in(typed):
+        driver.find_element(By.ID, "email").clear()
+        driver.find_element(By.ID, "email").send_keys(email)
+        driver.find_element(By.ID, "password").send_keys(typed)
+        steps.submit(driver.find_element(By.CSS_SELECTOR, "main button[type=submit]"))
+
+    try:
+        driver.get(base + "/vendors?tier=critical")
+        if "/login" not in driver.current_url or "Sign in" not in steps.body():
+            fail("a page of the workspace opened without signing in: " + driver.current_url)
+        steps.check("sign-in page", "workspace-01-sign-in.png")
+        sign_in("not the password")
+        if "The email or the password is not right" not in steps.body():
+            fail("a wrong password was not refused: " + steps.body()[:300])
+        steps.check("wrong password", "workspace-02-refused.png", status=401)
+        sign_in(password)
+        if not driver.current_url.endswith("/vendors?tier=critical"):
+            fail("signing in did not come back to the page asked for: " + driver.current_url)
+        driver.get(base + "/")
+        body = steps.body()
+        for part in ("Portfolio", "Work waiting", "Vendors by tier and rating", "Average residual risk"):
+            if part not in body:
+                fail(f"the portfolio does not show {part!r}: " + body[:400])
+        steps.check("portfolio", "workspace-03-portfolio.png")
+
+        queues = [link for link in driver.find_elements(By.CSS_SELECTOR, ".queues a")
+                  if int(link.find_element(By.CSS_SELECTOR, ".count").text) > 0]
+        if not queues:
+            fail("no work queue holds a vendor on the demo portfolio")
+        count = int(queues[0].find_element(By.CSS_SELECTOR, ".count").text)
+        steps.submit(queues[0])
+        rows = driver.find_elements(By.CSS_SELECTOR, "table.list tbody tr")
+        if len(rows) != min(count, 50):
+            fail(f"the queue counted {count} vendors and its list shows {len(rows)}")
+        steps.check("work queue", "workspace-04-queue.png")
+
+        driver.get(base + "/vendors")
+        Select(driver.find_element(By.ID, "tier")).select_by_value("critical")
+        Select(driver.find_element(By.ID, "sort")).select_by_value("-score")
+        steps.submit(driver.find_element(By.CSS_SELECTOR, ".filters button[type=submit]"))
+        tiers = [row.find_elements(By.TAG_NAME, "td")[0].text for row in driver.find_elements(By.CSS_SELECTOR, "table.list tbody tr")]
+        if not tiers or set(tiers) != {"critical"}:
+            fail(f"the tier filter shows tiers {sorted(set(tiers))}")
+        scores = [float(row.find_elements(By.TAG_NAME, "td")[3].text) for row in driver.find_elements(By.CSS_SELECTOR, "table.list tbody tr")
+                  if row.find_elements(By.TAG_NAME, "td")[3].text != "not scored"]
+        if scores != sorted(scores, reverse=True):
+            fail(f"the list is not ordered by residual risk, highest first: {scores}")
+        steps.check("filtered list", "workspace-05-filtered.png")
+
+        driver.get(base + "/vendors?tier=severe")
+        if "Tier \"severe\" is not one of" not in steps.body():
+            fail("a wrong tier in the address was not refused: " + steps.body()[:300])
+        steps.check("wrong filter", "workspace-06-wrong-filter.png", status=400)
+
+        driver.set_window_size(390, 844)
+        driver.get(base + "/")
+        steps.check("portfolio on a phone", "workspace-07-phone.png")
+        driver.set_window_size(1280, 1000)
+
+        steps.submit(driver.find_element(By.CSS_SELECTOR, ".sign-out button"))
+        driver.get(base + "/")
+        if "/login" not in driver.current_url:
+            fail("the portfolio still opens after signing out")
+    finally:
+        driver.quit()
+    if steps.problems:
+        fail("console errors or accessibility violations (serious, critical):\n  " + "\n  ".join(steps.problems))
+    print(f"workspace: sign-in, portfolio, a work queue, a filter, a wrong filter, sign-out; screenshots in {shots}")
+
+
+if __name__ == "__main__":
+    main()
