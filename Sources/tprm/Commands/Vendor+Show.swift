@@ -35,21 +35,14 @@ extension VendorCommand {
             let scoring = try registry.catalog.scoring()
             let library = try registry.catalog.clauseLibrary()
             let dossier = try VendorStore(database: try registry.openDatabase(), tiering: scoring.tiering).dossier(vendor)
-            let vendor = dossier.vendor
-            let assessment = scoring.tiering.assess(vendor.profile)
-            // A clause counts as satisfied if any contract in force satisfies it.
-            let current = dossier.contracts.filter { $0.effectiveOn <= now && ($0.expiresOn.map { $0 >= now } ?? true) }
-            let records = current.flatMap(\.clauses).sorted { !$0.status.isSatisfied && $1.status.isSatisfied }
-            let gaps = library.gaps(tier: vendor.tier, profile: vendor.profile, recorded: records)
-            // Judged as the score judges it: the SLA signed in a contract in force, else the library's for the tier.
-            let sla = ScoringModel(configuration: scoring, library: library).noticeSLA(tier: vendor.tier, clauses: current.flatMap(\.clauses))
-            let late = sla.map { sla in dossier.openIncidents.filter { $0.isNoticeLate(slaHours: sla.hours, now: now) }.map(\.id) } ?? []
+            let standing = VendorStanding(dossier, scoring: scoring, library: library, now: now)
             let report = Report(
-                dossier: dossier, tier: assessment,
-                requiredClauses: library.required(tier: vendor.tier, profile: vendor.profile).map(\.key),
-                clauseGaps: gaps.map { Report.Gap(clause: $0.clause.key, title: $0.clause.title, status: $0.status?.rawValue ?? "not recorded") },
-                expiredCertifications: dossier.certifications.filter { $0.isExpired(on: now) }.map(\.id),
-                lateNotices: late)
+                dossier: dossier, tier: standing.tier,
+                requiredClauses: standing.requiredClauses.map(\.key),
+                clauseGaps: standing.clauseGaps.map { Report.Gap(clause: $0.clause.key, title: $0.clause.title, status: $0.status?.rawValue ?? "not recorded") },
+                expiredCertifications: dossier.certifications.filter { standing.expiredCertifications.contains($0.id) }.map(\.id),
+                lateNotices: dossier.openIncidents.filter { standing.lateNotices.contains($0.id) }.map(\.id))
+            let current = standing.contractsInForce, sla = standing.noticeSLA
             if json { return try Output.json(report) }
             print(render(report, current: current, sla: sla, now: now))
         }
