@@ -201,7 +201,7 @@ let package = Package(
             name: "WebServiceTests",
             dependencies: [
                 "CatalogFiles",
-                "CivilTime", "WebService", "Outreach", "ScoringPipeline", "Storage", "Postgres", "SupplierRisk", "TestSupport",
+                "CivilTime", "WebService", "Outreach", "ScoringPipeline", "Reports", "Storage", "Postgres", "SupplierRisk", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -9,8 +9,11 @@ public enum SVGChart {
 
     static func e(_ text: String) -> String { HTMLPack.escape(text) }
 
-    /// A horizontal bar per item, with its count, and a table of the same counts.
-    public static func bars(id: String, title: String, _ items: [(key: String, count: Int)], unit: String = "vendors") -> String {
+    /// A horizontal bar per item, with its count (written by `format`), and a table of the same counts.
+    public static func bars(
+        id: String, title: String, _ items: [(key: String, count: Int)], unit: String = "vendors", folded: Bool = false,
+        format: (Int) -> String = { String($0) }
+    ) -> String {
         let maximum = max(items.map(\.count).max() ?? 0, 1)
         let rowHeight = 26, labelWidth = 110, barWidth = 420
         var svg = "<svg role=\"img\" aria-labelledby=\"\(id)-title\" viewBox=\"0 0 \(labelWidth + barWidth + 60) \(items.count * rowHeight + 10)\" class=\"chart\">"
@@ -20,12 +23,12 @@ public enum SVGChart {
             let width = Int(Double(item.count) / Double(maximum) * Double(barWidth))
             svg += "<text x=\"\(labelWidth - 8)\" y=\"\(y + 17)\" text-anchor=\"end\">\(e(item.key))</text>"
             svg += "<rect x=\"\(labelWidth)\" y=\"\(y + 3)\" width=\"\(max(width, 1))\" height=\"\(rowHeight - 8)\" fill=\"\(colors[item.key] ?? "#1f3b57")\"/>"
-            svg += "<text x=\"\(labelWidth + width + 6)\" y=\"\(y + 17)\">\(item.count)</text>"
+            svg += "<text x=\"\(labelWidth + width + 6)\" y=\"\(y + 17)\">\(e(format(item.count)))</text>"
         }
         svg += "</svg>"
         let table = "<table class=\"behind\"><caption>\(e(title))</caption><thead><tr><th scope=\"col\"></th><th scope=\"col\">\(e(unit))</th></tr></thead><tbody>"
-            + items.map { "<tr><th scope=\"row\">\(e($0.key))</th><td>\($0.count)</td></tr>" }.joined() + "</tbody></table>"
-        return "<figure>\(svg)<figcaption>\(e(title))</figcaption>\(table)</figure>"
+            + items.map { "<tr><th scope=\"row\">\(e($0.key))</th><td>\(e(format($0.count)))</td></tr>" }.joined() + "</tbody></table>"
+        return "<figure>\(svg)<figcaption>\(e(title))</figcaption>\(fold(table, folded))</figure>"
     }
 
     /// A line over points on a 0–100 scale (a missing value leaves its point out), every other label shown from the
@@ -61,7 +64,11 @@ public enum SVGChart {
                 let row = cells(index)
                 return "<tr><th scope=\"row\">\(e(row.first ?? ""))</th>" + row.dropFirst().map { "<td>\(e($0))</td>" }.joined() + "</tr>"
             }.joined() + "</tbody></table>"
-        let behind = folded ? "<details><summary>The figures as a table</summary>\(table)</details>" : table
-        return "<figure>\(svg)<figcaption>\(e(title))</figcaption>\(behind)</figure>"
+        return "<figure>\(svg)<figcaption>\(e(title))</figcaption>\(fold(table, folded))</figure>"
+    }
+
+    /// The table behind a chart, in a `details` element when `folded`.
+    static func fold(_ table: String, _ folded: Bool) -> String {
+        folded ? "<details><summary>The figures as a table</summary>\(table)</details>" : table
     }
 }

@@ -64,3 +64,53 @@ public struct FourthPartyStore: Sendable {
             """)
     }
 }
+
+/// One of a vendor's fourth parties, with the other vendors of the portfolio that depend on it.
+public struct SharedFourthParty: Sendable, Hashable {
+    public let name: String
+    /// `foundation_model` or `sub_processor`, for this vendor.
+    public let role: String
+    /// Up to ``FourthPartyStore/sharingLimit`` of the others (slug and name), by name.
+    public let others: [(slug: String, name: String)]
+    /// How many other vendors depend on it in all.
+    public let otherCount: Int
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.name == rhs.name && lhs.role == rhs.role && lhs.otherCount == rhs.otherCount && lhs.others.map(\.slug) == rhs.others.map(\.slug)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(role)
+    }
+}
+
+extension FourthPartyStore {
+    /// How many of the other vendors sharing a fourth party are named.
+    public static let sharingLimit = 20
+
+    /// The vendor's fourth parties, by role then name, each with the other vendors (not offboarded) that depend on it.
+    public func sharing(vendor slug: String) throws -> [SharedFourthParty] {
+        try database.withConnection { connection in
+            try connection.query("""
+                SELECT f.name, l.role, o.slugs, o.names,
+                       (SELECT count(DISTINCT ol.vendor_id)::int FROM vendor_fourth_parties ol JOIN vendors ov ON ov.id = ol.vendor_id
+                        WHERE ol.fourth_party_id = f.id AND ov.id <> v.id AND ov.status <> 'offboarded') AS total
+                FROM vendors v JOIN vendor_fourth_parties l ON l.vendor_id = v.id JOIN fourth_parties f ON f.id = l.fourth_party_id,
+                LATERAL (
+                    SELECT COALESCE(array_agg(x.slug ORDER BY x.sort, x.slug), '{}') AS slugs, COALESCE(array_agg(x.name ORDER BY x.sort, x.slug), '{}') AS names
+                    FROM (SELECT DISTINCT ov.slug, ov.name, lower(ov.name) AS sort FROM vendor_fourth_parties ol JOIN vendors ov ON ov.id = ol.vendor_id
+                          WHERE ol.fourth_party_id = f.id AND ov.id <> v.id AND ov.status <> 'offboarded'
+                          ORDER BY 3, 1 LIMIT \(Self.sharingLimit)) x
+                ) o
+                WHERE v.slug = \(slug)
+                ORDER BY l.role, lower(f.name)
+                """).map { row in
+                let slugs = try row.decode([String].self, "slugs"), names = try row.decode([String].self, "names")
+                return SharedFourthParty(
+                    name: try row.decode(String.self, "name"), role: try row.decode(String.self, "role"),
+                    others: zip(slugs, names).map { (slug: $0, name: $1) }, otherCount: try row.decode(Int.self, "total"))
+            }
+        }
+    }
+}

@@ -133,7 +133,7 @@ public func buildRouter(_ configuration: WebConfiguration) -> Router<AppRequestC
     let sessions = SessionStore(database: database, policy: configuration.sessionPolicy)
     let cookies = SessionCookies(secure: configuration.outreach.publicURL.hasPrefix("https:"))
     SignInController(sessions: sessions, blocking: blocking, pages: configuration.resources.templates, cookies: cookies).addRoutes(to: router)
-    WorkspaceController(pages: configuration.resources.templates, store: WorkspaceStore(database: database), cadence: catalog.scoring.cadence, blocking: blocking)
+    WorkspaceController(pages: configuration.resources.templates, database: database, catalog: catalog, blocking: blocking)
         .addRoutes(to: router.group().add(middleware: SignedInMiddleware(sessions: sessions, blocking: blocking)))
     methods.record(router.routes)
     return router

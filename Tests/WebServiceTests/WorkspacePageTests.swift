@@ -8,6 +8,7 @@ import Storage
 import SupplierRisk
 import TestSupport
 import Testing
+import Reports
 @testable import WebService
 
 /// The workspace's read pages through the router: the portfolio's figures and the vendor list, checked against
@@ -185,6 +186,49 @@ import Testing
             #expect(lines.dropFirst().map { String($0.prefix { $0 != "," }) } == active)
             let formula = try #require(lines.first { $0.hasPrefix("formula,") })
             #expect(formula.hasPrefix("formula,\"'=HYPERLINK"), "a name a spreadsheet would run is written as text")
+        }
+    }
+
+    @Test func theVendorPageExplainsTheScoreLineByLineAsStored() async throws {
+        let fixture = try Self.seeded("ws-vendor", vendors: 12)
+        try await fixture.app.test(.router) { client in
+            let browser = Browser()
+            _ = try await browser.signIn(client, email: "cora@example.com")
+            let slugs = try Self.strings(fixture, "SELECT v.slug FROM vendors v JOIN scores s ON s.vendor_id = v.id ORDER BY s.hundredths DESC, v.slug LIMIT 3")
+            for slug in slugs {
+                let (status, page, _) = try await browser.get(client, "/vendors/\(slug)")
+                #expect(status == .ok, "\(slug): the committee reads every vendor page")
+                let stored = try #require(try ScoringStore(database: fixture.database).score(slug))
+                let total = PackWriter.hundredths(stored.score.hundredths)
+                #expect(page.contains("<span class=\"big\">\(total)</span> of 100, rating <strong class=\"rating-\(stored.score.rating.rawValue)\">"))
+                let counted = stored.score.lines.filter { $0.hundredths > 0 }
+                #expect(page.components(separatedBy: "<tr id=\"line-").count - 1 == counted.count, "\(slug): every line with points is on the page")
+                #expect(page.contains("they add up to \(total)"), "\(slug): the lines add up to the score")
+                let gaps = try Self.integer(fixture, "SELECT s.clause_gaps FROM scores s JOIN vendors v ON v.id = s.vendor_id WHERE v.slug = '\(slug)'")
+                #expect(page.contains("\(gaps) of "), "\(slug): the clause table counts the gaps the score holds")
+                #expect(!page.contains("<form method=\"post\" action=\"/vendors"), "the page changes nothing")
+            }
+            let (_, hostile, _) = try await browser.get(client, "/vendors/hostile")
+            #expect(hostile.contains("<h1>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; O&#39;Brien &amp; Co</h1>")
+                    || hostile.contains("<h1>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; O&#x27;Brien &amp; Co</h1>"))
+            #expect(!hostile.contains("<script>") && !hostile.contains("<b>team</b>"))
+            #expect(hostile.contains("No foundation-model provider or sub-processor recorded."))
+
+            // A vendor sharing a fourth party names the others that depend on it.
+            let shared = try Self.strings(fixture, """
+                SELECT v.slug || ' ' || o.slug FROM vendor_fourth_parties a JOIN vendor_fourth_parties b ON b.fourth_party_id = a.fourth_party_id AND b.vendor_id <> a.vendor_id
+                JOIN vendors v ON v.id = a.vendor_id JOIN vendors o ON o.id = b.vendor_id ORDER BY 1 LIMIT 1
+                """)
+            if let pair = shared.first?.split(separator: " ") {
+                let (_, page, _) = try await browser.get(client, "/vendors/\(pair[0])")
+                #expect(page.contains("<a href=\"/vendors/\(pair[1])\">"))
+            }
+
+            let (missing, notFound, headers) = try await browser.get(client, "/vendors/no-such-vendor")
+            #expect(missing == .notFound)
+            #expect(notFound.contains("There is no vendor no-such-vendor.") && headers[.contentType] == "text/html; charset=utf-8")
+            let (escaped, page, _) = try await browser.get(client, "/vendors/%3Cscript%3E")
+            #expect(escaped == .notFound && page.contains("There is no vendor &lt;script&gt;.") && !page.contains("<script>"))
         }
     }
 }

@@ -4,8 +4,9 @@
 Usage: workspace.py BASE_URL EMAIL PASSWORD SCREENSHOT_DIR
 
 Opens the portfolio (sent to sign in), types a wrong password (refused), signs in,
-reads the portfolio, follows a work-queue count to its list, filters the list, types
-a wrong filter into the address (refused beside the filters), and signs out; then
+reads the portfolio, follows a work-queue count to its list, filters the list, opens
+a vendor's page, an unknown vendor's (not found), types a wrong filter into the
+address (refused beside the filters), and signs out; then
 the portfolio at a phone's width. Saves a screenshot of each page, and fails on any
 console error, any axe-core violation of impact serious or critical, or a missing step.
 """
@@ -77,6 +78,22 @@ def main():
             fail(f"the list is not ordered by residual risk, highest first: {scores}")
         steps.check("filtered list", "workspace-05-filtered.png")
 
+        first = driver.find_element(By.CSS_SELECTOR, "table.list tbody tr th a")
+        name = first.text
+        steps.submit(first)
+        body = steps.body()
+        for part in (name, "Tier and the facts that set it", "Residual risk", "Every line with points", "Contracts and required clauses", "Audit trail"):
+            if part not in body:
+                fail(f"the vendor page does not show {part!r}: " + body[:400])
+        more = driver.find_elements(By.CSS_SELECTOR, "details.more-lines summary")
+        if more:
+            more[0].click()
+        steps.check("vendor page", "workspace-08-vendor.png")
+        driver.get(base + "/vendors/no-such-vendor")
+        if "There is no vendor no-such-vendor" not in steps.body():
+            fail("an unknown vendor does not get the not-found page: " + steps.body()[:300])
+        steps.check("unknown vendor", "workspace-09-not-found.png", status=404)
+
         driver.get(base + "/vendors?tier=severe")
         if "Tier \"severe\" is not one of" not in steps.body():
             fail("a wrong tier in the address was not refused: " + steps.body()[:300])
@@ -95,7 +112,7 @@ def main():
         driver.quit()
     if steps.problems:
         fail("console errors or accessibility violations (serious, critical):\n  " + "\n  ".join(steps.problems))
-    print(f"workspace: sign-in, portfolio, a work queue, a filter, a wrong filter, sign-out; screenshots in {shots}")
+    print(f"workspace: sign-in, portfolio, a work queue, a filter, a vendor, not found, a wrong filter, sign-out; screenshots in {shots}")
 
 
 if __name__ == "__main__":

@@ -28,14 +28,27 @@ struct SignedInMiddleware: RouterMiddleware {
 /// The workspace's pages for people signed in.
 struct WorkspaceController {
     let pages: MustacheLibrary
-    let store: WorkspaceStore
-    let cadence: [Tier: ScoringConfiguration.Cadence]
+    let database: Database
+    let catalog: Catalog
+    /// The model what-if prices actions with, made once.
+    let model: ScoringModel
     let blocking: BlockingWork
+    var store: WorkspaceStore { WorkspaceStore(database: database) }
+    var cadence: [Tier: ScoringConfiguration.Cadence] { catalog.scoring.cadence }
+
+    init(pages: MustacheLibrary, database: Database, catalog: Catalog, blocking: BlockingWork) {
+        self.pages = pages
+        self.database = database
+        self.catalog = catalog
+        self.model = ScoringModel(catalog: catalog)
+        self.blocking = blocking
+    }
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("/", use: portfolio)
         group.get("/vendors", use: vendorList)
         group.get("/vendors.csv", use: vendorCSV)
+        group.get("/vendors/:slug", use: vendorPage)
     }
 
     /// The work queues judged now.
