@@ -123,6 +123,7 @@ public func buildRouter(_ configuration: WebConfiguration) -> Router<AppRequestC
         store: AssessmentOutreachStore(database: database), catalog: catalog, blocking: blocking
     ).addRoutes(to: api)
     OutboxController(store: OutboxStore(database: database), blocking: blocking).addRoutes(to: api)
+    UserController(store: UserStore(database: database), outreach: configuration.outreach, blocking: blocking).addRoutes(to: api)
     PortalController(
         store: PortalStore(database: database), blocking: blocking, limiter: configuration.portalLimiter,
         secureCookies: configuration.outreach.publicURL.hasPrefix("https:"), pages: PortalPages(resources: configuration.resources),
