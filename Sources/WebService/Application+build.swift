@@ -34,6 +34,9 @@ public struct WebConfiguration: Sendable {
     public var resources: WebResources
     /// How long workspace sessions last and how many failed sign-ins are allowed.
     public var sessionPolicy = SessionPolicy()
+    /// How old the portfolio page's figures may be before they are computed again (in the background); 0 computes
+    /// them for every request.
+    public var portfolioMaxAge: TimeInterval = 60
     /// Where handlers run and call the stores (``runApplication(_:services:)``).
     let requestExecutor = RequestExecutor()
     public var logger: Logger
@@ -134,7 +137,8 @@ public func buildRouter(_ configuration: WebConfiguration) -> Router<AppRequestC
     let sessions = SessionStore(database: database, policy: configuration.sessionPolicy)
     let cookies = SessionCookies(secure: configuration.outreach.publicURL.hasPrefix("https:"))
     SignInController(sessions: sessions, blocking: blocking, pages: configuration.resources.templates, cookies: cookies).addRoutes(to: router)
-    WorkspaceController(pages: configuration.resources.templates, database: database, catalog: catalog, blocking: blocking)
+    WorkspaceController(pages: configuration.resources.templates, database: database, catalog: catalog, blocking: blocking,
+                        portfolio: PortfolioCache(maxAge: configuration.portfolioMaxAge))
         .addRoutes(to: router.group().add(middleware: SignedInMiddleware(sessions: sessions, blocking: blocking)))
     methods.record(router.routes)
     return router

@@ -20,7 +20,7 @@ import WebService
         let admin: String, analyst: String, committee: String, revoked: String
 
         init(_ label: String, openAPI: String? = nil, outreach: OutreachConfiguration = OutreachConfiguration(), limiter: RateLimiter = RateLimiter(),
-             sessions: SessionPolicy = SessionPolicy()) throws {
+             sessions: SessionPolicy = SessionPolicy(), portfolioMaxAge: TimeInterval = 60) throws {
             database = Database(configuration: try TestDatabase.migrated(label), maximumConnections: 4)
             let tokens = TokenStore(database: database)
             admin = try tokens.create(name: "admin", role: .admin, actor: "test")
@@ -33,6 +33,7 @@ import WebService
                 migrations: TestDatabase.repositoryRoot.appendingPathComponent("sql"), openAPIDocument: openAPI, outreach: outreach,
                 portalLimiter: limiter, logger: .init(label: "test"))
             configuration.sessionPolicy = sessions
+            configuration.portfolioMaxAge = portfolioMaxAge
             app = Application(router: buildRouter(configuration))
         }
 

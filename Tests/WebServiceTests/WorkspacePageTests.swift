@@ -21,18 +21,14 @@ import Reports
 
     /// A demo portfolio of `vendors`, a vendor with a hostile name and one whose name a spreadsheet would run,
     /// all scored by the real worker; and two people to sign in as.
-    static func seeded(_ label: String, vendors: Int = 30) throws -> Fixture {
-        let fixture = try Fixture(label)
+    static func seeded(_ label: String, vendors: Int = 30, portfolioMaxAge: TimeInterval = 60) throws -> Fixture {
+        let fixture = try Fixture(label, portfolioMaxAge: portfolioMaxAge)
         let catalog = ApiTests.catalog
         _ = try DemoLoader(database: fixture.database, tiering: catalog.scoring.tiering).load(
             DemoPortfolio.generate(count: vendors, seed: 5, catalog: catalog, asOf: Date()), catalog: catalog, actor: "test")
         let store = VendorStore(database: fixture.database, tiering: catalog.scoring.tiering)
         for (slug, name) in [("hostile", hostile), ("formula", "=HYPERLINK(\"http://evil.example\")")] {
-            try store.add(VendorDraft(
-                slug: slug, name: name, status: .active, businessOwner: "Claims <b>team</b>", contactEmail: nil,
-                profile: AIProfile(offering: .aiSaaS, description: "", dataCategories: [.personal], decisionImpact: .automated,
-                                   aiActClass: .limited, businessCriticality: .high, hostingRegions: []),
-                foundationModels: [], subProcessors: []), actor: "test")
+            try store.add(draft(slug, name: name), actor: "test")
         }
         try RescoreWorker(database: fixture.database, catalog: catalog, modelVersion: "test-model").drain()
         for (email, role) in [("ana@example.com", ApiRole.analyst), ("cora@example.com", .committee)] {
@@ -41,6 +37,14 @@ import Reports
             }
         }
         return fixture
+    }
+
+    static func draft(_ slug: String, name: String? = nil) -> VendorDraft {
+        VendorDraft(
+            slug: slug, name: name ?? slug, status: .active, businessOwner: "Claims <b>team</b>", contactEmail: nil,
+            profile: AIProfile(offering: .aiSaaS, description: "", dataCategories: [.personal], decisionImpact: .automated,
+                               aiActClass: .limited, businessCriticality: .high, hostingRegions: []),
+            foundationModels: [], subProcessors: [])
     }
 
     static func integer(_ fixture: Fixture, _ sql: String) throws -> Int {
@@ -229,6 +233,29 @@ import Reports
             #expect(notFound.contains("There is no vendor no-such-vendor.") && headers[.contentType] == "text/html; charset=utf-8")
             let (escaped, page, _) = try await browser.get(client, "/vendors/%3Cscript%3E")
             #expect(escaped == .notFound && page.contains("There is no vendor &lt;script&gt;.") && !page.contains("<script>"))
+        }
+    }
+
+    @Test func thePortfolioIsServedFromMemoryAndRefreshedInTheBackgroundOnceStale() async throws {
+        let fixture = try Self.seeded("ws-cache", vendors: 5, portfolioMaxAge: 1)
+        try await fixture.app.test(.router) { client in
+            let browser = Browser()
+            _ = try await browser.signIn(client)
+            let (_, first, _) = try await browser.get(client, "/")
+            #expect(first.contains("7 vendors in the portfolio"))
+            try VendorStore(database: fixture.database, tiering: ApiTests.catalog.scoring.tiering).add(Self.draft("late-comer"), actor: "test")
+            let (_, cached, _) = try await browser.get(client, "/")
+            #expect(cached.contains("7 vendors in the portfolio"), "younger than its maximum age: served as it was")
+            let (_, list, _) = try await browser.get(client, "/vendors")
+            #expect(Self.listed(list).contains("late-comer"), "the lists are read live")
+            try await Task.sleep(for: .seconds(1.2))
+            var refreshed = false
+            for _ in 0..<50 where !refreshed {
+                let (_, page, _) = try await browser.get(client, "/")
+                refreshed = page.contains("8 vendors in the portfolio")
+                if !refreshed { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(refreshed, "once stale, a refresh runs and the next requests get its figures")
         }
     }
 }

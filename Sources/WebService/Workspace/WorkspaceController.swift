@@ -33,10 +33,12 @@ struct WorkspaceController {
     /// The model what-if prices actions with, made once.
     let model: ScoringModel
     let blocking: BlockingWork
+    let portfolio: PortfolioCache
     var store: WorkspaceStore { WorkspaceStore(database: database) }
     var cadence: [Tier: ScoringConfiguration.Cadence] { catalog.scoring.cadence }
 
-    init(pages: MustacheLibrary, database: Database, catalog: Catalog, blocking: BlockingWork) {
+    init(pages: MustacheLibrary, database: Database, catalog: Catalog, blocking: BlockingWork, portfolio: PortfolioCache) {
+        self.portfolio = portfolio
         self.pages = pages
         self.database = database
         self.catalog = catalog
@@ -56,12 +58,13 @@ struct WorkspaceController {
 
     @Sendable func portfolio(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let person = context.person else { return SignInController.redirect(to: "/login") }
-        let rules = rules
-        let overview = try await blocking.run { try store.overview(rules) }
+        let (store, cadence) = (store, cadence)
+        let overview = try await portfolio.overview(blocking: blocking) { try store.overview(WorkQueues(now: Date(), cadence: cadence)) }
         var page = Self.signedIn(person, at: "portfolio")
         page["vendors"] = overview.vendors
         page["scored"] = overview.scored
         page["asOf"] = Self.minute(overview.asOf)
+        page["maxAge"] = portfolio.maxAge >= 60 ? "\(Int(portfolio.maxAge / 60)) minute\(portfolio.maxAge >= 120 ? "s" : "")" : "\(Int(portfolio.maxAge)) seconds"
         page["average"] = overview.averageHundredths.map(PackWriter.hundredths) ?? "—"
         page["work"] = WorkQueue.allCases.map { queue in
             ["key": queue.rawValue, "title": queue.title, "explanation": queue.explanation, "count": overview.work[queue] ?? 0] as [String: Any]

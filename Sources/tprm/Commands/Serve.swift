@@ -66,6 +66,12 @@ struct ServeCommand: AsyncParsableCommand {
             host: host, port: port, database: database, catalog: catalog, migrations: migrationOptions.schema().directory,
             openAPIDocument: document, metrics: registry, tokenCache: tokenCache, outreach: outreachConfiguration, logger: logger)
         configuration.sessionPolicy = try Self.sessionPolicy(ProcessInfo.processInfo.environment)
+        if let text = ProcessInfo.processInfo.environment["TPRM_PORTFOLIO_SECONDS"], !text.isEmpty {
+            guard let seconds = Int(text), (0...3600).contains(seconds) else {
+                throw CLIError.usage("TPRM_PORTFOLIO_SECONDS must be a whole number from 0 to 3600, not \"\(text)\"")
+            }
+            configuration.portfolioMaxAge = TimeInterval(seconds)
+        }
         try await runApplication(configuration, services: services)
     }
 

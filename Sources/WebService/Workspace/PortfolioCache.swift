@@ -1,0 +1,54 @@
+import Foundation
+import Storage
+import Synchronization
+
+/// The portfolio overview, computed at most once per `maxAge` and served from memory in between.
+///
+/// At 50,000 vendors the overview (the work queues' counts, the heat map, the 12-month trend over the score history)
+/// takes PostgreSQL seconds, far more than a page may: so the page shows the last overview with the moment it was
+/// computed ("figures as of"), and once that is older than `maxAge` the next request starts one refresh in the
+/// background and is answered with the figures it has (stale while revalidating). Only the first request of a
+/// process waits for the figures. The lists a count links to are read live.
+final class PortfolioCache: Sendable {
+    let maxAge: TimeInterval
+    private struct State {
+        var overview: PortfolioOverview?
+        var computedAt: Date = .distantPast
+        var refreshing = false
+    }
+    private let state = Mutex(State())
+
+    init(maxAge: TimeInterval) { self.maxAge = maxAge }
+
+    /// The overview: the one held when younger than `maxAge`, else (the first time) one computed now, else the one
+    /// held while a refresh runs in the background.
+    func overview(blocking: BlockingWork, _ compute: @escaping @Sendable () throws -> PortfolioOverview) async throws -> PortfolioOverview {
+        let now = Date()
+        enum Plan { case serve(PortfolioOverview), serveAndRefresh(PortfolioOverview), compute }
+        let plan: Plan = state.withLock { state in
+            guard maxAge > 0, let overview = state.overview else { return .compute }
+            if now.timeIntervalSince(state.computedAt) < maxAge || state.refreshing { return .serve(overview) }
+            state.refreshing = true
+            return .serveAndRefresh(overview)
+        }
+        switch plan {
+        case .serve(let overview):
+            return overview
+        case .serveAndRefresh(let overview):
+            Task {
+                let fresh = try? await blocking.run(compute)
+                self.state.withLock { state in
+                    if let fresh { (state.overview, state.computedAt) = (fresh, fresh.asOf) }
+                    state.refreshing = false
+                }
+            }
+            return overview
+        case .compute:
+            let fresh = try await blocking.run(compute)
+            state.withLock { state in
+                if fresh.asOf >= state.computedAt { (state.overview, state.computedAt) = (fresh, fresh.asOf) }
+            }
+            return fresh
+        }
+    }
+}
