@@ -37,6 +37,8 @@ public struct WebConfiguration: Sendable {
     /// How old the portfolio page's figures may be before they are computed again (in the background); 0 computes
     /// them for every request.
     public var portfolioMaxAge: TimeInterval = 60
+    /// Single sign-on through a trusted reverse proxy (`TPRM_AUTH_PROXY_HEADER`, `TPRM_TRUSTED_PROXIES`); nil for none.
+    public var authProxy: AuthProxy?
     /// Where handlers run and call the stores (``runApplication(_:services:)``).
     let requestExecutor = RequestExecutor()
     public var logger: Logger
@@ -139,7 +141,8 @@ public func buildRouter(_ configuration: WebConfiguration) -> Router<AppRequestC
     SignInController(sessions: sessions, blocking: blocking, pages: configuration.resources.templates, cookies: cookies).addRoutes(to: router)
     WorkspaceController(pages: configuration.resources.templates, database: database, catalog: catalog, blocking: blocking,
                         portfolio: PortfolioCache(maxAge: configuration.portfolioMaxAge))
-        .addRoutes(to: router.group().add(middleware: SignedInMiddleware(sessions: sessions, blocking: blocking)))
+        .addRoutes(to: router.group().add(middleware: SignedInMiddleware(
+            sessions: sessions, blocking: blocking, pages: configuration.resources.templates, proxy: configuration.authProxy, cookies: cookies)))
     methods.record(router.routes)
     return router
 }

@@ -20,7 +20,7 @@ import WebService
         let admin: String, analyst: String, committee: String, revoked: String
 
         init(_ label: String, openAPI: String? = nil, outreach: OutreachConfiguration = OutreachConfiguration(), limiter: RateLimiter = RateLimiter(),
-             sessions: SessionPolicy = SessionPolicy(), portfolioMaxAge: TimeInterval = 60) throws {
+             sessions: SessionPolicy = SessionPolicy(), portfolioMaxAge: TimeInterval = 60, authProxy: AuthProxy? = nil) throws {
             database = Database(configuration: try TestDatabase.migrated(label), maximumConnections: 4)
             let tokens = TokenStore(database: database)
             admin = try tokens.create(name: "admin", role: .admin, actor: "test")
@@ -34,6 +34,7 @@ import WebService
                 portalLimiter: limiter, logger: .init(label: "test"))
             configuration.sessionPolicy = sessions
             configuration.portfolioMaxAge = portfolioMaxAge
+            configuration.authProxy = authProxy
             app = Application(router: buildRouter(configuration))
         }
 

@@ -98,6 +98,34 @@ public struct SessionStore: Sendable {
         return .signedIn(SignedInPerson(user: user, csrfToken: csrf), session: session, expiresAt: expires)
     }
 
+    /// Opens a session for the enabled account `email` vouched for by a trusted reverse proxy (single sign-on): no
+    /// password is checked, since the proxy signed the person in; audited as a sign-in "via proxy". Nil for an
+    /// account that is unknown, or disabled (refused, and audited as such).
+    public func signInByProxy(email typed: String, client: String) throws -> (person: SignedInPerson, session: String, expiresAt: Date)? {
+        let email = UserStore.normalized(typed)
+        let session = PortalSecret.generate(), csrf = PortalSecret.generate()
+        let expires = Date().addingTimeInterval(policy.lifetime)
+        return try database.transaction(subject: email) { connection in
+            guard let (id, disabled) = try connection.query("SELECT id, disabled_at IS NOT NULL FROM users WHERE email = \(email)").first
+                .map({ try $0.decode((Int, Bool).self) }) else {
+                try Audit.record(connection, actor: email.isEmpty ? "unknown" : email, action: .signInRefused, entity: "user", id: email.isEmpty ? "unknown" : email,
+                                 before: nil, after: Self.json(["client": client, "reason": "unknown account", "via": "proxy"]))
+                return nil
+            }
+            guard !disabled else {
+                try Audit.record(connection, actor: email, action: .signInRefused, entity: "user", id: email, before: nil,
+                                 after: Self.json(["client": client, "reason": "account disabled", "via": "proxy"]))
+                return nil
+            }
+            try connection.execute("""
+                INSERT INTO sessions (user_id, token_hash, csrf_token, client, idle, expires_at)
+                VALUES (\(id), \(PortalSecret.sha256Hex(Array(session.utf8))), \(csrf), \(client), \(policy.idle) * interval '1 second', \(expires))
+                """)
+            try Audit.record(connection, actor: email, action: .signIn, entity: "user", id: email, before: nil, after: Self.json(["client": client, "via": "proxy"]))
+            return (SignedInPerson(user: try UserStore.read(connection, email: email)!, csrfToken: csrf), session, expires)
+        }
+    }
+
     /// Seconds until `email` or `client` may try again, or nil when neither has reached its limit.
     public func retryAfter(email: String, client: String) throws -> Int? {
         try database.withConnection { connection in

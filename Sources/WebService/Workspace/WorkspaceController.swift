@@ -11,17 +11,45 @@ struct SignedInMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let sessions: SessionStore
     let blocking: BlockingWork
+    /// Single sign-on through a trusted reverse proxy, when configured.
+    let pages: MustacheLibrary
+    var proxy: AuthProxy? = nil
+    var cookies = SessionCookies(secure: false)
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let token = request.cookies[SessionCookies.session]?.value,
-              let person = try await blocking.run({ try sessions.person(session: token) }) else {
+        var context = context
+        let existing = try await request.cookies[SessionCookies.session].asyncMap { cookie in try await blocking.run { try sessions.person(session: cookie.value) } } ?? nil
+        // The proxy's header counts only from a trusted proxy's address; from anywhere else it is ignored. A session of
+        // another person than the one the proxy vouches for is not used: the proxy decides who is signed in.
+        if let proxy, let vouched = request.headers[proxy.header].map({ UserStore.normalized($0) }), !vouched.isEmpty,
+           proxy.trusts(context.clientKey), existing?.user.email != vouched {
+            let client = context.clientKey
+            guard let opened = try await blocking.run({ try sessions.signInByProxy(email: vouched, client: client) }) else {
+                return HTMLPage.message(pages, .forbidden, title: "You cannot use tprm",
+                                        text: "Your sign-on was accepted, but tprm has no enabled account for \(vouched). Ask a tprm administrator for one.")
+            }
+            context.person = opened.person
+            var response = try await next(request, context)
+            response.setCookie(cookies.session(opened.session, until: opened.expiresAt))
+            return response
+        }
+        guard let person = existing else {
             let asked = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
             let encoded = asked.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~/"))) ?? "/"
             return SignInController.redirect(to: asked == "/" ? "/login" : "/login?next=" + encoded)
         }
-        var context = context
         context.person = person
         return try await next(request, context)
+    }
+}
+
+extension Optional {
+    /// The value transformed by an async function, or nil.
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        switch self {
+        case .some(let value): try await transform(value)
+        case .none: nil
+        }
     }
 }
 

@@ -66,6 +66,14 @@ struct ServeCommand: AsyncParsableCommand {
             host: host, port: port, database: database, catalog: catalog, migrations: migrationOptions.schema().directory,
             openAPIDocument: document, metrics: registry, tokenCache: tokenCache, outreach: outreachConfiguration, logger: logger)
         configuration.sessionPolicy = try Self.sessionPolicy(ProcessInfo.processInfo.environment)
+        do {
+            configuration.authProxy = try AuthProxy(environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw CLIError.usage(error.description)
+        }
+        if let proxy = configuration.authProxy {
+            logger.info("single sign-on: \(proxy.header) from \(proxy.trusted.count) trusted proxy network(s)")
+        }
         if let text = ProcessInfo.processInfo.environment["TPRM_PORTFOLIO_SECONDS"], !text.isEmpty {
             guard let seconds = Int(text), (0...3600).contains(seconds) else {
                 throw CLIError.usage("TPRM_PORTFOLIO_SECONDS must be a whole number from 0 to 3600, not \"\(text)\"")
