@@ -248,10 +248,7 @@ extension CommitteePack {
             Provider(name: $0.name, vendors: $0.vendors, criticalVendors: $0.critical,
                      share: dependencies == 0 ? 0 : (Decimal($0.vendors) / Decimal(dependencies)).rounded(4))
         }
-        let hhi = dependencies == 0 ? 0 : facts.fourthParties.reduce(0.0) { sum, provider in
-            let share = Double(provider.vendors) / Double(dependencies) * 100
-            return sum + share * share
-        }
+        let hhi = FourthPartyConcentration.hhi(facts.fourthParties.map(\.vendors))
         return CommitteePack(
             meta: Meta(asOf: asOf, since: since, modelVersions: facts.figures.modelVersions,
                        models: facts.figures.models.map { Model(digest: $0.digest, version: $0.version, firstUsedAt: $0.firstUsedAt) }, digest: ""),
@@ -271,7 +268,7 @@ extension CommitteePack {
                 notificationBreaches: facts.slaBreaches.map { Breach(vendor: $0.vendor, incident: $0.title, detail: $0.detail) },
                 totals: facts.totals,
                 listLimit: CommitteeReportStore.listLimit),
-            concentration: Concentration(providers: providers, hhi: Int(hhi.rounded())),
+            concentration: Concentration(providers: providers, hhi: hhi),
             openIncidents: facts.openIncidents.map { IncidentItem(vendor: $0.vendor, title: $0.title, severity: $0.severity, status: $0.status, at: $0.occurredAt) },
             expiringCertificates: facts.expiringCertificates.map { Certificate(vendor: $0.vendor, standard: $0.standard, expiresOn: $0.expiresOn) },
             clauseGaps: facts.clauseGaps.map { ClauseGap(clause: $0.clause, vendors: $0.vendors) },

@@ -14,6 +14,19 @@ public struct FourthPartyConcentration: Sendable, Hashable, Codable {
     public let share: Double
 }
 
+extension FourthPartyConcentration {
+    /// The Herfindahl–Hirschman index of the dependencies, 0–10,000: the sum of each provider's squared share (in
+    /// percent) of all vendor dependencies, given as the count of vendors on each. Above 2,500 is highly concentrated.
+    public static func hhi(_ vendorsPerProvider: [Int]) -> Int {
+        let total = vendorsPerProvider.reduce(0, +)
+        guard total > 0 else { return 0 }
+        return Int(vendorsPerProvider.reduce(0.0) { sum, vendors in
+            let share = Double(vendors) / Double(total) * 100
+            return sum + share * share
+        }.rounded())
+    }
+}
+
 /// Fourth parties: organisations our vendors depend on.
 public struct FourthPartyStore: Sendable {
     let database: Database
