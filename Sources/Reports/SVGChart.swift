@@ -15,7 +15,7 @@ public enum SVGChart {
         format: (Int) -> String = { String($0) }
     ) -> String {
         let maximum = max(items.map(\.count).max() ?? 0, 1)
-        let rowHeight = 26, labelWidth = 110, barWidth = 420
+        let rowHeight = 26, labelWidth = 170, barWidth = 400
         var svg = "<svg role=\"img\" aria-labelledby=\"\(id)-title\" viewBox=\"0 0 \(labelWidth + barWidth + 60) \(items.count * rowHeight + 10)\" class=\"chart\">"
         svg += "<title id=\"\(id)-title\">\(e(title))</title>"
         for (index, item) in items.enumerated() {

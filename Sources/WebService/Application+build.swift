@@ -1,6 +1,7 @@
 public import Foundation
 import Synchronization
 public import Hummingbird
+import Mustache
 public import Logging
 public import ServiceLifecycle
 public import Prometheus
@@ -73,6 +74,7 @@ public func buildRouter(_ configuration: WebConfiguration) -> Router<AppRequestC
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMiddleware())
     let methods = RouteMethods()
+    router.add(middleware: NotFoundPageMiddleware(pages: configuration.resources.templates))
     router.add(middleware: MethodNotAllowedMiddleware(methods: methods))
     router.get("/healthz") { _, _ in ["status": "ok"] }
     let readiness = Readiness(
@@ -188,6 +190,23 @@ final class RouteMethods: Sendable {
 }
 
 /// Turns the router's 404 for a known path into 405 with `Allow`.
+/// A page for a path no route has, asked for by a browser (GET or HEAD, outside the API): a 404 that says so and
+/// leads back, rather than an empty body. The API keeps its JSON errors.
+struct NotFoundPageMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let pages: MustacheLibrary
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound {
+            guard request.method == .get || request.method == .head, !request.uri.path.hasPrefix("/api/") else { throw error }
+            let page = ["title": "Not found", "text": "There is no page at this address. It may have been mistyped, or the page may have moved."]
+            return HTMLPage.response(.notFound, pages.render(page, withTemplate: "workspace-error") ?? "")
+        }
+    }
+}
+
 struct MethodNotAllowedMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let methods: RouteMethods

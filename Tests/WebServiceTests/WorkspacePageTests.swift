@@ -258,4 +258,39 @@ import Reports
             #expect(refreshed, "once stale, a refresh runs and the next requests get its figures")
         }
     }
+
+    @Test func theFourthPartiesPageShowsTheHHIAndEachProvidersVendors() async throws {
+        let fixture = try Self.seeded("ws-fourth", vendors: 25)
+        try await fixture.app.test(.router) { client in
+            let browser = Browser()
+            _ = try await browser.signIn(client, email: "cora@example.com")
+            let (status, page, _) = try await browser.get(client, "/fourth-parties")
+            #expect(status == .ok)
+            let counts = try Self.strings(fixture, """
+                SELECT f.name || '|' || count(DISTINCT l.vendor_id) FROM fourth_parties f JOIN vendor_fourth_parties l ON l.fourth_party_id = f.id
+                JOIN vendors v ON v.id = l.vendor_id AND v.status <> 'offboarded' GROUP BY f.name ORDER BY 1
+                """).map { $0.split(separator: "|") }
+            let total = counts.reduce(0) { $0 + Int($1[1])! }
+            let hhi = Int(counts.reduce(0.0) { $0 + pow(Double(Int($1[1])!) / Double(total) * 100, 2) }.rounded())
+            #expect(page.contains("<span class=\"big\">\(hhi)</span>") && page.contains("portfolio's \(total) dependencies"))
+            let first = try #require(counts.first)
+            let (_, list, _) = try await browser.get(client, "/vendors?fourth_party=" + VendorListQuery.encode(String(first[0])))
+            #expect(Self.listed(list).count == Int(first[1])!, "a provider's count is the list of its vendors")
+        }
+    }
+
+    @Test func aPathNoRouteHasIsANotFoundPageOutsideTheAPI() async throws {
+        let fixture = try Fixture("ws-404")
+        try await fixture.app.test(.router) { client in
+            try await client.execute(uri: "/no-such-page", method: .get) { response in
+                #expect(response.status == .notFound)
+                #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+                #expect(String(buffer: response.body).contains("There is no page at this address"))
+            }
+            try await client.execute(uri: "/api/v1/no-such-thing", method: .get) { response in
+                #expect(response.status == .notFound)
+                #expect(response.headers[.contentType] != "text/html; charset=utf-8", "the API answers as the API")
+            }
+        }
+    }
 }

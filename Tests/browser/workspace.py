@@ -5,7 +5,7 @@ Usage: workspace.py BASE_URL EMAIL PASSWORD SCREENSHOT_DIR
 
 Opens the portfolio (sent to sign in), types a wrong password (refused), signs in,
 reads the portfolio, follows a work-queue count to its list, filters the list, opens
-a vendor's page, an unknown vendor's (not found), types a wrong filter into the
+a vendor's page, an unknown vendor's (not found), the fourth parties, types a wrong filter into the
 address (refused beside the filters), and signs out; then
 the portfolio at a phone's width. Saves a screenshot of each page, and fails on any
 console error, any axe-core violation of impact serious or critical, or a missing step.
@@ -94,6 +94,18 @@ def main():
             fail("an unknown vendor does not get the not-found page: " + steps.body()[:300])
         steps.check("unknown vendor", "workspace-09-not-found.png", status=404)
 
+        driver.get(base + "/fourth-parties")
+        if "Herfindahl" not in steps.body():
+            fail("the fourth-parties page does not show the HHI: " + steps.body()[:300])
+        steps.check("fourth parties", "workspace-10-fourth-parties.png")
+        providers = driver.find_elements(By.CSS_SELECTOR, "table.list tbody td a")
+        if providers:
+            expected = int(providers[0].text)
+            steps.submit(providers[0])
+            shown = len(driver.find_elements(By.CSS_SELECTOR, "table.list tbody tr"))
+            if shown != min(expected, 50):
+                fail(f"a provider counted {expected} vendors and its list shows {shown}")
+
         driver.get(base + "/vendors?tier=severe")
         if "Tier \"severe\" is not one of" not in steps.body():
             fail("a wrong tier in the address was not refused: " + steps.body()[:300])
@@ -112,7 +124,7 @@ def main():
         driver.quit()
     if steps.problems:
         fail("console errors or accessibility violations (serious, critical):\n  " + "\n  ".join(steps.problems))
-    print(f"workspace: sign-in, portfolio, a work queue, a filter, a vendor, not found, a wrong filter, sign-out; screenshots in {shots}")
+    print(f"workspace: sign-in, portfolio, a work queue, a filter, a vendor, not found, fourth parties, a wrong filter, sign-out; screenshots in {shots}")
 
 
 if __name__ == "__main__":

@@ -13,8 +13,12 @@ public struct VendorFilter: Sendable, Hashable {
     public var owner: String?
     /// The work queue the vendor is in.
     public var needs: WorkQueue?
+    /// The name of a fourth party the vendor depends on, exactly.
+    public var fourthParty: String?
 
-    public init(tier: Tier? = nil, rating: Rating? = nil, status: Vendor.Status? = nil, search: String? = nil, owner: String? = nil, needs: WorkQueue? = nil) {
+    public init(tier: Tier? = nil, rating: Rating? = nil, status: Vendor.Status? = nil, search: String? = nil, owner: String? = nil, needs: WorkQueue? = nil,
+                fourthParty: String? = nil) {
+        self.fourthParty = fourthParty
         self.tier = tier
         self.rating = rating
         self.status = status
@@ -32,6 +36,12 @@ public struct VendorFilter: Sendable, Hashable {
         if let search { condition = "\(condition) AND (v.name ILIKE '%' || \(Self.literal(search)) || '%' OR v.slug ILIKE '%' || \(Self.literal(search)) || '%')" }
         if let owner { condition = "\(condition) AND v.business_owner ILIKE '%' || \(Self.literal(owner)) || '%'" }
         if let rating { condition = "\(condition) AND EXISTS (SELECT 1 FROM scores s WHERE s.vendor_id = v.id AND s.rating = \(rating.rawValue))" }
+        if let fourthParty {
+            condition = """
+                \(condition) AND EXISTS (SELECT 1 FROM vendor_fourth_parties l JOIN fourth_parties f ON f.id = l.fourth_party_id
+                                         WHERE l.vendor_id = v.id AND f.name = \(fourthParty))
+                """
+        }
         if let needs, let rules { condition = "\(condition) AND v.status <> 'offboarded' AND \(rules.condition(needs))" }
         return condition
     }

@@ -42,6 +42,7 @@ struct VendorListQuery {
         filter.status = choice("status", Vendor.Status.self, "Status")
         filter.owner = text("owner").map { String($0.prefix(200)) }
         filter.needs = choice("needs", WorkQueue.self, "Needs action")
+        filter.fourthParty = text("fourth_party").map { String($0.prefix(200)) }
         if let sortText = text("sort") {
             if let sort = VendorSort(sortText) { self.sort = sort } else {
                 problems.append(("sort", "Order \"\(sortText)\" is not one of: \(VendorSort.expected)."))
@@ -111,6 +112,7 @@ extension WorkspaceController {
         page["queues"] = WorkQueue.allCases.map { ["value": $0.rawValue, "label": $0.title, "selected": query.filter.needs == $0] as [String: Any] }
         page["sorts"] = Self.sortLabels.map { ["value": $0.0, "label": $0.1, "selected": query.sort.description == $0.0] as [String: Any] }
         if let needs = query.filter.needs { page["needs"] = ["title": needs.title, "explanation": needs.explanation] }
+        page["fourthParty"] = query.given["fourth_party"] ?? ""
         return HTMLPage.response(query.problems.isEmpty ? .ok : .badRequest, pages.render(page, withTemplate: "vendors") ?? "")
     }
 

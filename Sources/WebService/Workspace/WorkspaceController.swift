@@ -79,6 +79,7 @@ struct WorkspaceController {
         group.get("/vendors", use: vendorList)
         group.get("/vendors.csv", use: vendorCSV)
         group.get("/vendors/:slug", use: vendorPage)
+        group.get("/fourth-parties", use: fourthParties)
     }
 
     /// The work queues judged now.
