@@ -293,4 +293,61 @@ import Reports
             }
         }
     }
+
+    @Test func theAssessmentPagesListByStatusAndShowEveryAnswerWithItsEvidence() async throws {
+        let fixture = try Self.seeded("ws-assessments", vendors: 12)
+        let content = Array("%PDF-1.4 policy".utf8)
+        let sha = PortalSecret.sha256Hex(content)
+        let (assessment, question) = try Self.evidenceFixture(fixture, content: content, sha: sha)
+        try await fixture.app.test(.router) { client in
+            let browser = Browser()
+            _ = try await browser.signIn(client, email: "cora@example.com")
+            let (status, completed, _) = try await browser.get(client, "/assessments?status=completed")
+            #expect(status == .ok)
+            let ids = completed.components(separatedBy: "<th scope=\"row\"><a href=\"/assessments/").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+            let expected = try Self.strings(fixture, "SELECT a.id::text FROM assessments a WHERE a.status = 'completed' ORDER BY a.id DESC LIMIT 50")
+            #expect(ids == expected, "\(ids) \(expected)")
+
+            let (shown, page, _) = try await browser.get(client, "/assessments/\(assessment)")
+            #expect(shown == .ok)
+            let answered = try Self.integer(fixture, "SELECT count(*)::int FROM answers WHERE assessment_id = \(assessment)")
+            let flagged = try Self.integer(fixture, "SELECT count(*)::int FROM answers WHERE assessment_id = \(assessment) AND verdict = 'flagged'")
+            #expect(page.contains("\(answered) answered") && page.components(separatedBy: "class=\"question flagged\"").count - 1 == flagged)
+            #expect(page.contains("<a href=\"/assessments/\(assessment)/evidence/") && page.contains("policy.pdf</a> · application/pdf"))
+            #expect(page.contains(sha) && page.contains("(\(content.count) bytes)"))
+            #expect(page.contains("id=\"q-\(question)\""))
+
+            let file = try Self.integer(fixture, "SELECT id::int FROM evidence_files WHERE assessment_id = \(assessment)")
+            try await client.execute(uri: "/assessments/\(assessment)/evidence/\(file)", method: .get, headers: browser.header) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentDisposition] == "attachment; filename=\"policy.pdf\"")
+                #expect(response.headers[.contentSecurityPolicy] == "default-src 'none'; sandbox")
+                #expect(Array(response.body.readableBytesView) == content)
+            }
+            for (uri, code, text) in [
+                ("/assessments/999999", HTTPResponse.Status.notFound, "There is no assessment 999999."),
+                ("/assessments/abc", .notFound, "There is no assessment abc"),
+                ("/assessments/\(assessment)/evidence/999999", .notFound, "There is no such evidence file"),
+                ("/assessments?status=done", .badRequest, "Status &quot;done&quot; is not one of"),
+            ] {
+                let (got, body, _) = try await browser.get(client, uri)
+                #expect(got == code && body.contains(text), "\(uri)")
+            }
+        }
+    }
+
+    /// A completed assessment with one evidence file on its first answered question; its id and the question.
+    static func evidenceFixture(_ fixture: Fixture, content: [UInt8], sha: String) throws -> (Int, String) {
+        try fixture.database.withConnection { (connection: Connection) throws -> (Int, String) in
+            let (id, question) = try connection.query("""
+                SELECT a.id::int, min(x.question_id) FROM assessments a JOIN answers x ON x.assessment_id = a.id WHERE a.status = 'completed'
+                GROUP BY a.id ORDER BY a.id LIMIT 1
+                """)[0].decode((Int, String).self)
+            try connection.execute("""
+                INSERT INTO evidence_files (assessment_id, question_id, filename, content_type, size_bytes, sha256, content)
+                VALUES (\(id), \(question), 'policy.pdf', 'application/pdf', \(content.count), \(sha), \(Data(content)))
+                """)
+            return (id, question)
+        }
+    }
 }

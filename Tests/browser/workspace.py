@@ -5,7 +5,7 @@ Usage: workspace.py BASE_URL EMAIL PASSWORD SCREENSHOT_DIR
 
 Opens the portfolio (sent to sign in), types a wrong password (refused), signs in,
 reads the portfolio, follows a work-queue count to its list, filters the list, opens
-a vendor's page, an unknown vendor's (not found), the fourth parties, types a wrong filter into the
+a vendor's page, an unknown vendor's (not found), the assessments and one of them, the fourth parties, types a wrong filter into the
 address (refused beside the filters), and signs out; then
 the portfolio at a phone's width. Saves a screenshot of each page, and fails on any
 console error, any axe-core violation of impact serious or critical, or a missing step.
@@ -94,6 +94,17 @@ def main():
             fail("an unknown vendor does not get the not-found page: " + steps.body()[:300])
         steps.check("unknown vendor", "workspace-09-not-found.png", status=404)
 
+        driver.get(base + "/assessments?status=completed")
+        steps.check("assessments", "workspace-11-assessments.png")
+        opened = driver.find_elements(By.CSS_SELECTOR, "table.list tbody th a")
+        if not opened:
+            fail("no completed assessment is listed on the demo portfolio")
+        number = opened[0].text
+        steps.submit(opened[0])
+        if f"Assessment {number}" not in steps.body() or "not answered" not in steps.body() and " accepted" not in steps.body():
+            fail("the assessment page does not show its answers: " + steps.body()[:300])
+        steps.check("assessment", "workspace-12-assessment.png")
+
         driver.get(base + "/fourth-parties")
         if "Herfindahl" not in steps.body():
             fail("the fourth-parties page does not show the HHI: " + steps.body()[:300])
@@ -124,7 +135,7 @@ def main():
         driver.quit()
     if steps.problems:
         fail("console errors or accessibility violations (serious, critical):\n  " + "\n  ".join(steps.problems))
-    print(f"workspace: sign-in, portfolio, a work queue, a filter, a vendor, not found, fourth parties, a wrong filter, sign-out; screenshots in {shots}")
+    print(f"workspace: sign-in, portfolio, a work queue, a filter, a vendor, not found, an assessment, fourth parties, a wrong filter, sign-out; screenshots in {shots}")
 
 
 if __name__ == "__main__":

@@ -80,6 +80,9 @@ struct WorkspaceController {
         group.get("/vendors.csv", use: vendorCSV)
         group.get("/vendors/:slug", use: vendorPage)
         group.get("/fourth-parties", use: fourthParties)
+        group.get("/assessments", use: assessmentList)
+        group.get("/assessments/:id", use: assessmentPage)
+        group.get("/assessments/:id/evidence/:file", use: evidenceDownload)
     }
 
     /// The work queues judged now.

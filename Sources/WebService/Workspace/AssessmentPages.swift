@@ -1,0 +1,146 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Storage
+import SupplierRisk
+
+/// `/assessments` (the questionnaires sent, by status) and `/assessments/{id}` (every answer with its evidence and
+/// verdict), read-only; evidence downloads as an attachment, never shown inline.
+extension WorkspaceController {
+    static let statusLabels: [(AssessmentStatus, String)] = [
+        (.submitted, "waiting for review"), (.underReview, "under review"), (.sent, "sent"), (.inProgress, "in progress"),
+        (.completed, "completed"), (.expired, "expired"), (.cancelled, "cancelled"),
+    ]
+
+    @Sendable func assessmentList(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let person = context.person else { return SignInController.redirect(to: "/login") }
+        let parameters = request.uri.queryParameters
+        var page = Self.signedIn(person, at: "assessments")
+        var problems: [String] = []
+        let statusText = parameters.get("status").map { String($0) }.flatMap { $0.isEmpty ? nil : $0 }
+        let status = statusText.flatMap(AssessmentStatus.init(rawValue:))
+        if let statusText, status == nil {
+            problems.append("Status \"\(statusText)\" is not one of: \(AssessmentStatus.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        let scope = "workspace-assessments:\(status?.rawValue ?? "")"
+        var after: PageMark?
+        if let cursor = parameters.get("after").map({ String($0) }), !cursor.isEmpty {
+            do { after = try Cursor.decode(cursor, scope: scope) } catch {
+                problems.append("This page link belongs to another list or is out of date: start again from the first page.")
+            }
+        }
+        var rows: [[String: Any]] = []
+        if problems.isEmpty {
+            let (statuses, mark) = (status.map { [$0] } ?? [], after)
+            let found = try await blocking.run { try AssessmentOutreachStore(database: database).page(statuses: statuses, after: mark, limit: 50) }
+            let now = Date()
+            rows = found.items.map { assessment in
+                var row = Self.assessmentRow(assessment)
+                row["vendor"] = assessment.vendor
+                row["vendorName"] = assessment.vendorName
+                row["late"] = assessment.status.isEditable && assessment.dueAt < now
+                return row
+            }
+            if let next = found.next {
+                page["next"] = "/assessments?" + (status.map { "status=\($0.rawValue)&" } ?? "") + "after=" + Cursor.encode(next, scope: scope)
+            }
+            if after != nil { page["first"] = "/assessments" + (status.map { "?status=\($0.rawValue)" } ?? "") }
+        }
+        page["rows"] = rows
+        page["hasRows"] = !rows.isEmpty
+        page["empty"] = problems.isEmpty && rows.isEmpty
+        page["problems"] = problems
+        page["hasProblems"] = !problems.isEmpty
+        page["statuses"] = [["value": "", "label": "every status", "current": status == nil] as [String: Any]]
+            + Self.statusLabels.map { ["value": $0.0.rawValue, "label": $0.1, "current": status == $0.0] as [String: Any] }
+        return HTMLPage.response(problems.isEmpty ? .ok : .badRequest, pages.render(page, withTemplate: "assessments") ?? "")
+    }
+
+    static func assessmentRow(_ assessment: AssessmentSummary) -> [String: Any] {
+        ["id": assessment.id, "questionnaire": "\(assessment.questionnaire) v\(assessment.questionnaireVersion)",
+         "reason": assessment.reason.rawValue.replacingOccurrences(of: "_", with: " "),
+         "status": assessment.status.rawValue.replacingOccurrences(of: "_", with: " "), "sent": day(assessment.sentAt), "due": day(assessment.dueAt),
+         "submitted": assessment.submittedAt.map(day) ?? "—", "completed": assessment.completedAt.map(day) ?? "—",
+         "answers": "\(assessment.answered) answered, \(assessment.accepted) accepted, \(assessment.flagged) flagged"]
+    }
+
+    @Sendable func assessmentPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let person = context.person else { return SignInController.redirect(to: "/login") }
+        let text = try context.parameters.require("id")
+        guard let id = Int(text), id > 0 else { return notFound(person, "There is no assessment \(text): an assessment is a number, such as 12.") }
+        let detail: AssessmentDetail
+        do {
+            detail = try await blocking.run { try AssessmentOutreachStore(database: database).detail(id) }
+        } catch StorageError.notFound {
+            return notFound(person, "There is no assessment \(id).")
+        }
+        var page = Self.signedIn(person, at: "assessments")
+        var summary = Self.assessmentRow(detail.summary)
+        summary["vendor"] = detail.summary.vendor
+        summary["vendorName"] = detail.summary.vendorName
+        summary["recipient"] = detail.summary.recipient ?? "—"
+        if let why = detail.summary.triggerReason { summary["trigger"] = why }
+        if let changes = detail.summary.changesRequested { summary["changes"] = changes }
+        page["assessment"] = summary
+        let answers = Dictionary(detail.answers.map { ($0.questionID, $0) }, uniquingKeysWith: { _, last in last })
+        let files = Dictionary(grouping: detail.evidence, by: \.questionID)
+        page["domains"] = detail.questionnaire.domains.map { domain -> [String: Any] in
+            let questions = detail.questionnaire.questions.filter { $0.domain == domain.key }
+            return ["title": domain.title, "key": domain.key, "questions": questions.map { question -> [String: Any] in
+                var row: [String: Any] = ["id": question.id, "text": question.text, "key": question.key]
+                if let answer = answers[question.id] {
+                    row["answer"] = Self.answerText(answer.value, question)
+                    if let verdict = answer.verdict { row["verdict"] = verdict.rawValue; row[verdict.rawValue] = true }
+                    if let note = answer.reviewerNote, !note.isEmpty { row["note"] = note }
+                    if let who = answer.reviewedBy { row["reviewedBy"] = who }
+                } else {
+                    row["answer"] = "not answered"
+                    row["unanswered"] = true
+                }
+                let evidence = (files[question.id] ?? []).map { file -> [String: Any] in
+                    ["name": file.filename, "type": file.contentType, "size": ByteCountFormatter.string(fromByteCount: Int64(file.size), countStyle: .file),
+                     "bytes": file.size, "sha256": file.sha256, "link": "/assessments/\(detail.summary.id)/evidence/\(file.id)"]
+                }
+                if !evidence.isEmpty { row["evidence"] = evidence }
+                return row
+            }]
+        }
+        return HTMLPage.response(.ok, pages.render(page, withTemplate: "assessment-review") ?? "")
+    }
+
+    /// An answer in words: an option's label, a list of them, a number, a date, text, or the fact of a file.
+    static func answerText(_ value: Answer.Value, _ question: Questionnaire.Question) -> String {
+        func label(_ option: String) -> String { question.options.first { $0.value == option }?.label ?? option }
+        switch value {
+        case .option(let option): return label(option)
+        case .options(let options): return options.map(label).joined(separator: "; ")
+        case .number(let number): return number.rounded() == number ? String(Int(number)) : String(number)
+        case .date(let date): return day(date)
+        case .text(let text): return text
+        case .file: return "a file (below)"
+        }
+    }
+
+    /// An evidence file, as an attachment with a sandboxing policy: never rendered inline, whatever it holds.
+    @Sendable func evidenceDownload(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let person = context.person else { return SignInController.redirect(to: "/login") }
+        guard let id = Int(try context.parameters.require("id")), let file = Int(try context.parameters.require("file")) else {
+            return notFound(person, "There is no such evidence file.")
+        }
+        let found: (EvidenceFile, [UInt8])
+        do {
+            found = try await blocking.run {
+                let (record, content) = try AssessmentOutreachStore(database: database).evidenceContent(assessment: id, file: file)
+                return (record, Array(content))
+            }
+        } catch StorageError.notFound {
+            return notFound(person, "There is no such evidence file for assessment \(id).")
+        }
+        let safeName = String(found.0.filename.map { $0.isASCII && $0 != "\"" && $0 != "\\" && !$0.isNewline ? $0 : "_" })
+        return Response(
+            status: .ok,
+            headers: [.contentType: found.0.contentType, .contentDisposition: "attachment; filename=\"\(safeName)\"",
+                      .contentSecurityPolicy: "default-src 'none'; sandbox"],
+            body: .init(byteBuffer: ByteBuffer(bytes: found.1)))
+    }
+}
