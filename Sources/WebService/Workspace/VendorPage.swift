@@ -153,7 +153,7 @@ extension WorkspaceController {
             "components": SVGChart.bars(id: "components", title: "Residual risk by component, largest first", components, unit: "points", folded: true, format: PackWriter.hundredths),
             "lines": rows.prefix(Self.linesShown).map { $0 }, "moreLines": rows.dropFirst(Self.linesShown).map { $0 },
             "hasMoreLines": rows.count > Self.linesShown, "moreCount": max(rows.count - Self.linesShown, 0), "shown": Self.linesShown,
-            "free": free.map(\.source.description).joined(separator: ", "), "freeCount": free.count,
+            "free": free.map(\.source.description).joined(separator: ", "), "hasFree": !free.isEmpty, "freeCount": free.count,
             "sum": PackWriter.hundredths(score.lines.reduce(0) { $0 + $1.hundredths }), "lineCount": score.lines.count,
         ]
     }
