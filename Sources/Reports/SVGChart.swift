@@ -15,7 +15,9 @@ public enum SVGChart {
         format: (Int) -> String = { String($0) }
     ) -> String {
         let maximum = max(items.map(\.count).max() ?? 0, 1)
-        let rowHeight = 26, labelWidth = 170, barWidth = 400
+        // Room for the longest label (about 7 units a character at the chart's 12-unit type), within bounds.
+        let longest = items.map(\.key.count).max() ?? 0
+        let rowHeight = 26, labelWidth = min(max(110, longest * 7 + 16), 340), barWidth = 400
         var svg = "<svg role=\"img\" aria-labelledby=\"\(id)-title\" viewBox=\"0 0 \(labelWidth + barWidth + 60) \(items.count * rowHeight + 10)\" class=\"chart\">"
         svg += "<title id=\"\(id)-title\">\(e(title))</title>"
         for (index, item) in items.enumerated() {

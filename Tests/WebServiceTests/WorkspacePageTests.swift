@@ -199,6 +199,8 @@ import Reports
             let browser = Browser()
             _ = try await browser.signIn(client, email: "cora@example.com")
             let slugs = try Self.strings(fixture, "SELECT v.slug FROM vendors v JOIN scores s ON s.vendor_id = v.id ORDER BY s.hundredths DESC, v.slug LIMIT 3")
+                + Self.strings(fixture, "SELECT v.slug FROM vendors v JOIN assessments a ON a.vendor_id = v.id AND a.status = 'completed' ORDER BY v.id LIMIT 2")
+            var checkedDomains = 0
             for slug in slugs {
                 let (status, page, _) = try await browser.get(client, "/vendors/\(slug)")
                 #expect(status == .ok, "\(slug): the committee reads every vendor page")
@@ -211,7 +213,24 @@ import Reports
                 let gaps = try Self.integer(fixture, "SELECT s.clause_gaps FROM scores s JOIN vendors v ON v.id = s.vendor_id WHERE v.slug = '\(slug)'")
                 #expect(page.contains("\(gaps) of "), "\(slug): the clause table counts the gaps the score holds")
                 #expect(!page.contains("<form method=\"post\" action=\"/vendors"), "the page changes nothing")
+                // Each question line names its domain, and the controls' points are charted by domain, adding up to the component.
+                let inputs = try ScoringStore(database: fixture.database).inputs(slug, asOf: Date())
+                if let questionnaire = inputs.assessment?.questionnaire,
+                   let line = counted.first(where: { $0.source.kind == .question && $0.component == .controls }),
+                   let question = questionnaire.questions.first(where: { $0.id == line.source.id }),
+                   let domain = questionnaire.domains.first(where: { $0.key == question.domain }) {
+                    #expect(page.contains("question \(line.source.id)<br><span class=\"qid\">\(domain.title)</span>"))
+                    #expect(page.contains("aria-labelledby=\"domains-title\""))
+                    let charted = page.components(separatedBy: "<table class=\"behind\"><caption>The controls&#39; points by questionnaire domain")
+                        .dropFirst().first.map { String($0.prefix { $0 != "/" || true }) } ?? ""
+                    let cells = charted.components(separatedBy: "</table>")[0].components(separatedBy: "<td>").dropFirst()
+                        .map { String($0.prefix { $0 != "<" }) }
+                    let sum = cells.compactMap { Decimal(string: $0) }.reduce(Decimal(0), +)
+                    #expect(sum == Decimal(stored.score.hundredths(of: .controls)) / 100, "\(slug): the domains add up to the controls' points")
+                    checkedDomains += 1
+                }
             }
+            #expect(checkedDomains > 0, "a vendor with an assessment had its domains checked")
             let (_, hostile, _) = try await browser.get(client, "/vendors/hostile")
             #expect(hostile.contains("<h1>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; O&#39;Brien &amp; Co</h1>")
                     || hostile.contains("<h1>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; O&#x27;Brien &amp; Co</h1>"))

@@ -16,6 +16,8 @@ extension WorkspaceController {
         let assessments: [AssessmentSummary]
         let fourthParties: [SharedFourthParty]
         let audit: [AuditEntry]
+        /// The domain title of each question of the assessments scored (the full one and the check-in), by question id.
+        let domains: [String: String]
     }
 
     /// How much of each part the page shows at once; the score's other lines are one click away, on the page.
@@ -25,15 +27,22 @@ extension WorkspaceController {
         let dossier = try VendorStore(database: database, tiering: catalog.scoring.tiering).dossier(slug)
         let scores = ScoringStore(database: database)
         let history = try scores.history(slug).items
+        let inputs = try scores.inputs(slug, asOf: now)
+        var domains: [String: String] = [:]
+        for questionnaire in [inputs.checkIn?.questionnaire, inputs.assessment?.questionnaire].compactMap({ $0 }) {
+            let titles = Dictionary(questionnaire.domains.map { ($0.key, $0.title) }, uniquingKeysWith: { first, _ in first })
+            for question in questionnaire.questions { domains[question.id] = titles[question.domain] ?? question.domain }
+        }
         return VendorReading(
             standing: VendorStanding(dossier, scoring: catalog.scoring, library: catalog.clauses, now: now),
             score: try scores.score(slug),
             history: Array(history.suffix(Self.historyShown)),
-            actions: Array(WhatIf.actions(for: try scores.inputs(slug, asOf: now), model: model).prefix(Self.actionsShown)),
+            actions: Array(WhatIf.actions(for: inputs, model: model).prefix(Self.actionsShown)),
             incidents: try IncidentStore(database: database).list(vendor: slug, limit: Self.listShown).items,
             assessments: try AssessmentOutreachStore(database: database).list(vendor: slug, limit: Self.listShown),
             fourthParties: try FourthPartyStore(database: database).sharing(vendor: slug),
-            audit: Array(try AuditLog(database: database).entries(entity: "vendor", id: slug).items.suffix(Self.listShown).reversed()))
+            audit: Array(try AuditLog(database: database).entries(entity: "vendor", id: slug).items.suffix(Self.listShown).reversed()),
+            domains: domains)
     }
 
     @Sendable func vendorPage(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -66,7 +75,7 @@ extension WorkspaceController {
             ["name": "Business criticality", "value": profile.businessCriticality.rawValue],
             ["name": "Hosting regions", "value": profile.hostingRegions.isEmpty ? "none recorded" : profile.hostingRegions.joined(separator: ", ")],
         ]
-        if let stored = reading.score { page["score"] = scoreSection(stored) }
+        if let stored = reading.score { page["score"] = scoreSection(stored, domains: reading.domains) }
         if reading.history.count > 1 {
             page["history"] = SVGChart.line(
                 id: "history", title: "Residual risk over time", caption: "Every change of the score or rating",
@@ -138,19 +147,29 @@ extension WorkspaceController {
     }
 
     /// The score: the total, its parts, and every line, largest first.
-    func scoreSection(_ stored: StoredScore) -> [String: Any] {
+    func scoreSection(_ stored: StoredScore, domains: [String: String]) -> [String: Any] {
         let score = stored.score
         let components = ScoringParameters.Component.allCases.map { (key: $0.rawValue, count: score.hundredths(of: $0)) }.sorted { $0.count > $1.count }
         let counted = score.lines.filter { $0.hundredths > 0 }.sorted(by: Score.byWeight)
         let free = score.lines.filter { $0.hundredths == 0 }
+        func domain(_ line: Score.Line) -> String? { line.source.kind == .question ? domains[line.source.id] : nil }
         let rows: [[String: Any]] = counted.enumerated().map { index, line in
-            ["n": index + 1, "points": PackWriter.hundredths(line.hundredths), "component": line.component.rawValue,
-             "source": line.source.description, "why": ScoreSentences.standard.text(line, library: catalog.clauses)]
+            var row: [String: Any] = ["n": index + 1, "points": PackWriter.hundredths(line.hundredths), "component": line.component.rawValue,
+                                      "source": line.source.description, "why": ScoreSentences.standard.text(line, library: catalog.clauses)]
+            if let domain = domain(line) { row["domain"] = domain }
+            return row
         }
+        // The controls' points by the questionnaire's domains, largest first: where the answers cost most.
+        var byDomain: [String: Int] = [:]
+        for line in counted where line.component == .controls { byDomain[domain(line) ?? "other control lines", default: 0] += line.hundredths }
+        let domainBars = byDomain.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { (key: $0.key, count: $0.value) }
         return [
             "total": PackWriter.hundredths(score.hundredths), "rating": score.rating.rawValue,
             "model": stored.model.map { "model \($0)" } ?? "model \(stored.modelVersion.prefix(12))", "asOf": Self.minute(stored.asOf),
             "components": SVGChart.bars(id: "components", title: "Residual risk by component, largest first", components, unit: "points", folded: true, format: PackWriter.hundredths),
+            "domains": domainBars.isEmpty ? "" : SVGChart.bars(
+                id: "domains", title: "The controls' points by questionnaire domain, largest first", domainBars, unit: "points", folded: true,
+                format: PackWriter.hundredths),
             "lines": rows.prefix(Self.linesShown).map { $0 }, "moreLines": rows.dropFirst(Self.linesShown).map { $0 },
             "hasMoreLines": rows.count > Self.linesShown, "moreCount": max(rows.count - Self.linesShown, 0), "shown": Self.linesShown,
             "free": free.map(\.source.description).joined(separator: ", "), "hasFree": !free.isEmpty, "freeCount": free.count,
