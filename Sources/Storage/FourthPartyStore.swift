@@ -83,19 +83,15 @@ public struct SharedFourthParty: Sendable, Hashable {
     public let name: String
     /// `foundation_model` or `sub_processor`, for this vendor.
     public let role: String
-    /// Up to ``FourthPartyStore/sharingLimit`` of the others (slug and name), the first registered first.
-    public let others: [(slug: String, name: String)]
+    /// Another vendor depending on it.
+    public struct Other: Sendable, Hashable {
+        public let slug: String
+        public let name: String
+    }
+    /// Up to ``FourthPartyStore/sharingLimit`` of the others, the first registered first.
+    public let others: [Other]
     /// How many other vendors depend on it in all.
     public let otherCount: Int
-
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.name == rhs.name && lhs.role == rhs.role && lhs.otherCount == rhs.otherCount && lhs.others.map(\.slug) == rhs.others.map(\.slug)
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(name)
-        hasher.combine(role)
-    }
 }
 
 extension FourthPartyStore {
@@ -126,7 +122,7 @@ extension FourthPartyStore {
                 var seen = Set<String>()
                 return SharedFourthParty(
                     name: try row.decode(String.self, "name"), role: try row.decode(String.self, "role"),
-                    others: zip(slugs, names).filter { seen.insert($0.0).inserted }.map { (slug: $0, name: $1) },
+                    others: zip(slugs, names).filter { seen.insert($0.0).inserted }.map { SharedFourthParty.Other(slug: $0, name: $1) },
                     otherCount: try row.decode(Int.self, "total"))
             }
         }

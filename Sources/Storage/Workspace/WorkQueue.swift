@@ -70,10 +70,15 @@ public struct WorkQueues: Sendable {
 
     /// When a vendor of `tier` last fully assessed on `last` is due again; nil when never assessed.
     public func nextAssessment(after last: Date?, tier: Tier) -> Date? {
+        last.flatMap { Self.utc.date(byAdding: .month, value: cadenceMonths[tier] ?? 12, to: $0) }
+    }
+
+    /// The calendar months are added in, made once: the list asks it for every row.
+    static let utc: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
-        return last.flatMap { calendar.date(byAdding: .month, value: cadenceMonths[tier] ?? 12, to: $0) }
-    }
+        return calendar
+    }()
 
     /// The SQL of the months between full assessments for the vendor `v`'s tier.
     var months: PostgresQuery {

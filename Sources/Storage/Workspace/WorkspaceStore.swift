@@ -97,18 +97,15 @@ public struct VendorListRow: Sendable, Hashable {
     public let monthAgoHundredths: Int?
     /// When the last full assessment was completed; nil when never.
     public let lastAssessed: Date?
-    /// The questionnaire out now, if any: its status and due date.
-    public let openAssessment: (status: String, dueAt: Date)?
+    /// A questionnaire out now: its status and due date.
+    public struct OpenAssessment: Sendable, Hashable {
+        public let status: String
+        public let dueAt: Date
+    }
+    /// The questionnaire out now, if any.
+    public let openAssessment: OpenAssessment?
     /// When the next assessment is due: the open questionnaire's due date, else the tier's cadence after the last.
     public let nextDue: Date?
-
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.slug == rhs.slug && lhs.hundredths == rhs.hundredths && lhs.rating == rhs.rating && lhs.monthAgoHundredths == rhs.monthAgoHundredths
-            && lhs.lastAssessed == rhs.lastAssessed && lhs.nextDue == rhs.nextDue && lhs.openAssessment?.status == rhs.openAssessment?.status
-            && lhs.name == rhs.name && lhs.tier == rhs.tier && lhs.status == rhs.status && lhs.businessOwner == rhs.businessOwner
-    }
-
-    public func hash(into hasher: inout Hasher) { hasher.combine(slug) }
 }
 
 /// What the analysts' workspace reads: the portfolio overview and the vendor list.
@@ -183,7 +180,7 @@ public struct WorkspaceStore: Sendable {
                         status: try RawColumn.decode(Vendor.Status.self, row, "status"), businessOwner: try row.decode(String.self, "business_owner"),
                         hundredths: try row.decode(Int?.self, "hundredths"), rating: try row.decode(String?.self, "rating").flatMap(Rating.init(rawValue:)),
                         monthAgoHundredths: try row.decode(Int?.self, "month_ago"), lastAssessed: last,
-                        openAssessment: open.flatMap { status in due.map { (status: status, dueAt: $0) } },
+                        openAssessment: open.flatMap { status in due.map { VendorListRow.OpenAssessment(status: status, dueAt: $0) } },
                         nextDue: due ?? rules.nextAssessment(after: last, tier: tier))
                 }
             }

@@ -1,3 +1,4 @@
+import CivilTime
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -59,8 +60,8 @@ extension WorkspaceController {
     static func assessmentRow(_ assessment: AssessmentSummary) -> [String: Any] {
         ["id": assessment.id, "questionnaire": "\(assessment.questionnaire) v\(assessment.questionnaireVersion)",
          "reason": assessment.reason.rawValue.replacingOccurrences(of: "_", with: " "),
-         "status": assessment.status.rawValue.replacingOccurrences(of: "_", with: " "), "sent": day(assessment.sentAt), "due": day(assessment.dueAt),
-         "submitted": assessment.submittedAt.map(day) ?? "—", "completed": assessment.completedAt.map(day) ?? "—",
+         "status": assessment.status.rawValue.replacingOccurrences(of: "_", with: " "), "sent": CivilTime.dayText(assessment.sentAt), "due": CivilTime.dayText(assessment.dueAt),
+         "submitted": assessment.submittedAt.map(CivilTime.dayText) ?? "—", "completed": assessment.completedAt.map(CivilTime.dayText) ?? "—",
          "answers": "\(assessment.answered) answered, \(assessment.accepted) accepted, \(assessment.flagged) flagged"]
     }
 
@@ -115,7 +116,7 @@ extension WorkspaceController {
         case .option(let option): return label(option)
         case .options(let options): return options.map(label).joined(separator: "; ")
         case .number(let number): return number.rounded() == number ? String(Int(number)) : String(number)
-        case .date(let date): return day(date)
+        case .date(let date): return CivilTime.dayText(date)
         case .text(let text): return text
         case .file: return "a file (below)"
         }

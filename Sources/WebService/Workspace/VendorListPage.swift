@@ -1,3 +1,4 @@
+import CivilTime
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -130,13 +131,13 @@ extension WorkspaceController {
             let text = [row.slug, row.name, row.tier.rawValue, row.status.rawValue, row.businessOwner].map(PackWriter.quote)
             let plain = [
                 row.hundredths.map(PackWriter.hundredths) ?? "", row.rating?.rawValue ?? "", Self.change(row).map { Self.signed($0, minus: "-") } ?? "",
-                row.lastAssessed.map(Self.day) ?? "", row.nextDue.map(Self.day) ?? "", row.openAssessment?.status ?? "",
+                row.lastAssessed.map(CivilTime.dayText) ?? "", row.nextDue.map(CivilTime.dayText) ?? "", row.openAssessment?.status ?? "",
             ]
             csv += (text + plain).joined(separator: ",") + "\r\n"
         }
         return Response(
             status: .ok,
-            headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"vendors-\(Self.day(rules.now)).csv\""],
+            headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"vendors-\(CivilTime.dayText(rules.now)).csv\""],
             body: .init(byteBuffer: ByteBuffer(string: csv)))
     }
 
@@ -151,13 +152,11 @@ extension WorkspaceController {
         (value > 0 ? "+" : value < 0 ? minus : "") + PackWriter.hundredths(abs(value))
     }
 
-    static func day(_ date: Date) -> String { String(ISO8601DateFormatter().string(from: date).prefix(10)) }
-
     static func row(_ row: VendorListRow, now: Date) -> [String: Any] {
         var cells: [String: Any] = [
             "slug": row.slug, "name": row.name, "tier": row.tier.rawValue, "status": row.status.rawValue, "owner": row.businessOwner,
             "score": row.hundredths.map(PackWriter.hundredths) ?? "not scored", "rating": row.rating?.rawValue ?? "—",
-            "last": row.lastAssessed.map(day) ?? "never", "next": row.nextDue.map(day) ?? "now",
+            "last": row.lastAssessed.map(CivilTime.dayText) ?? "never", "next": row.nextDue.map(CivilTime.dayText) ?? "now",
             "overdue": row.nextDue.map { $0 < now } ?? false,
         ]
         // A key left out, not an empty text: Mustache opens a section for any text, even an empty one.

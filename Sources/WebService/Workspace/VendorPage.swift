@@ -1,3 +1,4 @@
+import CivilTime
 import Foundation
 import Hummingbird
 import Reports
@@ -79,9 +80,9 @@ extension WorkspaceController {
         if reading.history.count > 1 {
             page["history"] = SVGChart.line(
                 id: "history", title: "Residual risk over time", caption: "Every change of the score or rating",
-                reading.history.map { (label: Self.day($0.computedAt), value: Double($0.hundredths) / 100) },
+                reading.history.map { (label: CivilTime.dayText($0.computedAt), value: Double($0.hundredths) / 100) },
                 columns: ["When", "Residual risk", "Rating"], folded: true
-            ) { [Self.minute(reading.history[$0].computedAt), PackWriter.hundredths(reading.history[$0].hundredths), reading.history[$0].rating.rawValue] }
+            ) { [CivilTime.minuteText(reading.history[$0].computedAt), PackWriter.hundredths(reading.history[$0].hundredths), reading.history[$0].rating.rawValue] }
         }
         page["actions"] = reading.actions.map {
             ["action": $0.action, "target": $0.target, "after": PackWriter.hundredths($0.hundredths), "reduction": PackWriter.hundredths($0.reduction)]
@@ -90,13 +91,13 @@ extension WorkspaceController {
             let expired = standing.expiredCertifications.contains(certificate.id)
             let soon = !expired && certificate.expiresOn < now.addingTimeInterval(Double(WorkQueues.certificateWindowDays) * 86_400)
             return ["standard": certificate.standard.title, "issuer": certificate.issuer, "scope": certificate.scope,
-                    "expires": Self.day(certificate.expiresOn), "state": expired ? "expired" : soon ? "expiring" : "in force",
+                    "expires": CivilTime.dayText(certificate.expiresOn), "state": expired ? "expired" : soon ? "expiring" : "in force",
                     "mark": expired || soon]
         }
         page["contracts"] = standing.contractsInForce.map { contract -> [String: Any] in
-            var row: [String: Any] = ["reference": contract.reference, "from": Self.day(contract.effectiveOn),
-                                      "to": contract.expiresOn.map(Self.day) ?? "open-ended"]
-            if let deadline = contract.renewalNoticeDeadline { row["notice"] = Self.day(deadline) }
+            var row: [String: Any] = ["reference": contract.reference, "from": CivilTime.dayText(contract.effectiveOn),
+                                      "to": contract.expiresOn.map(CivilTime.dayText) ?? "open-ended"]
+            if let deadline = contract.renewalNoticeDeadline { row["notice"] = CivilTime.dayText(deadline) }
             return row
         }
         let gaps = Dictionary(standing.clauseGaps.map { ($0.clause.key, $0.status) }, uniquingKeysWith: { first, _ in first })
@@ -114,7 +115,7 @@ extension WorkspaceController {
         page["requiredCount"] = standing.requiredClauses.count
         page["incidents"] = reading.incidents.map { incident -> [String: Any] in
             var row: [String: Any] = ["title": incident.title, "severity": incident.severity.rawValue, "category": incident.category.rawValue.replacingOccurrences(of: "_", with: " "),
-                                      "status": incident.status.rawValue, "occurred": Self.day(incident.occurredAt)]
+                                      "status": incident.status.rawValue, "occurred": CivilTime.dayText(incident.occurredAt)]
             let from = incident.vendorAwareAt == nil ? "detection" : "the vendor's awareness"
             var notice = incident.noticeHours.map { "notified \(Int($0.rounded())) h after \(from)" } ?? "not notified yet"
             if let sla = standing.noticeSLA {
@@ -124,12 +125,7 @@ extension WorkspaceController {
             row["late"] = standing.lateNotices.contains(incident.id)
             return row
         }
-        page["assessments"] = reading.assessments.map { assessment -> [String: Any] in
-            ["id": assessment.id, "questionnaire": "\(assessment.questionnaire) v\(assessment.questionnaireVersion)", "reason": assessment.reason.rawValue.replacingOccurrences(of: "_", with: " "),
-             "status": assessment.status.rawValue.replacingOccurrences(of: "_", with: " "), "sent": Self.day(assessment.sentAt), "due": Self.day(assessment.dueAt),
-             "completed": assessment.completedAt.map(Self.day) ?? "—",
-             "answers": "\(assessment.answered) answered, \(assessment.accepted) accepted, \(assessment.flagged) flagged"]
-        }
+        page["assessments"] = reading.assessments.map(Self.assessmentRow)
         page["fourthParties"] = reading.fourthParties.map { party -> [String: Any] in
             var row: [String: Any] = ["name": party.name, "role": party.role == "foundation_model" ? "foundation model" : "sub-processor",
                                       "others": party.others.map { ["slug": $0.slug, "name": $0.name] }, "hasOthers": !party.others.isEmpty,
@@ -138,7 +134,7 @@ extension WorkspaceController {
             if party.otherCount > party.others.count { row["more"] = party.otherCount - party.others.count }
             return row
         }
-        page["audit"] = reading.audit.map { ["at": Self.minute($0.at), "actor": $0.actor, "action": $0.action.replacingOccurrences(of: "_", with: " ")] }
+        page["audit"] = reading.audit.map { ["at": CivilTime.minuteText($0.at), "actor": $0.actor, "action": $0.action.replacingOccurrences(of: "_", with: " ")] }
         // Mustache opens a section for a list once per item: each list's table is shown under a flag of its own.
         for key in ["actions", "certificates", "contracts", "incidents", "assessments", "fourthParties", "audit"] {
             page["has" + key.prefix(1).uppercased() + key.dropFirst()] = !((page[key] as? [Any])?.isEmpty ?? true)
@@ -165,7 +161,7 @@ extension WorkspaceController {
         let domainBars = byDomain.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { (key: $0.key, count: $0.value) }
         return [
             "total": PackWriter.hundredths(score.hundredths), "rating": score.rating.rawValue,
-            "model": stored.model.map { "model \($0)" } ?? "model \(stored.modelVersion.prefix(12))", "asOf": Self.minute(stored.asOf),
+            "model": stored.model.map { "model \($0)" } ?? "model \(stored.modelVersion.prefix(12))", "asOf": CivilTime.minuteText(stored.asOf),
             "components": SVGChart.bars(id: "components", title: "Residual risk by component, largest first", components, unit: "points", folded: true, format: PackWriter.hundredths),
             "domains": domainBars.isEmpty ? "" : SVGChart.bars(
                 id: "domains", title: "The controls' points by questionnaire domain, largest first", domainBars, unit: "points", folded: true,

@@ -1,3 +1,4 @@
+import CivilTime
 import Foundation
 import Hummingbird
 import Mustache
@@ -95,7 +96,7 @@ struct WorkspaceController {
         var page = Self.signedIn(person, at: "portfolio")
         page["vendors"] = overview.vendors
         page["scored"] = overview.scored
-        page["asOf"] = Self.minute(overview.asOf)
+        page["asOf"] = CivilTime.minuteText(overview.asOf)
         page["maxAge"] = portfolio.maxAge >= 60 ? "\(Int(portfolio.maxAge / 60)) minute\(portfolio.maxAge >= 120 ? "s" : "")" : "\(Int(portfolio.maxAge)) seconds"
         page["average"] = overview.averageHundredths.map(PackWriter.hundredths) ?? "—"
         page["work"] = WorkQueue.allCases.map { queue in
@@ -129,9 +130,4 @@ struct WorkspaceController {
          "nav": page.map { [$0: true] } ?? [:]]
     }
 
-    /// A moment to the minute, in UTC: 2026-12-02 14:58.
-    static func minute(_ date: Date) -> String {
-        let text = ISO8601DateFormatter().string(from: date)
-        return String(text.prefix(16)).replacingOccurrences(of: "T", with: " ")
-    }
 }
