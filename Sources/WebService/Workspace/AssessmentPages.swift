@@ -128,20 +128,11 @@ extension WorkspaceController {
         guard let id = Int(try context.parameters.require("id")), let file = Int(try context.parameters.require("file")) else {
             return notFound(person, "There is no such evidence file.")
         }
-        let found: (EvidenceFile, [UInt8])
         do {
-            found = try await blocking.run {
-                let (record, content) = try AssessmentOutreachStore(database: database).evidenceContent(assessment: id, file: file)
-                return (record, Array(content))
-            }
+            let (record, content) = try await blocking.run { try AssessmentOutreachStore(database: database).evidenceContent(assessment: id, file: file) }
+            return AssessmentController.evidenceResponse(record, content)
         } catch StorageError.notFound {
             return notFound(person, "There is no such evidence file for assessment \(id).")
         }
-        let safeName = String(found.0.filename.map { $0.isASCII && $0 != "\"" && $0 != "\\" && !$0.isNewline ? $0 : "_" })
-        return Response(
-            status: .ok,
-            headers: [.contentType: found.0.contentType, .contentDisposition: "attachment; filename=\"\(safeName)\"",
-                      .contentSecurityPolicy: "default-src 'none'; sandbox"],
-            body: .init(byteBuffer: ByteBuffer(bytes: found.1)))
     }
 }
