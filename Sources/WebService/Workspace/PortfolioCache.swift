@@ -20,6 +20,11 @@ final class PortfolioCache: Sendable {
 
     init(maxAge: TimeInterval) { self.maxAge = maxAge }
 
+    /// How long an age is, as a page says it: in seconds below a minute, else in whole minutes.
+    static func describe(_ age: TimeInterval) -> String {
+        age >= 60 ? "\(Int(age / 60)) minute\(age >= 120 ? "s" : "")" : "\(Int(age)) seconds"
+    }
+
     /// The overview: the one held when younger than `maxAge`, else (the first time) one computed now, else the one
     /// held while a refresh runs in the background.
     func overview(blocking: BlockingWork, _ compute: @escaping @Sendable () throws -> PortfolioOverview) async throws -> PortfolioOverview {

@@ -97,7 +97,7 @@ struct WorkspaceController {
         page["vendors"] = overview.vendors
         page["scored"] = overview.scored
         page["asOf"] = CivilTime.minuteText(overview.asOf)
-        page["maxAge"] = portfolio.maxAge >= 60 ? "\(Int(portfolio.maxAge / 60)) minute\(portfolio.maxAge >= 120 ? "s" : "")" : "\(Int(portfolio.maxAge)) seconds"
+        page["maxAge"] = PortfolioCache.describe(portfolio.maxAge)
         page["average"] = overview.averageHundredths.map(PackWriter.hundredths) ?? "—"
         page["work"] = WorkQueue.allCases.map { queue in
             ["key": queue.rawValue, "title": queue.title, "explanation": queue.explanation, "count": overview.work[queue] ?? 0] as [String: Any]
