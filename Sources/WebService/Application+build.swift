@@ -35,8 +35,8 @@ public struct WebConfiguration: Sendable {
     public var resources: WebResources
     /// How long workspace sessions last and how many failed sign-ins are allowed.
     public var sessionPolicy = SessionPolicy()
-    /// How old the portfolio page's figures may be before they are computed again (in the background); 0 computes
-    /// them for every request.
+    /// How old the portfolio page's figures may be before they are computed again (in the background), and a vendor
+    /// page kept in memory before it is made again (at once when the vendor changes); 0 computes them for every request.
     public var portfolioMaxAge: TimeInterval = 60
     /// Single sign-on through a trusted reverse proxy (`TPRM_AUTH_PROXY_HEADER`, `TPRM_TRUSTED_PROXIES`); nil for none.
     public var authProxy: AuthProxy?
@@ -142,7 +142,8 @@ public func buildRouter(_ configuration: WebConfiguration) -> Router<AppRequestC
     let cookies = SessionCookies(secure: configuration.outreach.publicURL.hasPrefix("https:"))
     SignInController(sessions: sessions, blocking: blocking, pages: configuration.resources.templates, cookies: cookies).addRoutes(to: router)
     WorkspaceController(pages: configuration.resources.templates, database: database, catalog: catalog, blocking: blocking,
-                        portfolio: PortfolioCache(maxAge: configuration.portfolioMaxAge))
+                        portfolio: PortfolioCache(maxAge: configuration.portfolioMaxAge),
+                        vendorPages: VendorPageCache(maxAge: configuration.portfolioMaxAge))
         .addRoutes(to: router.group().add(middleware: SignedInMiddleware(
             sessions: sessions, blocking: blocking, pages: configuration.resources.templates, proxy: configuration.authProxy, cookies: cookies)))
     methods.record(router.routes)

@@ -255,6 +255,56 @@ import Reports
         }
     }
 
+    @Test func aVendorPageIsKeptWhileTheVendorIsUnchangedAndMadeAgainAtOnceWhenItChanges() async throws {
+        let fixture = try Self.seeded("ws-vendor-kept", vendors: 4)
+        let slug = try #require(try Self.strings(fixture, "SELECT slug FROM vendors WHERE slug <> 'hostile' ORDER BY id LIMIT 1").first)
+        @Sendable func sql(_ text: String) throws { try fixture.database.withConnection { _ = try $0.execute(PostgresQuery(unsafeSQL: text)) } }
+        try await fixture.app.test(.router) { client in
+            let ana = Browser(), cora = Browser()
+            _ = try await ana.signIn(client)
+            _ = try await cora.signIn(client, email: "cora@example.com")
+            let (_, first, _) = try await ana.get(client, "/vendors/\(slug)")
+            // A write the revision cannot see (its trigger off): the page kept in memory is what is served.
+            try sql("ALTER TABLE vendors DISABLE TRIGGER vendors_revision_update")
+            try sql("UPDATE vendors SET name = 'Unseen Name' WHERE slug = '\(slug)'")
+            try sql("ALTER TABLE vendors ENABLE TRIGGER vendors_revision_update")
+            let (_, kept, _) = try await ana.get(client, "/vendors/\(slug)")
+            #expect(kept == first, "served from memory while the revision is unchanged")
+            #expect(!kept.contains("Unseen Name"))
+            // Another person gets the same vendor under their own header and form token, never the first reader's.
+            let (_, theirs, _) = try await cora.get(client, "/vendors/\(slug)")
+            #expect(theirs.contains("cora@example.com") && !theirs.contains("ana@example.com"))
+            #expect(try Browser.csrf(theirs) != Browser.csrf(first))
+            // Any write through tprm moves the revision: the next page shows it at once, the unseen name included.
+            try CertificationStore(database: fixture.database).add(
+                vendor: slug, standard: .iso27701, issuer: "Kept Test Registrar", scope: "privacy", issuedOn: nil,
+                expiresOn: Date().addingTimeInterval(400 * 86_400), actor: "ana@example.com")
+            let (_, changed, _) = try await ana.get(client, "/vendors/\(slug)")
+            #expect(changed.contains("Kept Test Registrar") && changed.contains("Unseen Name"))
+            // So does a new score written by the worker, though nothing else of the vendor changed.
+            try sql("UPDATE scores SET computed_at = computed_at - interval '1 day', hundredths = 4321 WHERE vendor_id = (SELECT id FROM vendors WHERE slug = '\(slug)')")
+            let (_, rescored, _) = try await ana.get(client, "/vendors/\(slug)")
+            #expect(rescored.contains("<span class=\"big\">43.21</span>"))
+        }
+    }
+
+    @Test func keptVendorPagesAgeOutAndTheLeastRecentlyUsedMakesRoom() {
+        let cache = VendorPageCache(maxAge: 60, capacity: 2)
+        let start = Date(), revision = VendorRevision(revision: 1, scoreComputedAt: nil)
+        for slug in ["a", "b"] { cache.keep(.init(title: slug, body: slug), slug: slug, revision: revision, madeAt: start) }
+        #expect(cache.page("a", revision: revision, now: start.addingTimeInterval(59))?.body == "a")
+        #expect(cache.page("a", revision: VendorRevision(revision: 2, scoreComputedAt: nil), now: start) == nil, "another revision")
+        #expect(cache.page("a", revision: VendorRevision(revision: 1, scoreComputedAt: start), now: start) == nil, "another score")
+        #expect(cache.page("a", revision: revision, now: start.addingTimeInterval(60)) == nil, "as old as maxAge")
+        cache.keep(.init(title: "c", body: "c"), slug: "c", revision: revision, madeAt: start)
+        #expect(cache.page("b", revision: revision, now: start) == nil, "b was used longest ago and made room for c")
+        #expect(cache.page("a", revision: revision, now: start)?.body == "a" && cache.page("c", revision: revision, now: start)?.body == "c")
+        #expect(cache.statistics.kept == 2)
+        let none = VendorPageCache(maxAge: 0)
+        none.keep(.init(title: "a", body: "a"), slug: "a", revision: revision, madeAt: start)
+        #expect(none.page("a", revision: revision, now: start) == nil, "maxAge 0 keeps nothing")
+    }
+
     @Test func thePortfolioIsServedFromMemoryAndRefreshedInTheBackgroundOnceStale() async throws {
         let fixture = try Self.seeded("ws-cache", vendors: 5, portfolioMaxAge: 1)
         try await fixture.app.test(.router) { client in

@@ -187,3 +187,29 @@ public struct WorkspaceStore: Sendable {
         }
     }
 }
+
+/// Where one vendor's data stands: its revision, which the database moves in the same transaction as any write to
+/// what the vendor's page shows of it (`013_vendor_revisions.sql`), and the moment its score was last rewritten.
+/// Two equal marks, read before two readings of the vendor, mean the readings show the same vendor.
+public struct VendorRevision: Sendable, Hashable {
+    public let revision: Int
+    public let scoreComputedAt: Date?
+
+    public init(revision: Int, scoreComputedAt: Date?) {
+        self.revision = revision
+        self.scoreComputedAt = scoreComputedAt
+    }
+}
+
+extension WorkspaceStore {
+    /// The vendor's revision, in one indexed read; nil when there is no vendor with the slug.
+    public func revision(_ slug: String) throws -> VendorRevision? {
+        try database.withConnection { connection in
+            try connection.query("""
+                SELECT COALESCE(r.revision, 0), s.computed_at
+                FROM vendors v LEFT JOIN vendor_revisions r ON r.vendor_id = v.id LEFT JOIN scores s ON s.vendor_id = v.id
+                WHERE v.slug = \(slug)
+                """).first.map { VendorRevision(revision: try $0.decode(Int.self, at: 0), scoreComputedAt: try $0.decode(Date?.self, at: 1)) }
+        }
+    }
+}

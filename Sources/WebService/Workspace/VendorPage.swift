@@ -51,13 +51,32 @@ extension WorkspaceController {
         let given = try context.parameters.require("slug")
         let slug = given.removingPercentEncoding ?? given
         let now = Date()
-        let reading: VendorReading
-        do {
-            reading = try await blocking.run { try read(slug, now: now) }
-        } catch StorageError.notFound {
-            return notFound(person, "There is no vendor \(slug). It may have been renamed; find it in the vendor list.")
+        let missing = "There is no vendor \(slug). It may have been renamed; find it in the vendor list."
+        // The revision is read before the reading: a page kept with it is never older than the revision says.
+        let store = store
+        guard let revision = try await blocking.run({ try store.revision(slug) }) else { return notFound(person, missing) }
+        let page: VendorPageCache.Page
+        if let kept = vendorPages.page(slug, revision: revision, now: now) {
+            page = kept
+        } else {
+            let reading: VendorReading
+            do {
+                reading = try await blocking.run { try read(slug, now: now) }
+            } catch StorageError.notFound {
+                return notFound(person, missing)
+            }
+            page = VendorPageCache.Page(title: reading.standing.dossier.vendor.name, body: vendorBody(reading, now: now))
+            vendorPages.keep(page, slug: slug, revision: revision, madeAt: now)
         }
-        var page = Self.signedIn(person, at: "vendors")
+        var frame = Self.signedIn(person, at: "vendors")
+        frame["title"] = page.title
+        frame["body"] = page.body
+        return HTMLPage.response(.ok, pages.render(frame, withTemplate: "vendor") ?? "")
+    }
+
+    /// The page below the person's header, the same for everyone: what ``VendorPageCache`` keeps.
+    func vendorBody(_ reading: VendorReading, now: Date) -> String {
+        var page: [String: Any] = [:]
         let standing = reading.standing, vendor = standing.dossier.vendor
         page["vendor"] = ["slug": vendor.slug, "name": vendor.name, "status": vendor.status.rawValue, "tier": vendor.tier.rawValue,
                           "owner": vendor.businessOwner, "contact": vendor.contactEmail ?? "none recorded"]
@@ -139,7 +158,9 @@ extension WorkspaceController {
         for key in ["actions", "certificates", "contracts", "incidents", "assessments", "fourthParties", "audit"] {
             page["has" + key.prefix(1).uppercased() + key.dropFirst()] = !((page[key] as? [Any])?.isEmpty ?? true)
         }
-        return HTMLPage.response(.ok, pages.render(page, withTemplate: "vendor") ?? "")
+        page["madeAt"] = CivilTime.minuteText(now)
+        page["maxAge"] = PortfolioCache.describe(vendorPages.maxAge)
+        return pages.render(page, withTemplate: "vendor-body") ?? ""
     }
 
     /// The score: the total, its parts, and every line, largest first.

@@ -63,11 +63,14 @@ struct WorkspaceController {
     let model: ScoringModel
     let blocking: BlockingWork
     let portfolio: PortfolioCache
+    /// Vendor pages kept while still true.
+    let vendorPages: VendorPageCache
     var store: WorkspaceStore { WorkspaceStore(database: database) }
     var cadence: [Tier: ScoringConfiguration.Cadence] { catalog.scoring.cadence }
 
-    init(pages: MustacheLibrary, database: Database, catalog: Catalog, blocking: BlockingWork, portfolio: PortfolioCache) {
+    init(pages: MustacheLibrary, database: Database, catalog: Catalog, blocking: BlockingWork, portfolio: PortfolioCache, vendorPages: VendorPageCache) {
         self.portfolio = portfolio
+        self.vendorPages = vendorPages
         self.pages = pages
         self.database = database
         self.catalog = catalog
