@@ -96,6 +96,7 @@ let package = Package(
         .target(
             name: "Reports",
             dependencies: ["CivilTime", "Storage", "SupplierRisk", .product(name: "Crypto", package: "swift-crypto")],
+            resources: [.copy("Resources/tprm.css")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -207,6 +208,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -2,10 +2,12 @@ import CivilTime
 import Foundation
 import SupplierRisk
 
-/// The pack as one self-contained HTML file: inline CSS, charts drawn as inline SVG, no script and no
+/// The pack as one self-contained HTML file: tprm's stylesheet inline, charts drawn as inline SVG, no script and no
 /// external request; printable on A4 with a page per section; each chart has a title and a table behind it.
 struct HTMLPack {
     let pack: CommitteePack
+    /// tprm's stylesheet (``Stylesheet``), carried inline.
+    let stylesheet: String
 
     /// Escapes text for HTML content and attribute values. Works on the UTF-8 bytes (the characters escaped are all
     /// ASCII) and returns the text itself when nothing needs escaping, as most names and drivers do.
@@ -48,18 +50,18 @@ struct HTMLPack {
         ) { [points[$0].month, score(points[$0].averageScore), String(points[$0].scored)] }
     }
 
-    /// Tier × rating band, as a colour-graded table (a table is the chart here, read the same by everyone).
+    /// Tier × rating band, as a table (a table is the chart here, read the same by everyone), each cell shaded as the
+    /// workspace's heat map shades it: darker the higher the tier and the rating together, blank where no vendor is.
     func heatMap() -> String {
         let tiers = Tier.allCases.reversed()
-        let maximum = max(pack.heatMap.map(\.count).max() ?? 0, 1)
         var html = "<table class=\"heat\"><caption>Vendors by tier (rows) and rating band (columns)</caption><thead><tr><th scope=\"col\">Tier \\ rating</th>"
         html += Rating.allCases.reversed().map { "<th scope=\"col\">\($0.rawValue)</th>" }.joined() + "</tr></thead><tbody>"
         for tier in tiers {
             html += "<tr><th scope=\"row\">\(tier.rawValue)</th>"
             for rating in Rating.allCases.reversed() {
                 let count = pack.heatMap.first { $0.tier == tier && $0.rating == rating }?.count ?? 0
-                let alpha = count == 0 ? 0 : 0.15 + 0.85 * Double(count) / Double(maximum)
-                html += "<td style=\"background: rgba(179, 38, 30, \(String(format: "%.2f", alpha)))\">\(count)</td>"
+                let shade = count == 0 ? "none" : String(Tier.allCases.firstIndex(of: tier)! + Rating.allCases.firstIndex(of: rating)!)
+                html += "<td class=\"heat-\(shade)\">\(count)</td>"
             }
             html += "</tr>"
         }
@@ -79,7 +81,7 @@ struct HTMLPack {
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
             <title>TPRM committee pack, \(day(pack.meta.asOf))</title>
-            <style>\(Self.css)</style></head><body>
+            <style>\(stylesheet)</style></head><body class="pack">
             <header><h1>TPRM committee pack</h1><p>As of \(day(pack.meta.asOf)); changes since \(day(pack.meta.since)).</p></header>
             <section id="summary"><h2>Where the portfolio stands</h2>
             <p>\(summary.vendors) vendors, \(summary.scored) scored. Average residual risk <strong>\(score(summary.averageScore))</strong> of 100.</p>
@@ -159,26 +161,4 @@ struct HTMLPack {
     func closing(digest: String, profiles: Int) -> String {
         (profiles == 0 ? "<p class=\"empty\">No vendor is critical or high.</p>" : "") + "</section><footer><p>\(e(PackWriter.modelsText(pack).prefix(1).uppercased() + PackWriter.modelsText(pack).dropFirst())). Content digest (SHA-256) <code>\(digest)</code>.</p></footer></body></html>\n"
     }
-
-    static let css = """
-        @page { size: A4; margin: 15mm; }
-        body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; color: #1b1b1b; margin: 0 auto; max-width: 900px; padding: 16px; line-height: 1.45; }
-        header { border-bottom: 3px solid #1f3b57; margin-bottom: 12px; }
-        h1 { margin: 0 0 4px; } h2 { color: #1f3b57; border-bottom: 1px solid #ccc; }
-        section { break-before: page; } section:first-of-type { break-before: auto; }
-        article { break-inside: avoid; border-top: 1px solid #eee; padding-top: 6px; }
-        h4 { margin: 8px 0 2px; font-size: 14px; }
-        table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; font-size: 13px; }
-        caption { text-align: left; font-weight: 600; padding: 4px 0; }
-        th, td { border: 1px solid #d5d9de; padding: 4px 6px; text-align: left; vertical-align: top; }
-        thead th { background: #eef1f5; }
-        .heat td { text-align: center; font-weight: 600; }
-        figure { margin: 8px 0 16px; break-inside: avoid; } figcaption { font-weight: 600; font-size: 13px; }
-        .chart { width: 100%; max-width: 620px; height: auto; font-size: 12px; }
-        .behind { position: absolute; left: -10000px; width: 1px; height: 1px; overflow: hidden; }
-        .tag { font-size: 12px; color: #fff; padding: 1px 6px; border-radius: 8px; background: #1f3b57; }
-        .tag.critical { background: #b3261e; } .tag.high { background: #a84a00; }
-        .empty { color: #555; font-style: italic; }
-        footer { margin-top: 24px; font-size: 12px; color: #555; }
-        """
 }

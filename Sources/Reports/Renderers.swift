@@ -127,7 +127,7 @@ public enum PackWriter {
             try stream.write("\n")
             return value
         case .html:
-            let html = HTMLPack(pack: head)
+            let html = HTMLPack(pack: head, stylesheet: try Stylesheet.text())
             try stream.write(html.opening())
             var profiles = 0
             try appendix { profile in

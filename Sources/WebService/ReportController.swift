@@ -51,7 +51,8 @@ struct ReportController {
             headers[.contentDisposition] = "attachment; filename=\"tprm-committee-\(CivilTime.dayText(generated.asOf)).\(format.rawValue)\""
         }
         if format == .html {
-            headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+            // The pack carries the stylesheet inline: that copy, by its hash, is the only style allowed.
+            headers[.contentSecurityPolicy] = "default-src 'none'; style-src \(try Stylesheet.policySource()); img-src data:"
         }
         let blocking = self.blocking
         return Response(status: record ? .created : .ok, headers: headers, body: ResponseBody(contentLength: size) { writer in

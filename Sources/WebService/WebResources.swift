@@ -1,8 +1,10 @@
 import Foundation
 import Mustache
+import Reports
 
 /// The files the pages are made of, shipped with the module (`Resources/`, copied by SwiftPM into the
-/// `tprm_WebService.resources` bundle beside the executable): Mustache templates, the stylesheet and the icon.
+/// `tprm_WebService.resources` bundle beside the executable): Mustache templates and the icon; and tprm's one
+/// stylesheet, which the committee pack carries too (``Stylesheet``, in the `tprm_Reports.resources` bundle).
 /// Read once at start.
 public struct WebResources: Sendable {
     /// Every `Templates/*.mustache`, by name without the extension; a template includes another as `{{> head}}`.
@@ -46,6 +48,11 @@ public struct WebResources: Sendable {
                 throw Problem(description: "\(root.appendingPathComponent("Static").appendingPathComponent(name).path) cannot be read")
             }
             files[name] = Array(data)
+        }
+        do {
+            files["tprm.css"] = Array(try Stylesheet.text().utf8)
+        } catch {
+            throw Problem(description: error.description)
         }
         return WebResources(templates: MustacheLibrary(templates: templates), files: files)
     }

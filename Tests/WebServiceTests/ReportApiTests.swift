@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -10,7 +11,7 @@ import WebService
         let fixture = try ApiTests.Fixture("apireport")
         try await fixture.app.test(.router) { client in
             let token: HTTPFields = [.authorization: "Bearer \(fixture.committee)"]
-            var digest: String?
+            var digest: String?, stylesheet = ""
             try await client.execute(uri: "/api/v1/reports/committee?asOf=2026-11-29&since=2026-09-01", method: .get, headers: token) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "application/json; charset=utf-8")
@@ -24,7 +25,21 @@ import WebService
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "text/html; charset=utf-8")
                 #expect(response.headers[.contentDisposition] == "attachment; filename=\"tprm-committee-2026-11-29.html\"")
-                #expect(String(buffer: response.body).contains(digest ?? "-"), "the same pack, the same digest")
+                let pack = String(buffer: response.body)
+                #expect(pack.contains(digest ?? "-"), "the same pack, the same digest")
+                // The pack carries tprm's stylesheet inline, and the policy lets that copy apply by its hash: no inline
+                // style else, no style attribute (which no hash covers).
+                let style = try #require(pack.components(separatedBy: "<style>").dropFirst().first?.components(separatedBy: "</style>").first)
+                let policy = try #require(response.headers[.contentSecurityPolicy])
+                #expect(policy == "default-src 'none'; style-src 'sha256-\(Data(SHA256.hash(data: Data(style.utf8))).base64EncodedString())'; img-src data:")
+                #expect(!pack.contains(" style=") && pack.components(separatedBy: "<style>").count == 2)
+                #expect(pack.contains("<body class=\"pack\">"))
+                stylesheet = style
+            }
+            // The same stylesheet the portal and the workspace link.
+            try await client.execute(uri: "/portal/static/tprm.css", method: .get) { response in
+                #expect(response.status == .ok && response.headers[.contentType] == "text/css; charset=utf-8")
+                #expect(String(buffer: response.body) == stylesheet && stylesheet.contains("body.pack") && stylesheet.contains("table.heat"))
             }
             for (query, field) in [("format=pdf", "format"), ("asOf=yesterday", "asOf"), ("since=2026-13-01", "since")] {
                 try await client.execute(uri: "/api/v1/reports/committee?\(query)", method: .get, headers: token) { response in

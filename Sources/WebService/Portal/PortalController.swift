@@ -18,7 +18,7 @@ struct PortalController {
     static let cookieName = "tprm_portal"
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        for (name, type) in [("portal.css", "text/css; charset=utf-8"), ("icon.svg", "image/svg+xml")] {
+        for (name, type) in [("tprm.css", "text/css; charset=utf-8"), ("icon.svg", "image/svg+xml")] {
             let body = ByteBuffer(bytes: resources.files[name] ?? [])
             router.get("/portal/static/\(name)") { _, _ in
                 Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: body))
