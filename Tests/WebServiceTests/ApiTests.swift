@@ -18,6 +18,8 @@ import WebService
         let database: Database
         let app: Application<RouterResponder<AppRequestContext>>
         let admin: String, analyst: String, committee: String, revoked: String
+        /// Every route the router has: its method and its path as registered.
+        let routes: [(method: HTTPRequest.Method, path: String)]
 
         init(_ label: String, openAPI: String? = nil, outreach: OutreachConfiguration = OutreachConfiguration(), limiter: RateLimiter = RateLimiter(),
              sessions: SessionPolicy = SessionPolicy(), portfolioMaxAge: TimeInterval = 60, authProxy: AuthProxy? = nil) throws {
@@ -35,7 +37,9 @@ import WebService
             configuration.sessionPolicy = sessions
             configuration.portfolioMaxAge = portfolioMaxAge
             configuration.authProxy = authProxy
-            app = Application(router: buildRouter(configuration))
+            let router = buildRouter(configuration)
+            routes = router.routes.map { ($0.method, $0.path.description) }
+            app = Application(router: router)
         }
 
         func execute(_ sql: String) throws {
