@@ -34,6 +34,51 @@ import Testing
         #expect(audit.allSatisfy { !($0.after ?? "").contains("$2") && !($0.after ?? "").contains("password_hash") }, "no hash in the audit log")
     }
 
+    @Test func wrongPasswordsTriedAllAtOnceAreRefusedNoMoreThanTheLimitAllows() throws {
+        let registry = try Registry("signinparallel")
+        _ = try UserStore(database: registry.database).add(email: "ana@example.com", name: "Ana", role: .analyst, password: "correct horse battery staple",
+                                                            actor: "admin") { _, _ in fatalError("a password was given: no link") }
+        let sessions = SessionStore(database: registry.database, policy: SessionPolicy(accountFailures: 3, clientFailures: 100))
+        // Twelve guesses at once: each is checked against the count before any has been added to it.
+        let outcomes = Locked<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 12) { attempt in
+            let outcome: String
+            switch try? sessions.signIn(email: "ana@example.com", password: "guess number \(attempt)", client: "10.0.0.\(attempt)") {
+            case .refused?: outcome = "refused"
+            case .limited?: outcome = "limited"
+            case .signedIn?: outcome = "signed in"
+            case nil: outcome = "error"
+            }
+            outcomes.withValue { $0.append(outcome) }
+        }
+        let counted = outcomes.value
+        #expect(counted.filter { $0 == "refused" }.count == 3, "three passwords checked, as the limit allows: \(counted)")
+        #expect(counted.filter { $0 == "limited" }.count == 9)
+        #expect(try registry.count("sign_in_failures") == 3)
+        #expect(try AuditLog(database: registry.database).entries(entity: "user", id: "ana@example.com").items.filter { $0.action == "sign_in_refused" }.count == 3)
+        // A right password once the account is limited still waits, and is not counted either.
+        guard case .limited = try sessions.signIn(email: "ana@example.com", password: "correct horse battery staple", client: "10.0.0.99") else {
+            Issue.record("the right password passed a limited account")
+            return
+        }
+        #expect(try registry.count("sign_in_failures") == 3)
+    }
+
+    @Test func aRightPasswordIsNotLeftCountedAsAFailure() throws {
+        let registry = try Registry("signinright")
+        _ = try UserStore(database: registry.database).add(email: "ana@example.com", name: "Ana", role: .analyst, password: "correct horse battery staple",
+                                                            actor: "admin") { _, _ in fatalError("a password was given: no link") }
+        let sessions = SessionStore(database: registry.database, policy: SessionPolicy(accountFailures: 2, clientFailures: 100))
+        for _ in 0..<3 {
+            guard case .signedIn = try sessions.signIn(email: "ana@example.com", password: "correct horse battery staple", client: "10.0.0.1") else {
+                Issue.record("a right password was refused")
+                return
+            }
+        }
+        #expect(try registry.count("sign_in_failures") == 0)
+        #expect(try registry.count("sessions") == 3)
+    }
+
     @Test func aResetRevokesEarlierLinksAndADisabledAccountGetsNone() throws {
         let registry = try Registry("usersreset")
         let users = UserStore(database: registry.database)

@@ -58,9 +58,12 @@ public struct SessionStore: Sendable {
     /// Checks an email and password from `client` (an address); on success opens a session. Failures are counted
     /// and audited with the email typed as the actor; an attempt while limited is answered without checking the
     /// password and is not counted, so a locked account does not stay locked by being tried.
+    ///
+    /// An attempt is counted as a failure before its password is checked, and forgiven if it was right: attempts
+    /// made in parallel cannot all pass a count that none of them has added to yet.
     public func signIn(email typed: String, password: String, client: String) throws -> SignInOutcome {
         let email = UserStore.normalized(typed)
-        if let wait = try retryAfter(email: email, client: client) { return .limited(retryAfter: wait) }
+        if let wait = try countAttempt(email: email, client: client) { return .limited(retryAfter: wait) }
         let stored: (id: Int, hash: String?, disabled: Bool)? = try database.withConnection { connection in
             try connection.query("SELECT id, password_hash, disabled_at IS NOT NULL FROM users WHERE email = \(email)").first
                 .map { try $0.decode((Int, String?, Bool).self) }
@@ -76,9 +79,7 @@ public struct SessionStore: Sendable {
         }
         let actor = email.isEmpty ? "unknown" : email
         if let why {
-            try database.transaction { connection in
-                try connection.execute("DELETE FROM sign_in_failures WHERE (email = \(email) OR client = \(client)) AND at <= now() - \(policy.window) * interval '1 second'")
-                try connection.execute("INSERT INTO sign_in_failures (email, client) VALUES (\(email), \(client))")
+            try database.withConnection { connection in
                 try Audit.record(connection, actor: actor, action: .signInRefused, entity: "user", id: actor, before: nil,
                                  after: Self.json(["client": client, "reason": why]))
             }
@@ -126,20 +127,32 @@ public struct SessionStore: Sendable {
         }
     }
 
-    /// Seconds until `email` or `client` may try again, or nil when neither has reached its limit.
-    public func retryAfter(email: String, client: String) throws -> Int? {
-        try database.withConnection { connection in
-            func wait(_ column: PostgresQuery, _ value: String, limit: Int) throws -> Double? {
-                // The limit-th newest failure in the window: once it leaves the window, fewer than `limit` remain.
-                try connection.query("""
-                    SELECT extract(epoch FROM at + \(policy.window) * interval '1 second' - now())::float8 FROM sign_in_failures
-                    WHERE \(column) = \(value) AND at > now() - \(policy.window) * interval '1 second'
-                    ORDER BY at DESC OFFSET \(limit - 1) LIMIT 1
-                    """).first?.decode(Double.self, at: 0)
-            }
-            let waits = [try wait("email", email, limit: policy.accountFailures), try wait("client", client, limit: policy.clientFailures)].compactMap { $0 }
-            return waits.max().map { max(1, Int($0.rounded(.up))) }
+    /// Counts an attempt as a failure, unless `email` or `client` has reached its limit: then the seconds until it may
+    /// try again, and nothing is counted. The account and the client are locked meanwhile (in that order, by every
+    /// attempt, so that two never wait for each other), so the count and the addition to it are one step.
+    func countAttempt(email: String, client: String) throws -> Int? {
+        try database.transaction { connection in
+            try connection.execute("SELECT pg_advisory_xact_lock(hashtext('tprm sign-in account ' || \(email)))")
+            try connection.execute("SELECT pg_advisory_xact_lock(hashtext('tprm sign-in client ' || \(client)))")
+            if let wait = try Self.retryAfter(connection, email: email, client: client, policy: policy) { return wait }
+            try connection.execute("DELETE FROM sign_in_failures WHERE (email = \(email) OR client = \(client)) AND at <= now() - \(policy.window) * interval '1 second'")
+            try connection.execute("INSERT INTO sign_in_failures (email, client) VALUES (\(email), \(client))")
+            return nil
         }
+    }
+
+    /// Seconds until `email` or `client` may try again, or nil when neither has reached its limit.
+    static func retryAfter(_ connection: Connection, email: String, client: String, policy: SessionPolicy) throws -> Int? {
+        func wait(_ column: PostgresQuery, _ value: String, limit: Int) throws -> Double? {
+            // The limit-th newest failure in the window: once it leaves the window, fewer than `limit` remain.
+            try connection.query("""
+                SELECT extract(epoch FROM at + \(policy.window) * interval '1 second' - now())::float8 FROM sign_in_failures
+                WHERE \(column) = \(value) AND at > now() - \(policy.window) * interval '1 second'
+                ORDER BY at DESC OFFSET \(limit - 1) LIMIT 1
+                """).first?.decode(Double.self, at: 0)
+        }
+        let waits = [try wait("email", email, limit: policy.accountFailures), try wait("client", client, limit: policy.clientFailures)].compactMap { $0 }
+        return waits.max().map { max(1, Int($0.rounded(.up))) }
     }
 
     /// The person a session's secret belongs to, while the session lasts: not ended, within its lifetime, used
