@@ -4,7 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Postgres
 import ScoringPipeline
-import Storage
+@testable import Storage
 import SupplierRisk
 import TestSupport
 import Testing
@@ -286,6 +286,29 @@ import Reports
             let (_, rescored, _) = try await ana.get(client, "/vendors/\(slug)")
             #expect(rescored.contains("<span class=\"big\">43.21</span>"))
         }
+    }
+
+    @Test func requestsArrivingBeforeTheFirstPortfolioFiguresWaitForOneComputation() async throws {
+        let cache = PortfolioCache(maxAge: 60)
+        let computed = Locked(0)
+        let compute: @Sendable () throws -> PortfolioOverview = {
+            computed.withValue { $0 += 1 }
+            Thread.sleep(forTimeInterval: 0.3)
+            return PortfolioOverview(asOf: Date(), vendors: 7, cells: [], averageHundredths: nil, scored: 0, trend: [], work: [:])
+        }
+        let blocking = BlockingWork()
+        let served = try await withThrowingTaskGroup(of: Date.self) { group in
+            for _ in 0..<8 { group.addTask { try await cache.overview(blocking: blocking, compute).asOf } }
+            return try await group.reduce(into: Set<Date>()) { $0.insert($1) }
+        }
+        #expect(computed.value == 1, "eight requests, one computation")
+        #expect(served.count == 1, "all of them got its figures")
+        _ = try await cache.overview(blocking: blocking, compute)
+        #expect(computed.value == 1, "then served from memory")
+        // A computation that fails is not kept: the next request starts another.
+        let failing = PortfolioCache(maxAge: 60)
+        await #expect(throws: StorageError.self) { try await failing.overview(blocking: blocking) { throw StorageError.unavailable("down") } }
+        #expect(try await failing.overview(blocking: blocking, compute).vendors == 7)
     }
 
     @Test func keptVendorPagesAgeOutAndTheLeastRecentlyUsedMakesRoom() {
