@@ -18,6 +18,8 @@ public struct PageMark: Sendable, Hashable, Codable {
 public struct Page<Item: Sendable>: Sendable {
     public let items: [Item]
     public let next: PageMark?
+    /// The mark of the last item, whether or not more follow: where a list read in parts goes on from.
+    var end: PageMark? = nil
 }
 
 /// Keyset pagination over SQL sort keys that are never NULL and end with a unique one (an id).
@@ -101,8 +103,8 @@ struct Keyset {
             items.append(try item(row))
             last = row
         }
-        guard rows.count > limit, let last else { return Page(items: items, next: nil) }
-        return Page(items: items, next: PageMark(keys: try keys.indices.map { try last.decode(String.self, "page_key_\($0)") }))
+        let end = try last.map { row in PageMark(keys: try keys.indices.map { try row.decode(String.self, "page_key_\($0)") }) }
+        return Page(items: items, next: rows.count > limit ? end : nil, end: end)
     }
 }
 

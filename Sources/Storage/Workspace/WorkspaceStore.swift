@@ -151,10 +151,6 @@ public struct WorkspaceStore: Sendable {
     ///
     /// - Throws: ``PageMark/Invalid`` for a mark this order did not give out.
     public func vendors(_ filter: VendorFilter, rules: WorkQueues, sort: VendorSort, after: PageMark?, limit: Int?) throws -> Page<VendorListRow> {
-        // The list joins the scores already: sorting by the joined column spares a lookup per vendor (the same values,
-        // so a page mark reads the same).
-        let key: PostgresQuery = sort.key == .score ? "COALESCE(s.hundredths, -1)" : sort.key.expression
-        let keyset = Keyset(keys: [(key, sort.key.type), ("v.id", .bigint)], descending: sort.descending)
         let monthAgo = rules.now.addingTimeInterval(-30 * 86_400)
         let columns: PostgresQuery = """
             v.slug, v.name, v.tier, v.status, v.business_owner, s.hundredths, s.rating,
@@ -163,28 +159,62 @@ public struct WorkspaceStore: Sendable {
             \(WorkQueues.lastCompleted) AS last_assessed,
             o.status AS open_status, o.due_at AS open_due
             """
-        let source: PostgresQuery = """
-            vendors v LEFT JOIN scores s ON s.vendor_id = v.id
-            LEFT JOIN assessments o ON o.vendor_id = v.id AND o.status = ANY(\(WorkQueues.open)::text[])
-            """
+        let open: PostgresQuery = "LEFT JOIN assessments o ON o.vendor_id = v.id AND o.status = ANY(\(WorkQueues.open)::text[])"
+        let condition = filter.condition(rules)
         return try database.withConnection { connection in
             try connection.transaction { connection in
                 try connection.executeScript("SET LOCAL jit = off")
-                return try keyset.read(connection, columns: columns, from: source, where: filter.condition(rules), after: after, limit: limit) { row in
-                    let tier = try RawColumn.decode(Tier.self, row, "tier")
-                    let last = try row.decode(Date?.self, "last_assessed")
-                    let open = try row.decode(String?.self, "open_status")
-                    let due = try row.decode(Date?.self, "open_due")
-                    return VendorListRow(
-                        slug: try row.decode(String.self, "slug"), name: try row.decode(String.self, "name"), tier: tier,
-                        status: try RawColumn.decode(Vendor.Status.self, row, "status"), businessOwner: try row.decode(String.self, "business_owner"),
-                        hundredths: try row.decode(Int?.self, "hundredths"), rating: try row.decode(String?.self, "rating").flatMap(Rating.init(rawValue:)),
-                        monthAgoHundredths: try row.decode(Int?.self, "month_ago"), lastAssessed: last,
-                        openAssessment: open.flatMap { status in due.map { VendorListRow.OpenAssessment(status: status, dueAt: $0) } },
-                        nextDue: due ?? rules.nextAssessment(after: last, tier: tier))
+                func read(_ keyset: Keyset, _ source: PostgresQuery, where extra: PostgresQuery = "TRUE", after: PageMark?, limit: Int?) throws -> Page<VendorListRow> {
+                    try keyset.read(connection, columns: columns, from: source, where: "(\(condition)) AND \(extra)", after: after, limit: limit) { row in
+                        try Self.listRow(row, rules: rules)
+                    }
                 }
+                guard sort.key == .score else {
+                    let keyset = Keyset(keys: [(sort.key.expression, sort.key.type), ("v.id", .bigint)], descending: sort.descending)
+                    return try read(keyset, "vendors v LEFT JOIN scores s ON s.vendor_id = v.id \(open)", after: after, limit: limit)
+                }
+                // By score: the scored vendors along the index on (hundredths, vendor_id), and apart from them those
+                // not scored yet, whose key is -1 (first ascending, last descending). One sort of every vendor joined
+                // to its score, for each page, was the list's whole cost at 50,000 vendors.
+                let scored = Keyset(keys: [("s.hundredths", .bigint), ("v.id", .bigint)], descending: sort.descending)
+                let unscored = Keyset(keys: [("COALESCE(s.hundredths, -1)", .bigint), ("v.id", .bigint)], descending: sort.descending)
+                let parts: [(PageMark?, Int?) throws -> Page<VendorListRow>] = [
+                    { mark, limit in try read(scored, "vendors v JOIN scores s ON s.vendor_id = v.id \(open)", after: mark, limit: limit) },
+                    { mark, limit in
+                        try read(unscored, "vendors v LEFT JOIN scores s ON s.vendor_id = v.id \(open)", where: "s.vendor_id IS NULL", after: mark, limit: limit)
+                    },
+                ]
+                let (first, second) = sort.descending ? (parts[0], parts[1]) : (parts[1], parts[0])
+                // A mark past the first part (its key -1 descending, a score ascending) reads the second alone.
+                if let after, let key = after.keys.first, (key == "-1") == sort.descending {
+                    return try second(after, limit)
+                }
+                let head = try first(after, limit)
+                guard head.next == nil else { return head }
+                guard let limit else { return Page(items: head.items + (try second(nil, nil)).items, next: nil) }
+                if head.items.count == limit {
+                    // The first part ends this page exactly: a next page if the second part has anything.
+                    return Page(items: head.items, next: try second(nil, 1).items.isEmpty ? nil : head.end)
+                }
+                let tail = try second(nil, limit - head.items.count)
+                return Page(items: head.items + tail.items, next: tail.next, end: tail.end)
             }
         }
+    }
+
+    /// A row of the vendor list as read by ``vendors(_:rules:sort:after:limit:)``.
+    static func listRow(_ row: PostgresRow, rules: WorkQueues) throws -> VendorListRow {
+        let tier = try RawColumn.decode(Tier.self, row, "tier")
+        let last = try row.decode(Date?.self, "last_assessed")
+        let open = try row.decode(String?.self, "open_status")
+        let due = try row.decode(Date?.self, "open_due")
+        return VendorListRow(
+            slug: try row.decode(String.self, "slug"), name: try row.decode(String.self, "name"), tier: tier,
+            status: try RawColumn.decode(Vendor.Status.self, row, "status"), businessOwner: try row.decode(String.self, "business_owner"),
+            hundredths: try row.decode(Int?.self, "hundredths"), rating: try row.decode(String?.self, "rating").flatMap(Rating.init(rawValue:)),
+            monthAgoHundredths: try row.decode(Int?.self, "month_ago"), lastAssessed: last,
+            openAssessment: open.flatMap { status in due.map { VendorListRow.OpenAssessment(status: status, dueAt: $0) } },
+            nextDue: due ?? rules.nextAssessment(after: last, tier: tier))
     }
 }
 
