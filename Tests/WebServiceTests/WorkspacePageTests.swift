@@ -312,7 +312,8 @@ import Reports
     }
 
     @Test func keptVendorPagesAgeOutAndTheLeastRecentlyUsedMakesRoom() {
-        let cache = VendorPageCache(maxAge: 60, capacity: 2)
+        // Room for two pages of two bytes (a one-letter title and body each).
+        let cache = VendorPageCache(maxAge: 60, capacity: 4)
         let start = Date(), revision = VendorRevision(revision: 1, scoreComputedAt: nil)
         for slug in ["a", "b"] { cache.keep(.init(title: slug, body: slug), slug: slug, revision: revision, madeAt: start) }
         #expect(cache.page("a", revision: revision, now: start.addingTimeInterval(59))?.body == "a")
@@ -322,7 +323,9 @@ import Reports
         cache.keep(.init(title: "c", body: "c"), slug: "c", revision: revision, madeAt: start)
         #expect(cache.page("b", revision: revision, now: start) == nil, "b was used longest ago and made room for c")
         #expect(cache.page("a", revision: revision, now: start)?.body == "a" && cache.page("c", revision: revision, now: start)?.body == "c")
-        #expect(cache.statistics.kept == 2)
+        #expect(cache.statistics.kept == 2 && cache.statistics.bytes == 4)
+        cache.keep(.init(title: "a", body: "a longer page"), slug: "a", revision: revision, madeAt: start)
+        #expect(cache.page("a", revision: revision, now: start) == nil && cache.statistics.bytes == 2, "a page larger than the room is not kept")
         let none = VendorPageCache(maxAge: 0)
         none.keep(.init(title: "a", body: "a"), slug: "a", revision: revision, madeAt: start)
         #expect(none.page("a", revision: revision, now: start) == nil, "maxAge 0 keeps nothing")

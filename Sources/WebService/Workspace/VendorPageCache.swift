@@ -14,7 +14,8 @@ import Synchronization
 /// Two things on the page are not the vendor's own and move without its revision: the other vendors sharing its
 /// fourth parties, and the judgments made against the clock (a certificate expiring within 90 days, the staleness
 /// the what-if prices). A page is therefore also made again once it is `maxAge` old, as the portfolio's figures are
-/// (the same setting). At most `capacity` pages are kept; the one used longest ago makes room.
+/// (the same setting). The pages kept take at most `capacity` bytes (a vendor page is some 50 to 150 KB); the one
+/// used longest ago makes room.
 final class VendorPageCache: Sendable {
     let maxAge: TimeInterval
     let capacity: Int
@@ -23,6 +24,9 @@ final class VendorPageCache: Sendable {
     struct Page: Sendable {
         let title: String
         let body: String
+
+        /// What it takes in memory, near enough: its text's bytes.
+        var size: Int { title.utf8.count + body.utf8.count }
     }
 
     private struct Entry {
@@ -34,6 +38,8 @@ final class VendorPageCache: Sendable {
 
     private struct State {
         var entries: [String: Entry] = [:]
+        /// The bytes of the pages kept.
+        var bytes = 0
         /// A counter standing for time of use: a larger value was used later.
         var uses: UInt64 = 0
         var hits = 0, misses = 0
@@ -43,8 +49,8 @@ final class VendorPageCache: Sendable {
 
     /// - Parameters:
     ///   - maxAge: how old a kept page may be; 0 keeps none.
-    ///   - capacity: how many vendors' pages are kept at most.
-    init(maxAge: TimeInterval, capacity: Int = 500) {
+    ///   - capacity: how many bytes of pages are kept at most (32 MiB unless given).
+    init(maxAge: TimeInterval, capacity: Int = 32 << 20) {
         self.maxAge = maxAge
         self.capacity = capacity
     }
@@ -66,19 +72,24 @@ final class VendorPageCache: Sendable {
 
     /// Keeps a page made from a reading that started after `revision` was read.
     func keep(_ page: Page, slug: String, revision: VendorRevision, madeAt: Date) {
-        guard maxAge > 0, capacity > 0 else { return }
+        let size = page.size
+        guard maxAge > 0 else { return }
         state.withLock { state in
-            if state.entries[slug] == nil, state.entries.count >= capacity,
-               let oldest = state.entries.min(by: { $0.value.lastUsed < $1.value.lastUsed })?.key {
-                state.entries[oldest] = nil
+            if let replaced = state.entries.removeValue(forKey: slug) { state.bytes -= replaced.page.size }
+            guard size <= capacity else { return }
+            while state.bytes + size > capacity, let oldest = state.entries.min(by: { $0.value.lastUsed < $1.value.lastUsed }) {
+                state.entries[oldest.key] = nil
+                state.bytes -= oldest.value.page.size
             }
             state.uses += 1
             state.entries[slug] = Entry(revision: revision, madeAt: madeAt, page: page, lastUsed: state.uses)
+            state.bytes += size
         }
     }
 
-    /// How many requests were served from memory and how many made their page, since start.
-    var statistics: (hits: Int, misses: Int, kept: Int) {
-        state.withLock { ($0.hits, $0.misses, $0.entries.count) }
+    /// How many requests were served from memory and how many made their page, since start; how many pages are kept
+    /// and their bytes.
+    var statistics: (hits: Int, misses: Int, kept: Int, bytes: Int) {
+        state.withLock { ($0.hits, $0.misses, $0.entries.count, $0.bytes) }
     }
 }
