@@ -6,7 +6,7 @@ Usage: workspace.py BASE_URL EMAIL PASSWORD SCREENSHOT_DIR
 Opens the portfolio (sent to sign in), types a wrong password (refused), signs in,
 reads the portfolio, follows a work-queue count to its list, filters the list, opens
 a vendor's page, an unknown vendor's (not found), the assessments and one of them, the fourth parties, types a wrong filter into the
-address (refused beside the filters), and signs out; then
+address (refused beside the filters), registers a vendor (the empty form refused, the tier previewed, then saved), and signs out; then
 the portfolio at a phone's width. Saves a screenshot of each page, and fails on any
 console error, any axe-core violation of impact serious or critical, or a missing step.
 """
@@ -122,6 +122,30 @@ def main():
             fail("a wrong tier in the address was not refused: " + steps.body()[:300])
         steps.check("wrong filter", "workspace-06-wrong-filter.png", status=400)
 
+        # Registering a vendor: the form sent empty names every problem, a preview shows the tier, then it is registered.
+        driver.get(base + "/vendors")
+        steps.submit(driver.find_element(By.LINK_TEXT, "Register a vendor"))
+        steps.submit(driver.find_element(By.CSS_SELECTOR, "button[value=preview]"))
+        if "Nothing was saved" not in steps.body() or "Name the business owner" not in steps.body():
+            fail("an empty registration was not refused field by field: " + steps.body()[:300])
+        steps.check("registration refused", "workspace-13-register-refused.png", status=422)
+        driver.find_element(By.ID, "name").send_keys("Browser Walk AI")
+        driver.find_element(By.ID, "owner").send_keys("Claims operations")
+        Select(driver.find_element(By.ID, "offering")).select_by_value("agent")
+        driver.find_element(By.CSS_SELECTOR, "input[name='data[]'][value=personal]").click()
+        Select(driver.find_element(By.ID, "impact")).select_by_value("significant")
+        Select(driver.find_element(By.ID, "act")).select_by_value("high_risk")
+        Select(driver.find_element(By.ID, "criticality")).select_by_value("high")
+        steps.submit(driver.find_element(By.CSS_SELECTOR, "button[value=preview]"))
+        if "This vendor will be" not in steps.body() or "Sets the tier" not in steps.body():
+            fail("the registration did not preview the tier with its facts: " + steps.body()[:300])
+        steps.check("registration preview", "workspace-14-register-preview.png")
+        tier = driver.find_element(By.CSS_SELECTOR, "#preview-title strong").text
+        steps.submit(driver.find_element(By.CSS_SELECTOR, "button[value=register]"))
+        if not driver.current_url.startswith(base + "/vendors/browser-walk-ai") or tier not in steps.body():
+            fail(f"registering did not lead to the new vendor's page with its {tier}: " + driver.current_url)
+        steps.check("registered vendor", "workspace-15-registered.png")
+
         driver.set_window_size(390, 844)
         driver.get(base + "/")
         steps.check("portfolio on a phone", "workspace-07-phone.png")
@@ -135,7 +159,7 @@ def main():
         driver.quit()
     if steps.problems:
         fail("console errors or accessibility violations (serious, critical):\n  " + "\n  ".join(steps.problems))
-    print(f"workspace: sign-in, portfolio, a work queue, a filter, a vendor, not found, an assessment, fourth parties, a wrong filter, sign-out; screenshots in {shots}")
+    print(f"workspace: sign-in, portfolio, a work queue, a filter, a vendor, not found, an assessment, fourth parties, a wrong filter, a vendor registered, sign-out; screenshots in {shots}")
 
 
 if __name__ == "__main__":

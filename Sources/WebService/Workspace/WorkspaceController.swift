@@ -83,6 +83,8 @@ struct WorkspaceController {
         group.get("/vendors", use: vendorList)
         group.get("/vendors.csv", use: vendorCSV)
         group.get("/vendors/:slug", use: vendorPage)
+        group.get("/register-vendor", use: registrationForm)
+        group.post("/register-vendor", use: register)
         group.get("/fourth-parties", use: fourthParties)
         group.get("/assessments", use: assessmentList)
         group.get("/assessments/:id", use: assessmentPage)
@@ -130,7 +132,7 @@ struct WorkspaceController {
     /// What the page header shows of the person, the sign-out form's token, and which page of the menu is open.
     static func signedIn(_ person: SignedInPerson, at page: String? = nil) -> [String: Any] {
         ["name": person.user.name, "email": person.user.email, "role": person.user.role.rawValue, "csrf": person.csrfToken,
-         "nav": page.map { [$0: true] } ?? [:]]
+         "nav": page.map { [$0: true] } ?? [:], "canChange": person.user.role >= .analyst]
     }
 
 }
