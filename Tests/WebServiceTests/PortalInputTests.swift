@@ -86,6 +86,14 @@ import WebService
             page = try await browser.upload(question: "XYZ-99", filename: "note.txt", content: Array("hello".utf8), csrf: csrf)
             #expect(page.status == .unprocessableContent, "no such question")
             #expect(page.body.contains("That question is not asked in this questionnaire. Nothing was saved."))
+            // Markup is refused whatever it is called: a reviewer opening it would open a page the supplier wrote.
+            for (name, markup) in [("policy.pdf", "<html><body><script>alert(document.cookie)</script></body></html>"),
+                                   ("logo.png", #"<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>"#),
+                                   ("notes.txt", "Our policy\n<!DOCTYPE html><p>hi"), ("data.csv", "a,b\n1,<IFRAME src=x>\n")] {
+                page = try await browser.upload(question: "GOV-01", filename: name, content: Array(markup.utf8), csrf: csrf)
+                #expect(page.status == .unprocessableContent, "\(name)")
+                #expect(page.body.contains("\(name) is markup (HTML, SVG or XML), which a browser would open as a page"), "\(name)")
+            }
             page = try await browser.upload(question: "DAT-04", filename: "dpa.pdf", content: PortalTests.pdf, csrf: csrf)
             #expect(page.status == .unprocessableContent, "DAT-04 is not shown until DAT-03 is yes")
             #expect(try world.scalar("SELECT count(*) FROM evidence_files", Int.self) == 0, "nothing refused was stored")
@@ -97,9 +105,14 @@ import WebService
             #expect(page.status == .seeOther)
             page = try await browser.upload(question: "GOV-01", filename: "C:\\Users\\me\\Évaluation <final>.csv", content: Array("a,b\n1,2\n".utf8), csrf: csrf)
             #expect(page.status == .seeOther)
+            // A name whose extension is not its content's gets the content's: opened as what it is.
+            page = try await browser.upload(question: "GOV-01", filename: "policy.pdf", content: Array("Policy text, plain\n".utf8), csrf: csrf)
+            #expect(page.status == .seeOther)
+            page = try await browser.upload(question: "GOV-01", filename: "scan", content: PortalTests.pdf, csrf: csrf)
+            #expect(page.status == .seeOther)
         }
         #expect(try world.scalar("SELECT string_agg(filename || ' ' || content_type, '|' ORDER BY id) FROM evidence_files", String.self)
-                == "note.txt text/plain|evidence text/plain|_valuation _final_.csv text/csv")
+                == "note.txt text/plain|evidence.txt text/plain|_valuation _final_.csv text/csv|policy.pdf.txt text/plain|scan.pdf application/pdf")
     }
 
     @Test func aLinkOpensOnlyItsOwnAssessmentAndDeadLinksAllLookTheSame() async throws {

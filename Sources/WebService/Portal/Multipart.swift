@@ -112,6 +112,37 @@ enum EvidenceType {
         return filename.lowercased().hasSuffix(".csv") ? "text/csv" : "text/plain"
     }
 
+    /// The file-name extensions each accepted type may have, the first the one given to a name that has none of them.
+    static let extensions: [String: [String]] = [
+        "application/pdf": ["pdf"], "image/png": ["png"], "image/jpeg": ["jpg", "jpeg"],
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ["docx"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ["xlsx"],
+        "text/plain": ["txt", "text", "md", "log"], "text/csv": ["csv"],
+    ]
+
+    /// `filename` (already sanitized) with an extension its content's `type` has: kept when it has one, else the type's
+    /// extension appended (`policy.pdf` holding text becomes `policy.pdf.txt`), so that whoever downloads it opens it
+    /// as what it is.
+    static func named(_ filename: String, as type: String) -> String {
+        let allowed = extensions[type] ?? []
+        let given = filename.contains(".") ? filename.split(separator: ".").last.map { $0.lowercased() } : nil
+        if let given, allowed.contains(given) { return filename }
+        let suffix = "." + (allowed.first ?? "bin")
+        return String(filename.prefix(120 - suffix.count)).trimmingCharacters(in: .whitespaces) + suffix
+    }
+
+    /// The tags and schemes that make a text markup a browser would render and could run: HTML, SVG or other XML,
+    /// whatever the file is called.
+    static let markup = ["<!doctype", "<html", "<?xml", "<svg", "<script", "<iframe", "<object", "<embed", "<body", "<head", "<meta",
+                         "<style", "<link", "<form", "<img", "<math", "<xml", "xmlns", "javascript:"]
+
+    /// Whether a text file (one ``detect`` judged text) is markup: refused as evidence, since a reviewer who opens it
+    /// would be opening a web page the supplier wrote.
+    static func isMarkup(_ data: ArraySlice<UInt8>) -> Bool {
+        let lowered = String(decoding: data, as: UTF8.self).lowercased()
+        return markup.contains { lowered.contains($0) }
+    }
+
     /// A name safe to store and show: the last path component, letters, digits, dot, dash, underscore and space,
     /// no leading dot, at most 120 characters.
     static func sanitize(_ filename: String) -> String {

@@ -128,10 +128,15 @@ struct PortalController {
         }
         guard let file = form.file("file"), !file.data.isEmpty else { return refuse(.unprocessableContent, "choose a file to upload first") }
         guard file.data.count <= EvidenceType.maximumSize else { return refuse(.contentTooLarge, "the file is larger than 20 MB; nothing was saved") }
-        let filename = EvidenceType.sanitize(file.filename ?? "")
-        guard let type = EvidenceType.detect(file.data, filename: filename) else {
-            return refuse(.unprocessableContent, "\(filename) is not a PDF, PNG, JPEG, DOCX, XLSX, TXT or CSV file (judged from its content); nothing was saved")
+        let given = EvidenceType.sanitize(file.filename ?? "")
+        guard let type = EvidenceType.detect(file.data, filename: given) else {
+            return refuse(.unprocessableContent, "\(given) is not a PDF, PNG, JPEG, DOCX, XLSX, TXT or CSV file (judged from its content); nothing was saved")
         }
+        guard !type.hasPrefix("text/") || !EvidenceType.isMarkup(file.data) else {
+            return refuse(.unprocessableContent,
+                          "\(given) is markup (HTML, SVG or XML), which a browser would open as a page; save it as a PDF and upload that; nothing was saved")
+        }
+        let filename = EvidenceType.named(given, as: type)
         let assessment = view.assessment
         let content = Data(file.data)
         _ = try await blocking.run {
