@@ -38,11 +38,12 @@ public struct VendorStore: Sendable {
         }
     }
 
-    /// Replaces a vendor's fields with `change(current)`, recomputing its tier; audits before and after.
+    /// Replaces a vendor's fields with `change(current)`, recomputing its tier; audits before and after, with the
+    /// `reason` given for the change (such as why a vendor is offboarded) in the audit row's `after` as `reason`.
     ///
     /// - Throws: ``StorageError/notFound(_:)`` for an unknown slug, ``StorageError/invalid(field:reason:)``.
     @discardableResult
-    public func update(_ slug: String, actor: String, _ change: (inout VendorDraft) throws -> Void) throws -> Vendor {
+    public func update(_ slug: String, actor: String, reason: String? = nil, _ change: (inout VendorDraft) throws -> Void) throws -> Vendor {
         return try database.transaction(subject: slug) { connection in
             guard let current = try read(connection, where: "v.slug = \(slug)", locking: true).first else {
                 throw StorageError.notFound("no vendor with slug \(slug)")
@@ -69,9 +70,11 @@ public struct VendorStore: Sendable {
                 WHERE id = \(current.id)
                 """)
             try linkFourthParties(connection, vendorID: current.id, draft: draft, replacing: true)
-            try Audit.record(
-                connection, actor: actor, action: .update, entity: "vendor", id: draft.slug,
-                before: before, after: try snapshot(connection, id: current.id))
+            var after = try snapshot(connection, id: current.id)
+            if let reason {
+                after = try connection.query("SELECT (\(after)::jsonb || jsonb_build_object('reason', \(reason)::text))::text")[0].decode(String.self, at: 0)
+            }
+            try Audit.record(connection, actor: actor, action: .update, entity: "vendor", id: draft.slug, before: before, after: after)
             return try read(connection, where: "v.id = \(current.id)")[0]
         }
     }

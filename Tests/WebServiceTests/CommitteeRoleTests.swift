@@ -87,7 +87,7 @@ import Testing
                 }
             }
             // Each workspace form, sent with the person's own token and a whole vendor's fields: a 403 page.
-            let fields = [("csrf", csrf), ("action", "register"), ("previewed", "high"), ("name", "Committee Co"), ("owner", "Board"),
+            let fields = [("csrf", csrf), ("action", "save"), ("previewed", "high"), ("name", "Committee Co"), ("owner", "Board"),
                           ("offering", "ai_saas"), ("data[]", "personal"), ("impact", "advisory"), ("act", "limited"), ("criticality", "high")]
             for form in forms {
                 let uri = Self.path(form.pattern, slug: slug, assessment: assessment)

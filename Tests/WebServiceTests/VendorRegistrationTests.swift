@@ -59,7 +59,7 @@ import Testing
             #expect(preview.contains(#"name="previewed" value="\#(expected.tier.rawValue)""#))
             #expect(preview.contains(#"value="Lumen Vision AI""#) && preview.contains(#"value="personal" checked"#), "what was typed stays")
 
-            let (done, _, headers) = try await ana.post(client, "/register-vendor", Self.fields(csrf, action: "register", previewed: expected.tier.rawValue))
+            let (done, _, headers) = try await ana.post(client, "/register-vendor", Self.fields(csrf, action: "save", previewed: expected.tier.rawValue))
             #expect(done == .seeOther && headers[.location] == "/vendors/lumen-vision-ai?registered=1")
             let vendor = try VendorStore(database: fixture.database, tiering: tiering).vendor("lumen-vision-ai")
             #expect(vendor.tier == expected.tier && vendor.name == "Lumen Vision AI" && vendor.businessOwner == "Claims operations")
@@ -71,7 +71,7 @@ import Testing
             #expect(page.contains("<h1>Lumen Vision AI</h1>"))
 
             // The same slug again: refused beside the slug, nothing saved, everything typed kept.
-            let (again, refused, _) = try await ana.post(client, "/register-vendor", Self.fields(csrf, action: "register", previewed: expected.tier.rawValue))
+            let (again, refused, _) = try await ana.post(client, "/register-vendor", Self.fields(csrf, action: "save", previewed: expected.tier.rawValue))
             #expect(again == .conflict && refused.contains("A vendor with slug lumen-vision-ai exists. Give this vendor another slug."))
             #expect(refused.contains(#"id="slug-problem""#) && refused.contains(#"value="Claims operations""#))
             #expect(try Self.registered(fixture) == 1)
@@ -85,7 +85,7 @@ import Testing
             _ = try await ana.signIn(client)
             let csrf = try Browser.csrf(try await ana.get(client, "/register-vendor").1)
             // Previewed as low, then sent with a critical profile: the person sees the new tier before anything is saved.
-            var fields = Self.fields(csrf, action: "register", previewed: "low")
+            var fields = Self.fields(csrf, action: "save", previewed: "low")
             fields.removeAll { $0.0 == "criticality" }
             fields.append(("criticality", "critical"))
             let (status, page, _) = try await ana.post(client, "/register-vendor", fields)
@@ -140,7 +140,7 @@ import Testing
             _ = try await ana.signIn(client)
             _ = try await cora.signIn(client, email: "cora@example.com")
             for token in ["", "forged", PortalSecret.generate()] {
-                let (status, page, _) = try await ana.post(client, "/register-vendor", Self.fields(token, action: "register", previewed: "high"))
+                let (status, page, _) = try await ana.post(client, "/register-vendor", Self.fields(token, action: "save", previewed: "high"))
                 #expect(status == .forbidden && page.contains("This form had expired") && page.contains("Nothing was saved"), "token \"\(token)\"")
             }
             let (read, page, _) = try await cora.get(client, "/register-vendor")
@@ -148,12 +148,72 @@ import Testing
             let (_, list, _) = try await cora.get(client, "/vendors")
             #expect(!list.contains("/register-vendor"), "the committee is not offered the form")
             let csrf = try Browser.csrf(list)
-            let (posted, _, _) = try await cora.post(client, "/register-vendor", Self.fields(csrf, action: "register", previewed: "high"))
+            let (posted, _, _) = try await cora.post(client, "/register-vendor", Self.fields(csrf, action: "save", previewed: "high"))
             #expect(posted == .forbidden)
-            let (anonymous, _, headers) = try await Browser().post(client, "/register-vendor", Self.fields("x", action: "register", previewed: "high"))
+            let (anonymous, _, headers) = try await Browser().post(client, "/register-vendor", Self.fields("x", action: "save", previewed: "high"))
             #expect(anonymous == .seeOther && headers[.location]?.hasPrefix("/login") == true)
         }
         #expect(try Self.registered(fixture) == 0)
         #expect(try fixture.count("audit_log WHERE entity = 'vendor'") == 0)
+    }
+
+    @Test func anAnalystEditsAProfileWithItsNewTierPreviewedAndChangesTheStatusWithAReason() async throws {
+        let fixture = try Self.fixture("vendor-edit")
+        let tiering = ApiTests.catalog.scoring.tiering
+        let store = VendorStore(database: fixture.database, tiering: tiering)
+        try store.add(WorkspacePageTests.draft("acme-ai", name: "Acme AI"), actor: "test")
+        let before = try store.vendor("acme-ai")
+        try await fixture.app.test(.router) { client in
+            let ana = Browser()
+            _ = try await ana.signIn(client)
+            let (_, page, _) = try await ana.get(client, "/vendors/acme-ai")
+            #expect(page.contains(#"href="/vendors/acme-ai/edit""#) && page.contains(#"action="/vendors/acme-ai/status""#), "an analyst's page offers both")
+            let (status, form, _) = try await ana.get(client, "/vendors/acme-ai/edit")
+            #expect(status == .ok && form.contains("<h1>Edit Acme AI</h1>") && form.contains(#"value="Claims &lt;b&gt;team&lt;/b&gt;""#), "filled in as it is")
+            #expect(!form.contains(#"id="slug""#) && !form.contains(#"id="status""#), "the slug and the status are not this form's")
+            let csrf = try Browser.csrf(form)
+            var fields = Self.fields(csrf, action: "preview", name: "Acme AI Europe")
+            fields.removeAll { $0.0 == "criticality" }
+            fields.append(("criticality", "critical"))
+            let expected = tiering.assess(AIProfile(offering: .aiSaaS, description: "", dataCategories: [.personal, .confidential], decisionImpact: .advisory,
+                                                    aiActClass: .limited, businessCriticality: .critical, hostingRegions: []))
+            let (_, preview, _) = try await ana.post(client, "/vendors/acme-ai/edit", fields)
+            #expect(preview.contains("This vendor will be <strong>\(expected.tier.rawValue) tier</strong>") && preview.contains("Save with \(expected.tier.rawValue) tier"))
+            #expect(try store.vendor("acme-ai") == before, "a preview changes nothing")
+            // A blank name: beside its field, nothing changed.
+            var blank = fields
+            blank.removeAll { $0.0 == "name" }
+            blank.append(("name", " "))
+            let (refused, refusal, _) = try await ana.post(client, "/vendors/acme-ai/edit", blank)
+            #expect(refused == .unprocessableContent && refusal.contains(#"id="name-problem">Give the vendor"#))
+            #expect(try store.vendor("acme-ai") == before)
+            fields = fields.map { $0.0 == "action" ? ("action", "save") : $0 } + [("previewed", expected.tier.rawValue)]
+            let (saved, _, headers) = try await ana.post(client, "/vendors/acme-ai/edit", fields)
+            #expect(saved == .seeOther && headers[.location] == "/vendors/acme-ai?updated=1")
+            let after = try store.vendor("acme-ai")
+            #expect(after.name == "Acme AI Europe" && after.tier == expected.tier && after.profile.businessCriticality == .critical && after.status == before.status)
+            let (_, shown, _) = try await ana.get(client, "/vendors/acme-ai")
+            #expect(shown.contains("<h1>Acme AI Europe</h1>") && shown.contains("<strong>\(expected.tier.rawValue) tier</strong>"), "the kept page was made again")
+
+            // Offboarding asks why; the reason is kept in the audit log.
+            let (noReason, page2, _) = try await ana.post(client, "/vendors/acme-ai/status", [("csrf", csrf), ("status", "offboarded"), ("reason", " ")])
+            #expect(noReason == .unprocessableContent && page2.contains("Say why the vendor is offboarded: the reason is kept in the audit log. Nothing was changed."))
+            let (same, page3, _) = try await ana.post(client, "/vendors/acme-ai/status", [("csrf", csrf), ("status", after.status.rawValue), ("reason", "")])
+            #expect(same == .unprocessableContent && page3.contains("The vendor is \(after.status.rawValue) already."))
+            let (unknown, page4, _) = try await ana.post(client, "/vendors/acme-ai/status", [("csrf", csrf), ("status", "retired"), ("reason", "x")])
+            #expect(unknown == .unprocessableContent && page4.contains("Choose a status: prospect, onboarding, active, offboarded."))
+            #expect(try store.vendor("acme-ai").status == after.status)
+            let (moved, _, location) = try await ana.post(client, "/vendors/acme-ai/status", [("csrf", csrf), ("status", "offboarded"), ("reason", "Contract ended <31 Dec>")])
+            #expect(moved == .seeOther && location[.location] == "/vendors/acme-ai?status=offboarded")
+            #expect(try store.vendor("acme-ai").status == .offboarded)
+            let audit = try AuditLog(database: fixture.database).entries(entity: "vendor", id: "acme-ai").items
+            #expect(audit.map(\.actor) == ["test", "ana@example.com", "ana@example.com"])
+            #expect(audit.last?.after?.contains(#""reason": "Contract ended <31 Dec>""#) == true)
+            let (missing, _, _) = try await ana.get(client, "/vendors/nobody/edit")
+            #expect(missing == .notFound)
+            let (forged, _, _) = try await ana.post(client, "/vendors/acme-ai/status", [("csrf", "forged"), ("status", "active"), ("reason", "")])
+            #expect(forged == .forbidden)
+            #expect(try store.vendor("acme-ai").status == .offboarded)
+        }
     }
 }

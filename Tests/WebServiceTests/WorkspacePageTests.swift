@@ -315,19 +315,19 @@ import Reports
         // Room for two pages of two bytes (a one-letter title and body each).
         let cache = VendorPageCache(maxAge: 60, capacity: 4)
         let start = Date(), revision = VendorRevision(revision: 1, scoreComputedAt: nil)
-        for slug in ["a", "b"] { cache.keep(.init(title: slug, body: slug), slug: slug, revision: revision, madeAt: start) }
+        for slug in ["a", "b"] { cache.keep(.init(title: slug, status: .prospect, head: "", body: slug), slug: slug, revision: revision, madeAt: start) }
         #expect(cache.page("a", revision: revision, now: start.addingTimeInterval(59))?.body == "a")
         #expect(cache.page("a", revision: VendorRevision(revision: 2, scoreComputedAt: nil), now: start) == nil, "another revision")
         #expect(cache.page("a", revision: VendorRevision(revision: 1, scoreComputedAt: start), now: start) == nil, "another score")
         #expect(cache.page("a", revision: revision, now: start.addingTimeInterval(60)) == nil, "as old as maxAge")
-        cache.keep(.init(title: "c", body: "c"), slug: "c", revision: revision, madeAt: start)
+        cache.keep(.init(title: "c", status: .prospect, head: "", body: "c"), slug: "c", revision: revision, madeAt: start)
         #expect(cache.page("b", revision: revision, now: start) == nil, "b was used longest ago and made room for c")
         #expect(cache.page("a", revision: revision, now: start)?.body == "a" && cache.page("c", revision: revision, now: start)?.body == "c")
         #expect(cache.statistics.kept == 2 && cache.statistics.bytes == 4)
-        cache.keep(.init(title: "a", body: "a longer page"), slug: "a", revision: revision, madeAt: start)
+        cache.keep(.init(title: "a", status: .prospect, head: "", body: "a longer page"), slug: "a", revision: revision, madeAt: start)
         #expect(cache.page("a", revision: revision, now: start) == nil && cache.statistics.bytes == 2, "a page larger than the room is not kept")
         let none = VendorPageCache(maxAge: 0)
-        none.keep(.init(title: "a", body: "a"), slug: "a", revision: revision, madeAt: start)
+        none.keep(.init(title: "a", status: .prospect, head: "", body: "a"), slug: "a", revision: revision, madeAt: start)
         #expect(none.page("a", revision: revision, now: start) == nil, "maxAge 0 keeps nothing")
     }
 

@@ -6,7 +6,7 @@ Usage: workspace.py BASE_URL EMAIL PASSWORD SCREENSHOT_DIR
 Opens the portfolio (sent to sign in), types a wrong password (refused), signs in,
 reads the portfolio, follows a work-queue count to its list, filters the list, opens
 a vendor's page, an unknown vendor's (not found), the assessments and one of them, the fourth parties, types a wrong filter into the
-address (refused beside the filters), registers a vendor (the empty form refused, the tier previewed, then saved), and signs out; then
+address (refused beside the filters), registers a vendor (the empty form refused, the tier previewed, then saved), changes its status (offboarding without a reason refused), and signs out; then
 the portfolio at a phone's width. Saves a screenshot of each page, and fails on any
 console error, any axe-core violation of impact serious or critical, or a missing step.
 """
@@ -141,10 +141,22 @@ def main():
             fail("the registration did not preview the tier with its facts: " + steps.body()[:300])
         steps.check("registration preview", "workspace-14-register-preview.png")
         tier = driver.find_element(By.CSS_SELECTOR, "#preview-title strong").text
-        steps.submit(driver.find_element(By.CSS_SELECTOR, "button[value=register]"))
+        steps.submit(driver.find_element(By.CSS_SELECTOR, "button[value=save]"))
         if not driver.current_url.startswith(base + "/vendors/browser-walk-ai") or tier not in steps.body():
             fail(f"registering did not lead to the new vendor's page with its {tier}: " + driver.current_url)
         steps.check("registered vendor", "workspace-15-registered.png")
+        # Its status: offboarding asks why; moving it on with a reason shows at once.
+        Select(driver.find_element(By.ID, "status")).select_by_value("offboarded")
+        steps.submit(driver.find_element(By.CSS_SELECTOR, "form.status-change button"))
+        if "Say why the vendor is offboarded" not in steps.body():
+            fail("offboarding without a reason was not refused: " + steps.body()[:300])
+        steps.check("offboarding refused", "workspace-16-offboard-refused.png", status=422)
+        Select(driver.find_element(By.ID, "status")).select_by_value("onboarding")
+        driver.find_element(By.ID, "reason").send_keys("Due diligence starts")
+        steps.submit(driver.find_element(By.CSS_SELECTOR, "form.status-change button"))
+        if "onboarding · " not in steps.body():
+            fail("the vendor page does not show the new status: " + steps.body()[:300])
+        steps.check("status changed", "workspace-17-status.png")
 
         driver.set_window_size(390, 844)
         driver.get(base + "/")
@@ -159,7 +171,7 @@ def main():
         driver.quit()
     if steps.problems:
         fail("console errors or accessibility violations (serious, critical):\n  " + "\n  ".join(steps.problems))
-    print(f"workspace: sign-in, portfolio, a work queue, a filter, a vendor, not found, an assessment, fourth parties, a wrong filter, a vendor registered, sign-out; screenshots in {shots}")
+    print(f"workspace: sign-in, portfolio, a work queue, a filter, a vendor, not found, an assessment, fourth parties, a wrong filter, a vendor registered and its status changed, sign-out; screenshots in {shots}")
 
 
 if __name__ == "__main__":

@@ -49,7 +49,13 @@ extension WorkspaceController {
     @Sendable func vendorPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let person = context.person else { return SignInController.redirect(to: "/login") }
         let given = try context.parameters.require("slug")
-        let slug = given.removingPercentEncoding ?? given
+        return try await vendorPage(person, slug: given.removingPercentEncoding ?? given)
+    }
+
+    /// The vendor page for `person`: the part kept for everyone, with the person's header and, for an analyst, the
+    /// forms that change the vendor (a problem of the status form above it, with the reason typed).
+    func vendorPage(_ person: SignedInPerson, slug: String, statusProblem: String? = nil, reason: String = "",
+                    status: HTTPResponse.Status = .ok) async throws -> Response {
         let now = Date()
         let missing = "There is no vendor \(slug). It may have been renamed; find it in the vendor list."
         // The revision is read before the reading: a page kept with it is never older than the revision says.
@@ -65,17 +71,25 @@ extension WorkspaceController {
             } catch StorageError.notFound {
                 return notFound(person, missing)
             }
-            page = VendorPageCache.Page(title: reading.standing.dossier.vendor.name, body: vendorBody(reading, now: now))
+            let vendor = reading.standing.dossier.vendor
+            let (head, body) = vendorBody(reading, now: now)
+            page = VendorPageCache.Page(title: vendor.name, status: vendor.status, head: head, body: body)
             vendorPages.keep(page, slug: slug, revision: revision, madeAt: now)
         }
         var frame = Self.signedIn(person, at: "vendors")
         frame["title"] = page.title
+        frame["head"] = page.head
         frame["body"] = page.body
-        return HTMLPage.response(.ok, pages.render(frame, withTemplate: "vendor") ?? "")
+        frame["slug"] = slug
+        frame["statuses"] = Vendor.Status.allCases.map { ["value": $0.rawValue, "selected": $0 == page.status] as [String: Any] }
+        frame["statusProblem"] = statusProblem
+        frame["reason"] = reason
+        return HTMLPage.response(status, pages.render(frame, withTemplate: "vendor") ?? "")
     }
 
-    /// The page below the person's header, the same for everyone: what ``VendorPageCache`` keeps.
-    func vendorBody(_ reading: VendorReading, now: Date) -> String {
+    /// The page below the person's header, the same for everyone, in two parts (the vendor's name and standing, then
+    /// the rest), between which an analyst's page has its forms: what ``VendorPageCache`` keeps.
+    func vendorBody(_ reading: VendorReading, now: Date) -> (head: String, body: String) {
         var page: [String: Any] = [:]
         let standing = reading.standing, vendor = standing.dossier.vendor
         page["vendor"] = ["slug": vendor.slug, "name": vendor.name, "status": vendor.status.rawValue, "tier": vendor.tier.rawValue,
@@ -160,7 +174,7 @@ extension WorkspaceController {
         }
         page["madeAt"] = CivilTime.minuteText(now)
         page["maxAge"] = PortfolioCache.describe(vendorPages.maxAge)
-        return pages.render(page, withTemplate: "vendor-body") ?? ""
+        return (pages.render(page, withTemplate: "vendor-head") ?? "", pages.render(page, withTemplate: "vendor-body") ?? "")
     }
 
     /// The score: the total, its parts, and every line, largest first.

@@ -1,5 +1,6 @@
 import Foundation
 import Storage
+import SupplierRisk
 import Synchronization
 
 /// Vendor pages as rendered (the part below the person's header), kept in memory while they are still true.
@@ -23,10 +24,15 @@ final class VendorPageCache: Sendable {
     /// A page as it was made.
     struct Page: Sendable {
         let title: String
+        /// The vendor's status, for the analyst's status form around the page.
+        let status: Vendor.Status
+        /// The vendor's name and standing, above the forms of an analyst's page.
+        let head: String
+        /// The rest of the page.
         let body: String
 
         /// What it takes in memory, near enough: its text's bytes.
-        var size: Int { title.utf8.count + body.utf8.count }
+        var size: Int { title.utf8.count + head.utf8.count + body.utf8.count }
     }
 
     private struct Entry {

@@ -4,10 +4,12 @@ import Hummingbird
 import Storage
 import SupplierRisk
 
-/// `/register-vendor`: an analyst registers a vendor in two steps. The profile is first previewed, showing the tier
-/// the rules give it and the facts that set it; only then can it be registered, and only with the tier previewed (a
-/// profile changed after its preview is previewed again). Every problem is shown beside its field, with everything
-/// typed kept, and nothing is saved. The path is its own, not under `/vendors/`, where any word could be a slug.
+/// `/register-vendor` and `/vendors/{slug}/edit`: an analyst registers a vendor, or changes its profile, in two steps.
+/// The profile is first previewed, showing the tier the rules give it and the facts that set it; only then can it be
+/// saved, and only with the tier previewed (a profile changed after its preview is previewed again). Every problem
+/// is shown beside its field, with everything typed kept, and nothing is saved. Registering has a path of its own,
+/// not under `/vendors/`, where any word could be a slug. `/vendors/{slug}/status` moves a vendor along its life,
+/// with the reason kept in the audit log (required to offboard).
 extension WorkspaceController {
     /// The form as posted: every field text, the data categories a list (`data[]`).
     struct VendorRegistrationForm: Decodable {
@@ -109,7 +111,7 @@ extension WorkspaceController {
     @Sendable func registrationForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let person = context.person else { return SignInController.redirect(to: "/login") }
         guard person.user.role >= .analyst else { return readOnly(person, "Registering a vendor") }
-        return registrationPage(person, form: VendorRegistrationForm(status: "prospect", autonomy: "none"), status: .ok)
+        return vendorFormPage(person, form: VendorRegistrationForm(status: "prospect", autonomy: "none"), status: .ok)
     }
 
     @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -124,23 +126,153 @@ extension WorkspaceController {
         }
         guard person.user.role >= .analyst else { return readOnly(person, "Registering a vendor") }
         let checked = Self.check(form)
-        guard let draft = checked.draft else { return registrationPage(person, form: form, problems: checked.problems, status: .unprocessableContent) }
+        guard let draft = checked.draft else { return vendorFormPage(person, form: form, problems: checked.problems, status: .unprocessableContent) }
         let assessment = catalog.scoring.tiering.assess(draft.profile)
         // Registered only from a preview of the same tier; anything else (a first submit, a profile changed since) is
         // shown as a preview first.
-        guard form.action == "register", form.previewed == assessment.tier.rawValue else {
-            let changed = form.action == "register"
-            return registrationPage(person, form: form, preview: assessment, changed: changed, status: .ok)
+        guard form.action == "save", form.previewed == assessment.tier.rawValue else {
+            return vendorFormPage(person, form: form, preview: assessment, changed: form.action == "save", status: .ok)
         }
         let store = VendorStore(database: database, tiering: catalog.scoring.tiering)
         do {
             let vendor = try await blocking.run { try store.add(draft, actor: person.user.email) }
             return SignInController.redirect(to: "/vendors/\(vendor.slug)?registered=1")
         } catch StorageError.duplicate(let message) {
-            return registrationPage(person, form: form, problems: [("slug", Self.sentence(message) + " Give this vendor another slug.")], status: .conflict)
+            return vendorFormPage(person, form: form, problems: [("slug", Self.sentence(message) + " Give this vendor another slug.")], status: .conflict)
         } catch StorageError.invalid(let field, let reason) {
-            return registrationPage(person, form: form, problems: [(Self.formField(field), Self.sentence(reason))], status: .unprocessableContent)
+            return vendorFormPage(person, form: form, problems: [(Self.formField(field), Self.sentence(reason))], status: .unprocessableContent)
         }
+    }
+
+    /// The form filled in from a vendor as it is.
+    static func form(_ vendor: Vendor) -> VendorRegistrationForm {
+        let profile = vendor.profile
+        return VendorRegistrationForm(
+            name: vendor.name, slug: vendor.slug, owner: vendor.businessOwner, contact: vendor.contactEmail, status: vendor.status.rawValue,
+            offering: profile.offering.rawValue, description: profile.description, data: profile.dataCategories.map(\.rawValue).sorted(),
+            impact: profile.decisionImpact.rawValue, act: profile.aiActClass.rawValue, autonomy: profile.autonomy.rawValue,
+            criticality: profile.businessCriticality.rawValue, regions: profile.hostingRegions.joined(separator: ", "),
+            models: vendor.foundationModels.joined(separator: ", "), processors: vendor.subProcessors.joined(separator: ", "))
+    }
+
+    /// The vendor at the path's slug, or the not-found page.
+    func pathVendor(_ context: AppRequestContext, _ person: SignedInPerson) async throws -> Result<Vendor, NotFoundPage> {
+        let given = try context.parameters.require("slug")
+        let slug = given.removingPercentEncoding ?? given
+        let store = VendorStore(database: database, tiering: catalog.scoring.tiering)
+        do {
+            return .success(try await blocking.run { try store.vendor(slug) })
+        } catch StorageError.notFound {
+            return .failure(NotFoundPage(response: notFound(person, "There is no vendor \(slug). It may have been renamed; find it in the vendor list.")))
+        }
+    }
+
+    /// A not-found page, as an error a lookup can return.
+    struct NotFoundPage: Error {
+        let response: Response
+    }
+
+    /// The form of a posted page, read with the session's token checked and the person's role: nil and the page to
+    /// answer with when any of it is wrong.
+    func postedForm<Form: Decodable>(_ type: Form.Type, _ request: Request, _ person: SignedInPerson, csrf: (Form) -> String?,
+                                     what: String) async throws -> Result<Form, NotFoundPage> {
+        let body = try await request.body.collect(upTo: 64 * 1024)
+        guard let form = try? URLEncodedFormDecoder().decode(Form.self, from: String(decoding: body.readableBytesView, as: UTF8.self)) else {
+            return .failure(NotFoundPage(response: HTMLPage.response(
+                .badRequest, pages.render(errorPage(person, "This form could not be read", "Open the page again and send the form from there."),
+                                          withTemplate: "workspace-error") ?? "")))
+        }
+        guard let token = csrf(form), PortalSecret.constantTimeEqual(Array(token.utf8), Array(person.csrfToken.utf8)) else {
+            return .failure(NotFoundPage(response: forgedForm(person)))
+        }
+        guard person.user.role >= .analyst else { return .failure(NotFoundPage(response: readOnly(person, what))) }
+        return .success(form)
+    }
+
+    @Sendable func editForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let person = context.person else { return SignInController.redirect(to: "/login") }
+        guard person.user.role >= .analyst else { return readOnly(person, "Changing a vendor") }
+        switch try await pathVendor(context, person) {
+        case .failure(let page): return page.response
+        case .success(let vendor): return vendorFormPage(person, form: Self.form(vendor), editing: vendor, status: .ok)
+        }
+    }
+
+    @Sendable func edit(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let person = context.person else { return SignInController.redirect(to: "/login") }
+        let vendor: Vendor, posted: VendorRegistrationForm
+        switch try await pathVendor(context, person) {
+        case .failure(let page): return page.response
+        case .success(let found): vendor = found
+        }
+        switch try await postedForm(VendorRegistrationForm.self, request, person, csrf: \.csrf, what: "Changing a vendor") {
+        case .failure(let page): return page.response
+        case .success(let form): posted = form
+        }
+        // The slug and the status are not this form's: they stay as they are.
+        var form = posted
+        form.slug = vendor.slug
+        form.status = vendor.status.rawValue
+        let checked = Self.check(form)
+        guard let draft = checked.draft else {
+            // A profile that an active vendor cannot have is a problem of the EU AI Act class here, the field shown.
+            let problems = checked.problems.map { $0.field == "status" ? (field: "act", message: $0.message) : $0 }
+            return vendorFormPage(person, form: form, editing: vendor, problems: problems, status: .unprocessableContent)
+        }
+        let assessment = catalog.scoring.tiering.assess(draft.profile)
+        guard form.action == "save", form.previewed == assessment.tier.rawValue else {
+            return vendorFormPage(person, form: form, editing: vendor, preview: assessment, changed: form.action == "save", status: .ok)
+        }
+        let store = VendorStore(database: database, tiering: catalog.scoring.tiering)
+        _ = try await blocking.run {
+            try store.update(vendor.slug, actor: person.user.email) { current in
+                current.name = draft.name
+                current.businessOwner = draft.businessOwner
+                current.contactEmail = draft.contactEmail
+                current.profile = draft.profile
+                current.foundationModels = draft.foundationModels
+                current.subProcessors = draft.subProcessors
+            }
+        }
+        return SignInController.redirect(to: "/vendors/\(vendor.slug)?updated=1")
+    }
+
+    /// The status form of the vendor page.
+    struct StatusForm: Decodable {
+        var csrf: String?
+        var status: String?
+        var reason: String?
+    }
+
+    /// Moves a vendor to another status, with the reason in the audit log; offboarding needs one. A problem is shown
+    /// on the vendor's page above the form, and nothing changes.
+    @Sendable func changeStatus(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let person = context.person else { return SignInController.redirect(to: "/login") }
+        let vendor: Vendor, form: StatusForm
+        switch try await pathVendor(context, person) {
+        case .failure(let page): return page.response
+        case .success(let found): vendor = found
+        }
+        switch try await postedForm(StatusForm.self, request, person, csrf: \.csrf, what: "Changing a vendor's status") {
+        case .failure(let page): return page.response
+        case .success(let posted): form = posted
+        }
+        let reason = VendorRules.trimmed(form.reason ?? "")
+        func refused(_ message: String) async throws -> Response {
+            try await vendorPage(person, slug: vendor.slug, statusProblem: message, reason: reason, status: .unprocessableContent)
+        }
+        guard let status = form.status.flatMap(Vendor.Status.init(rawValue:)) else {
+            return try await refused("Choose a status: \(Vendor.Status.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        guard status != vendor.status else { return try await refused("The vendor is \(status.rawValue) already.") }
+        if status == .offboarded, reason.isEmpty { return try await refused("Say why the vendor is offboarded: the reason is kept in the audit log.") }
+        guard reason.count <= 2000 else { return try await refused("Keep the reason to 2,000 characters; it has \(reason.count).") }
+        if let problem = VendorRules.problem(status: status, profile: vendor.profile) { return try await refused(Self.sentence(problem)) }
+        let store = VendorStore(database: database, tiering: catalog.scoring.tiering)
+        _ = try await blocking.run {
+            try store.update(vendor.slug, actor: person.user.email, reason: reason.isEmpty ? nil : reason) { $0.status = status }
+        }
+        return SignInController.redirect(to: "/vendors/\(vendor.slug)?status=\(status.rawValue)")
     }
 
     /// A message from Storage as a sentence: a capital first, a full stop last.
@@ -154,10 +286,25 @@ extension WorkspaceController {
         ["businessOwner": "owner", "contactEmail": "contact", "foundationModels": "models", "subProcessors": "processors"][field] ?? field
     }
 
-    /// The registration page: the form with what was typed, its problems beside their fields, and the preview.
-    func registrationPage(_ person: SignedInPerson, form: VendorRegistrationForm, problems: [(field: String, message: String)] = [],
-                          preview: TierAssessment? = nil, changed: Bool = false, status: HTTPResponse.Status) -> Response {
+    /// The vendor form, registering or (with `editing`) changing a vendor: what was typed, its problems beside their
+    /// fields, and the preview.
+    func vendorFormPage(_ person: SignedInPerson, form: VendorRegistrationForm, editing: Vendor? = nil, problems: [(field: String, message: String)] = [],
+                        preview: TierAssessment? = nil, changed: Bool = false, status: HTTPResponse.Status) -> Response {
         var page = Self.signedIn(person, at: "vendors")
+        if let editing {
+            page["editing"] = ["slug": editing.slug, "tier": editing.tier.rawValue]
+            page["heading"] = "Edit \(editing.name)"
+            page["formAction"] = "/vendors/\(editing.slug)/edit"
+            page["saveLabel"] = "Save with"
+            page["saveHint"] = "save the profile with this tier"
+            page["cancel"] = "/vendors/\(editing.slug)"
+        } else {
+            page["heading"] = "Register a vendor"
+            page["formAction"] = "/register-vendor"
+            page["saveLabel"] = "Register as"
+            page["saveHint"] = "register the vendor with this tier"
+            page["cancel"] = "/vendors"
+        }
         let byField = Dictionary(problems.map { ($0.field, $0.message) }, uniquingKeysWith: { first, _ in first })
         func field(_ name: String, _ value: String?) -> [String: Any] {
             var field: [String: Any] = ["value": value ?? ""]
@@ -194,7 +341,7 @@ extension WorkspaceController {
                 "slug": Self.check(form).draft?.slug ?? "",
             ] as [String: Any]
         }
-        return HTMLPage.response(status, pages.render(page, withTemplate: "vendor-register") ?? "")
+        return HTMLPage.response(status, pages.render(page, withTemplate: "vendor-form") ?? "")
     }
 
     /// A page of the workspace's errors (`workspace-error`), with the person's header.
