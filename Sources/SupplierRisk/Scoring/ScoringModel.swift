@@ -469,9 +469,16 @@ public struct ScoringModel: Sendable {
 
     /// Rounds contributions to hundredths so that they add up to the rounded total:
     /// floors first, then the largest remainders (earlier lines first on ties) get one more.
+    /// A millionth of a hundredth: larger than the error of summing a score's lines, smaller than any difference the
+    /// model means.
+    static let roundingNudge = 1e-6
+
     static func apportion(_ points: [Double]) -> [Int] {
         let exact = points.map { max(0, $0) * 100 }
-        let total = Int(exact.reduce(0, +).rounded())
+        // The total is rounded after a nudge far below any real difference of points: the same points reached by two
+        // roads (a capped contract shared among more clauses, say) sum a few ulps apart, and a sum on a half hundredth
+        // must not round one way for one road and the other way for the other, or a worse input could lower the score.
+        let total = Int((exact.reduce(0, +) + Self.roundingNudge).rounded())
         var rounded = exact.map { Int($0.rounded(.down)) }
         var missing = total - rounded.reduce(0, +)
         guard missing > 0 else { return rounded }
