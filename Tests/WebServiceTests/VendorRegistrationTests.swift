@@ -198,6 +198,7 @@ import Testing
             // Offboarding asks why; the reason is kept in the audit log.
             let (noReason, page2, _) = try await ana.post(client, "/vendors/acme-ai/status", [("csrf", csrf), ("status", "offboarded"), ("reason", " ")])
             #expect(noReason == .unprocessableContent && page2.contains("Say why the vendor is offboarded: the reason is kept in the audit log. Nothing was changed."))
+            #expect(page2.contains(#"<option value="offboarded" selected>"#) && page2.contains("<details class=\"change\" open>"), "the choice comes back, the form open")
             let (same, page3, _) = try await ana.post(client, "/vendors/acme-ai/status", [("csrf", csrf), ("status", after.status.rawValue), ("reason", "")])
             #expect(same == .unprocessableContent && page3.contains("The vendor is \(after.status.rawValue) already."))
             let (unknown, page4, _) = try await ana.post(client, "/vendors/acme-ai/status", [("csrf", csrf), ("status", "retired"), ("reason", "x")])

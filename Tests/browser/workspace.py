@@ -146,6 +146,7 @@ def main():
             fail(f"registering did not lead to the new vendor's page with its {tier}: " + driver.current_url)
         steps.check("registered vendor", "workspace-15-registered.png")
         # Its status: offboarding asks why; moving it on with a reason shows at once.
+        driver.find_element(By.CSS_SELECTOR, "details.change summary").click()
         Select(driver.find_element(By.ID, "status")).select_by_value("offboarded")
         steps.submit(driver.find_element(By.CSS_SELECTOR, "form.status-change button"))
         if "Say why the vendor is offboarded" not in steps.body():

@@ -54,7 +54,7 @@ extension WorkspaceController {
 
     /// The vendor page for `person`: the part kept for everyone, with the person's header and, for an analyst, the
     /// forms that change the vendor (a problem of the status form above it, with the reason typed).
-    func vendorPage(_ person: SignedInPerson, slug: String, statusProblem: String? = nil, reason: String = "",
+    func vendorPage(_ person: SignedInPerson, slug: String, statusProblem: String? = nil, chosen: String? = nil, reason: String = "",
                     status: HTTPResponse.Status = .ok) async throws -> Response {
         let now = Date()
         let missing = "There is no vendor \(slug). It may have been renamed; find it in the vendor list."
@@ -81,7 +81,9 @@ extension WorkspaceController {
         frame["head"] = page.head
         frame["body"] = page.body
         frame["slug"] = slug
-        frame["statuses"] = Vendor.Status.allCases.map { ["value": $0.rawValue, "selected": $0 == page.status] as [String: Any] }
+        // The status chosen in a form refused comes back chosen; else the vendor's own.
+        let selected = chosen ?? page.status.rawValue
+        frame["statuses"] = Vendor.Status.allCases.map { ["value": $0.rawValue, "selected": $0.rawValue == selected] as [String: Any] }
         frame["statusProblem"] = statusProblem
         frame["reason"] = reason
         return HTMLPage.response(status, pages.render(frame, withTemplate: "vendor") ?? "")

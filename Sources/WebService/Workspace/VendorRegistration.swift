@@ -259,7 +259,7 @@ extension WorkspaceController {
         }
         let reason = VendorRules.trimmed(form.reason ?? "")
         func refused(_ message: String) async throws -> Response {
-            try await vendorPage(person, slug: vendor.slug, statusProblem: message, reason: reason, status: .unprocessableContent)
+            try await vendorPage(person, slug: vendor.slug, statusProblem: message, chosen: form.status, reason: reason, status: .unprocessableContent)
         }
         guard let status = form.status.flatMap(Vendor.Status.init(rawValue:)) else {
             return try await refused("Choose a status: \(Vendor.Status.allCases.map(\.rawValue).joined(separator: ", ")).")
