@@ -114,6 +114,8 @@ extension WorkspaceController {
         page["sorts"] = Self.sortLabels.map { ["value": $0.0, "label": $0.1, "selected": query.sort.description == $0.0] as [String: Any] }
         if let needs = query.filter.needs { page["needs"] = ["title": needs.title, "explanation": needs.explanation] }
         page["fourthParty"] = query.given["fourth_party"] ?? ""
+        // After an import: how many, said once above the list (left out when none: Mustache opens a section for 0).
+        if let imported = request.uri.queryParameters.get("imported").flatMap(Int.init), imported > 0 { page["imported"] = imported }
         return HTMLPage.response(query.problems.isEmpty ? .ok : .badRequest, pages.render(page, withTemplate: "vendors") ?? "")
     }
 

@@ -85,6 +85,8 @@ struct WorkspaceController {
         group.get("/vendors/:slug", use: vendorPage)
         group.get("/register-vendor", use: registrationForm)
         group.post("/register-vendor", use: register)
+        group.get("/import-vendors", use: importForm)
+        group.post("/import-vendors", use: importVendors)
         group.get("/vendors/:slug/edit", use: editForm)
         group.post("/vendors/:slug/edit", use: edit)
         group.post("/vendors/:slug/status", use: changeStatus)
