@@ -116,15 +116,11 @@ extension WorkspaceController {
 
     @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let person = context.person else { return SignInController.redirect(to: "/login") }
-        let body = try await request.body.collect(upTo: 64 * 1024)
-        guard let form = try? URLEncodedFormDecoder().decode(VendorRegistrationForm.self, from: String(decoding: body.readableBytesView, as: UTF8.self)) else {
-            return HTMLPage.response(.badRequest, pages.render(errorPage(person, "This form could not be read", "Open the registration form again and fill it in."),
-                                                                withTemplate: "workspace-error") ?? "")
+        let form: VendorRegistrationForm
+        switch try await postedForm(VendorRegistrationForm.self, request, person, csrf: \.csrf, what: "Registering a vendor") {
+        case .failure(let refusal): return refusal.response
+        case .success(let posted): form = posted
         }
-        guard let csrf = form.csrf, PortalSecret.constantTimeEqual(Array(csrf.utf8), Array(person.csrfToken.utf8)) else {
-            return forgedForm(person)
-        }
-        guard person.user.role >= .analyst else { return readOnly(person, "Registering a vendor") }
         let checked = Self.check(form)
         guard let draft = checked.draft else { return vendorFormPage(person, form: form, problems: checked.problems, status: .unprocessableContent) }
         let assessment = catalog.scoring.tiering.assess(draft.profile)
@@ -153,40 +149,6 @@ extension WorkspaceController {
             impact: profile.decisionImpact.rawValue, act: profile.aiActClass.rawValue, autonomy: profile.autonomy.rawValue,
             criticality: profile.businessCriticality.rawValue, regions: profile.hostingRegions.joined(separator: ", "),
             models: vendor.foundationModels.joined(separator: ", "), processors: vendor.subProcessors.joined(separator: ", "))
-    }
-
-    /// The vendor at the path's slug, or the not-found page.
-    func pathVendor(_ context: AppRequestContext, _ person: SignedInPerson) async throws -> Result<Vendor, NotFoundPage> {
-        let given = try context.parameters.require("slug")
-        let slug = given.removingPercentEncoding ?? given
-        let store = VendorStore(database: database, tiering: catalog.scoring.tiering)
-        do {
-            return .success(try await blocking.run { try store.vendor(slug) })
-        } catch StorageError.notFound {
-            return .failure(NotFoundPage(response: notFound(person, "There is no vendor \(slug). It may have been renamed; find it in the vendor list.")))
-        }
-    }
-
-    /// A not-found page, as an error a lookup can return.
-    struct NotFoundPage: Error {
-        let response: Response
-    }
-
-    /// The form of a posted page, read with the session's token checked and the person's role: nil and the page to
-    /// answer with when any of it is wrong.
-    func postedForm<Form: Decodable>(_ type: Form.Type, _ request: Request, _ person: SignedInPerson, csrf: (Form) -> String?,
-                                     what: String) async throws -> Result<Form, NotFoundPage> {
-        let body = try await request.body.collect(upTo: 64 * 1024)
-        guard let form = try? URLEncodedFormDecoder().decode(Form.self, from: String(decoding: body.readableBytesView, as: UTF8.self)) else {
-            return .failure(NotFoundPage(response: HTMLPage.response(
-                .badRequest, pages.render(errorPage(person, "This form could not be read", "Open the page again and send the form from there."),
-                                          withTemplate: "workspace-error") ?? "")))
-        }
-        guard let token = csrf(form), PortalSecret.constantTimeEqual(Array(token.utf8), Array(person.csrfToken.utf8)) else {
-            return .failure(NotFoundPage(response: forgedForm(person)))
-        }
-        guard person.user.role >= .analyst else { return .failure(NotFoundPage(response: readOnly(person, what))) }
-        return .success(form)
     }
 
     @Sendable func editForm(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -342,27 +304,5 @@ extension WorkspaceController {
             ] as [String: Any]
         }
         return HTMLPage.response(status, pages.render(page, withTemplate: "vendor-form") ?? "")
-    }
-
-    /// A page of the workspace's errors (`workspace-error`), with the person's header.
-    func errorPage(_ person: SignedInPerson, _ title: String, _ text: String) -> [String: Any] {
-        var page = Self.signedIn(person)
-        page["title"] = title
-        page["text"] = text
-        page["signedIn"] = true
-        return page
-    }
-
-    /// 403 for a committee member on a page that changes something: the committee reads, it does not change.
-    func readOnly(_ person: SignedInPerson, _ what: String) -> Response {
-        let text = "\(what) is for analysts. Your role, \(person.user.role.rawValue), reads everything in tprm and changes nothing; ask a tprm administrator if you need another role."
-        return HTMLPage.response(.forbidden, pages.render(errorPage(person, "Read only", text), withTemplate: "workspace-error") ?? "")
-    }
-
-    /// 403 for a form without the session's token: another site's, or one kept open across a sign-out.
-    func forgedForm(_ person: SignedInPerson) -> Response {
-        HTMLPage.response(.forbidden, pages.render(errorPage(person, "This form had expired",
-                                                             "Nothing was saved. Open the page again and send the form from there."),
-                                                   withTemplate: "workspace-error") ?? "")
     }
 }

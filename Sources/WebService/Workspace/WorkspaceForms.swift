@@ -1,0 +1,65 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Storage
+import SupplierRisk
+
+/// What every form of the workspace shares: the form read with the session's token checked and the person's role,
+/// the vendor of the path, and the pages that refuse (read only, expired form, not found).
+extension WorkspaceController {
+    /// The vendor at the path's slug, or the not-found page.
+    func pathVendor(_ context: AppRequestContext, _ person: SignedInPerson) async throws -> Result<Vendor, Refusal> {
+        let given = try context.parameters.require("slug")
+        let slug = given.removingPercentEncoding ?? given
+        let store = VendorStore(database: database, tiering: catalog.scoring.tiering)
+        do {
+            return .success(try await blocking.run { try store.vendor(slug) })
+        } catch StorageError.notFound {
+            return .failure(Refusal(response: notFound(person, "There is no vendor \(slug). It may have been renamed; find it in the vendor list.")))
+        }
+    }
+
+    /// The page to answer with instead: a lookup or a form refused.
+    struct Refusal: Error {
+        let response: Response
+    }
+
+    /// The form of a posted page, read with the session's token checked and the person's role; else the page to
+    /// answer with.
+    func postedForm<Form: Decodable>(_ type: Form.Type, _ request: Request, _ person: SignedInPerson, csrf: (Form) -> String?,
+                                     what: String) async throws -> Result<Form, Refusal> {
+        let body = try await request.body.collect(upTo: 64 * 1024)
+        guard let form = try? URLEncodedFormDecoder().decode(Form.self, from: String(decoding: body.readableBytesView, as: UTF8.self)) else {
+            return .failure(Refusal(response: HTMLPage.response(
+                .badRequest, pages.render(errorPage(person, "This form could not be read", "Open the page again and send the form from there."),
+                                          withTemplate: "workspace-error") ?? "")))
+        }
+        guard let token = csrf(form), PortalSecret.constantTimeEqual(Array(token.utf8), Array(person.csrfToken.utf8)) else {
+            return .failure(Refusal(response: forgedForm(person)))
+        }
+        guard person.user.role >= .analyst else { return .failure(Refusal(response: readOnly(person, what))) }
+        return .success(form)
+    }
+
+    /// A page of the workspace's errors (`workspace-error`), with the person's header.
+    func errorPage(_ person: SignedInPerson, _ title: String, _ text: String) -> [String: Any] {
+        var page = Self.signedIn(person)
+        page["title"] = title
+        page["text"] = text
+        page["signedIn"] = true
+        return page
+    }
+
+    /// 403 for a committee member on a page that changes something: the committee reads, it does not change.
+    func readOnly(_ person: SignedInPerson, _ what: String) -> Response {
+        let text = "\(what) is for analysts. Your role, \(person.user.role.rawValue), reads everything in tprm and changes nothing; ask a tprm administrator if you need another role."
+        return HTMLPage.response(.forbidden, pages.render(errorPage(person, "Read only", text), withTemplate: "workspace-error") ?? "")
+    }
+
+    /// 403 for a form without the session's token: another site's, or one kept open across a sign-out.
+    func forgedForm(_ person: SignedInPerson) -> Response {
+        HTMLPage.response(.forbidden, pages.render(errorPage(person, "This form had expired",
+                                                             "Nothing was saved. Open the page again and send the form from there."),
+                                                   withTemplate: "workspace-error") ?? "")
+    }
+}
