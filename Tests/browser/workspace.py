@@ -6,11 +6,13 @@ Usage: workspace.py BASE_URL EMAIL PASSWORD SCREENSHOT_DIR
 Opens the portfolio (sent to sign in), types a wrong password (refused), signs in,
 reads the portfolio, follows a work-queue count to its list, filters the list, opens
 a vendor's page, an unknown vendor's (not found), the assessments and one of them, the fourth parties, types a wrong filter into the
-address (refused beside the filters), registers a vendor (the empty form refused, the tier previewed, then saved), changes its status (offboarding without a reason refused), and signs out; then
+address (refused beside the filters), registers a vendor (the empty form refused, the tier previewed, then saved), changes its status (offboarding without a reason refused), imports vendors from a CSV file (a wrong line refused at its line and column), and signs out; then
 the portfolio at a phone's width. Saves a screenshot of each page, and fails on any
 console error, any axe-core violation of impact serious or critical, or a missing step.
 """
+import os
 import sys
+import tempfile
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
@@ -159,6 +161,27 @@ def main():
             fail("the vendor page does not show the new status: " + steps.body()[:300])
         steps.check("status changed", "workspace-17-status.png")
 
+        # Importing a CSV file: a file with a wrong line imports nothing and says where; the file put right imports.
+        header = "name,business_owner,offering,data_categories,decision_impact,ai_act_class,business_criticality\n"
+        with tempfile.TemporaryDirectory() as folder:
+            wrong, right = os.path.join(folder, "wrong.csv"), os.path.join(folder, "right.csv")
+            with open(wrong, "w") as file:
+                file.write(header + "Walk Import One,Claims,ai_saas,personal,advisory,limited,high\nWalk Import Two,Legal,oracle,personal,advisory,limited,low\n")
+            with open(right, "w") as file:
+                file.write(header + "Walk Import One,Claims,ai_saas,personal,advisory,limited,high\nWalk Import Two,Legal,agent,personal,advisory,limited,low\n")
+            driver.get(base + "/vendors")
+            steps.submit(driver.find_element(By.LINK_TEXT, "Import vendors from a CSV file"))
+            driver.find_element(By.ID, "file").send_keys(wrong)
+            steps.submit(driver.find_element(By.CSS_SELECTOR, "main button[type=submit]"))
+            if "Nothing was imported" not in steps.body() or "offering" not in steps.body():
+                fail("a file with a wrong line was not refused at its line and column: " + steps.body()[:300])
+            steps.check("import refused", "workspace-18-import-refused.png", status=422)
+            driver.find_element(By.ID, "file").send_keys(right)
+            steps.submit(driver.find_element(By.CSS_SELECTOR, "main button[type=submit]"))
+            if "2 vendor(s) imported" not in steps.body() or "Walk Import Two" not in steps.body():
+                fail("the file put right was not imported: " + steps.body()[:300])
+            steps.check("imported", "workspace-19-imported.png")
+
         driver.set_window_size(390, 844)
         driver.get(base + "/")
         steps.check("portfolio on a phone", "workspace-07-phone.png")
@@ -172,7 +195,7 @@ def main():
         driver.quit()
     if steps.problems:
         fail("console errors or accessibility violations (serious, critical):\n  " + "\n  ".join(steps.problems))
-    print(f"workspace: sign-in, portfolio, a work queue, a filter, a vendor, not found, an assessment, fourth parties, a wrong filter, a vendor registered and its status changed, sign-out; screenshots in {shots}")
+    print(f"workspace: sign-in, portfolio, a work queue, a filter, a vendor, not found, an assessment, fourth parties, a wrong filter, a vendor registered and its status changed, an import, sign-out; screenshots in {shots}")
 
 
 if __name__ == "__main__":
