@@ -116,27 +116,25 @@ extension WorkspaceController {
 
     @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let person = context.person else { return SignInController.redirect(to: "/login") }
-        let form: VendorRegistrationForm
-        switch try await postedForm(VendorRegistrationForm.self, request, person, csrf: \.csrf, what: "Registering a vendor") {
-        case .failure(let refusal): return refusal.response
-        case .success(let posted): form = posted
-        }
-        let checked = Self.check(form)
-        guard let draft = checked.draft else { return vendorFormPage(person, form: form, problems: checked.problems, status: .unprocessableContent) }
-        let assessment = catalog.scoring.tiering.assess(draft.profile)
-        // Registered only from a preview of the same tier; anything else (a first submit, a profile changed since) is
-        // shown as a preview first.
-        guard form.action == "save", form.previewed == assessment.tier.rawValue else {
-            return vendorFormPage(person, form: form, preview: assessment, changed: form.action == "save", status: .ok)
-        }
-        let store = VendorStore(database: database, tiering: catalog.scoring.tiering)
-        do {
-            let vendor = try await blocking.run { try store.add(draft, actor: person.user.email) }
-            return SignInController.redirect(to: "/vendors/\(vendor.slug)?registered=1")
-        } catch StorageError.duplicate(let message) {
-            return vendorFormPage(person, form: form, problems: [("slug", Self.sentence(message) + " Give this vendor another slug.")], status: .conflict)
-        } catch StorageError.invalid(let field, let reason) {
-            return vendorFormPage(person, form: form, problems: [(Self.formField(field), Self.sentence(reason))], status: .unprocessableContent)
+        return try await answering {
+            let form = try await postedForm(VendorRegistrationForm.self, request, person, csrf: \.csrf, what: "Registering a vendor")
+            let checked = Self.check(form)
+            guard let draft = checked.draft else { return vendorFormPage(person, form: form, problems: checked.problems, status: .unprocessableContent) }
+            let assessment = catalog.scoring.tiering.assess(draft.profile)
+            // Registered only from a preview of the same tier; anything else (a first submit, a profile changed since) is
+            // shown as a preview first.
+            guard form.action == "save", form.previewed == assessment.tier.rawValue else {
+                return vendorFormPage(person, form: form, preview: assessment, changed: form.action == "save", status: .ok)
+            }
+            let store = VendorStore(database: database, tiering: catalog.scoring.tiering)
+            do {
+                let vendor = try await blocking.run { try store.add(draft, actor: person.user.email) }
+                return SignInController.redirect(to: "/vendors/\(vendor.slug)?registered=1")
+            } catch StorageError.duplicate(let message) {
+                return vendorFormPage(person, form: form, problems: [("slug", Self.sentence(message) + " Give this vendor another slug.")], status: .conflict)
+            } catch StorageError.invalid(let field, let reason) {
+                return vendorFormPage(person, form: form, problems: [(Self.formField(field), Self.sentence(reason))], status: .unprocessableContent)
+            }
         }
     }
 
@@ -154,49 +152,44 @@ extension WorkspaceController {
     @Sendable func editForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let person = context.person else { return SignInController.redirect(to: "/login") }
         guard person.user.role >= .analyst else { return readOnly(person, "Changing a vendor") }
-        switch try await pathVendor(context, person) {
-        case .failure(let page): return page.response
-        case .success(let vendor): return vendorFormPage(person, form: Self.form(vendor), editing: vendor, status: .ok)
+        return try await answering {
+            let vendor = try await pathVendor(context, person)
+            return vendorFormPage(person, form: Self.form(vendor), editing: vendor, status: .ok)
         }
     }
 
     @Sendable func edit(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let person = context.person else { return SignInController.redirect(to: "/login") }
-        let vendor: Vendor, posted: VendorRegistrationForm
-        switch try await pathVendor(context, person) {
-        case .failure(let page): return page.response
-        case .success(let found): vendor = found
-        }
-        switch try await postedForm(VendorRegistrationForm.self, request, person, csrf: \.csrf, what: "Changing a vendor") {
-        case .failure(let page): return page.response
-        case .success(let form): posted = form
-        }
-        // The slug and the status are not this form's: they stay as they are.
-        var form = posted
-        form.slug = vendor.slug
-        form.status = vendor.status.rawValue
-        let checked = Self.check(form)
-        guard let draft = checked.draft else {
-            // A profile that an active vendor cannot have is a problem of the EU AI Act class here, the field shown.
-            let problems = checked.problems.map { $0.field == "status" ? (field: "act", message: $0.message) : $0 }
-            return vendorFormPage(person, form: form, editing: vendor, problems: problems, status: .unprocessableContent)
-        }
-        let assessment = catalog.scoring.tiering.assess(draft.profile)
-        guard form.action == "save", form.previewed == assessment.tier.rawValue else {
-            return vendorFormPage(person, form: form, editing: vendor, preview: assessment, changed: form.action == "save", status: .ok)
-        }
-        let store = VendorStore(database: database, tiering: catalog.scoring.tiering)
-        _ = try await blocking.run {
-            try store.update(vendor.slug, actor: person.user.email) { current in
-                current.name = draft.name
-                current.businessOwner = draft.businessOwner
-                current.contactEmail = draft.contactEmail
-                current.profile = draft.profile
-                current.foundationModels = draft.foundationModels
-                current.subProcessors = draft.subProcessors
+        return try await answering {
+            let vendor = try await pathVendor(context, person)
+            let posted = try await postedForm(VendorRegistrationForm.self, request, person, csrf: \.csrf, what: "Changing a vendor")
+            // The slug and the status are not this form's: they stay as they are.
+            var form = posted
+            form.slug = vendor.slug
+            form.status = vendor.status.rawValue
+            let checked = Self.check(form)
+            guard let draft = checked.draft else {
+                // A profile that an active vendor cannot have is a problem of the EU AI Act class here, the field shown.
+                let problems = checked.problems.map { $0.field == "status" ? (field: "act", message: $0.message) : $0 }
+                return vendorFormPage(person, form: form, editing: vendor, problems: problems, status: .unprocessableContent)
             }
+            let assessment = catalog.scoring.tiering.assess(draft.profile)
+            guard form.action == "save", form.previewed == assessment.tier.rawValue else {
+                return vendorFormPage(person, form: form, editing: vendor, preview: assessment, changed: form.action == "save", status: .ok)
+            }
+            let store = VendorStore(database: database, tiering: catalog.scoring.tiering)
+            _ = try await blocking.run {
+                try store.update(vendor.slug, actor: person.user.email) { current in
+                    current.name = draft.name
+                    current.businessOwner = draft.businessOwner
+                    current.contactEmail = draft.contactEmail
+                    current.profile = draft.profile
+                    current.foundationModels = draft.foundationModels
+                    current.subProcessors = draft.subProcessors
+                }
+            }
+            return SignInController.redirect(to: "/vendors/\(vendor.slug)?updated=1")
         }
-        return SignInController.redirect(to: "/vendors/\(vendor.slug)?updated=1")
     }
 
     /// The status form of the vendor page.
@@ -210,31 +203,26 @@ extension WorkspaceController {
     /// on the vendor's page above the form, and nothing changes.
     @Sendable func changeStatus(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let person = context.person else { return SignInController.redirect(to: "/login") }
-        let vendor: Vendor, form: StatusForm
-        switch try await pathVendor(context, person) {
-        case .failure(let page): return page.response
-        case .success(let found): vendor = found
+        return try await answering {
+            let vendor = try await pathVendor(context, person)
+            let form = try await postedForm(StatusForm.self, request, person, csrf: \.csrf, what: "Changing a vendor's status")
+            let reason = VendorRules.trimmed(form.reason ?? "")
+            func refused(_ message: String) async throws -> Response {
+                try await vendorPage(person, slug: vendor.slug, statusProblem: message, chosen: form.status, reason: reason, status: .unprocessableContent)
+            }
+            guard let status = form.status.flatMap(Vendor.Status.init(rawValue:)) else {
+                return try await refused("Choose a status: \(Vendor.Status.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+            guard status != vendor.status else { return try await refused("The vendor is \(status.rawValue) already.") }
+            if status == .offboarded, reason.isEmpty { return try await refused("Say why the vendor is offboarded: the reason is kept in the audit log.") }
+            guard reason.count <= 2000 else { return try await refused("Keep the reason to 2,000 characters; it has \(reason.count).") }
+            if let problem = VendorRules.problem(status: status, profile: vendor.profile) { return try await refused(Self.sentence(problem)) }
+            let store = VendorStore(database: database, tiering: catalog.scoring.tiering)
+            _ = try await blocking.run {
+                try store.update(vendor.slug, actor: person.user.email, reason: reason.isEmpty ? nil : reason) { $0.status = status }
+            }
+            return SignInController.redirect(to: "/vendors/\(vendor.slug)?status=\(status.rawValue)")
         }
-        switch try await postedForm(StatusForm.self, request, person, csrf: \.csrf, what: "Changing a vendor's status") {
-        case .failure(let page): return page.response
-        case .success(let posted): form = posted
-        }
-        let reason = VendorRules.trimmed(form.reason ?? "")
-        func refused(_ message: String) async throws -> Response {
-            try await vendorPage(person, slug: vendor.slug, statusProblem: message, chosen: form.status, reason: reason, status: .unprocessableContent)
-        }
-        guard let status = form.status.flatMap(Vendor.Status.init(rawValue:)) else {
-            return try await refused("Choose a status: \(Vendor.Status.allCases.map(\.rawValue).joined(separator: ", ")).")
-        }
-        guard status != vendor.status else { return try await refused("The vendor is \(status.rawValue) already.") }
-        if status == .offboarded, reason.isEmpty { return try await refused("Say why the vendor is offboarded: the reason is kept in the audit log.") }
-        guard reason.count <= 2000 else { return try await refused("Keep the reason to 2,000 characters; it has \(reason.count).") }
-        if let problem = VendorRules.problem(status: status, profile: vendor.profile) { return try await refused(Self.sentence(problem)) }
-        let store = VendorStore(database: database, tiering: catalog.scoring.tiering)
-        _ = try await blocking.run {
-            try store.update(vendor.slug, actor: person.user.email, reason: reason.isEmpty ? nil : reason) { $0.status = status }
-        }
-        return SignInController.redirect(to: "/vendors/\(vendor.slug)?status=\(status.rawValue)")
     }
 
     /// A message from Storage as a sentence: a capital first, a full stop last.

@@ -8,37 +8,48 @@ import SupplierRisk
 /// the vendor of the path, and the pages that refuse (read only, expired form, not found).
 extension WorkspaceController {
     /// The vendor at the path's slug, or the not-found page.
-    func pathVendor(_ context: AppRequestContext, _ person: SignedInPerson) async throws -> Result<Vendor, Refusal> {
+    func pathVendor(_ context: AppRequestContext, _ person: SignedInPerson) async throws -> Vendor {
         let given = try context.parameters.require("slug")
         let slug = given.removingPercentEncoding ?? given
         let store = VendorStore(database: database, tiering: catalog.scoring.tiering)
         do {
-            return .success(try await blocking.run { try store.vendor(slug) })
+            return try await blocking.run { try store.vendor(slug) }
         } catch StorageError.notFound {
-            return .failure(Refusal(response: notFound(person, "There is no vendor \(slug). It may have been renamed; find it in the vendor list.")))
+            throw Refusal(response: notFound(person, "There is no vendor \(slug). It may have been renamed; find it in the vendor list."))
         }
     }
 
-    /// The page to answer with instead: a lookup or a form refused.
+    /// The page to answer with instead: a lookup or a form refused, thrown to ``answering(_:)``.
     struct Refusal: Error {
         let response: Response
     }
 
-    /// The form of a posted page, read with the session's token checked and the person's role; else the page to
-    /// answer with.
+    /// The response of a form's handler, or the page of a refusal it threw on the way.
+    func answering(_ handler: () async throws -> Response) async throws -> Response {
+        do {
+            return try await handler()
+        } catch let refusal as Refusal {
+            return refusal.response
+        }
+    }
+
+    /// The form of a posted page, read with the session's token checked and the person's role.
+    ///
+    /// - Throws: ``Refusal`` with the page to answer with: the form unreadable, its token not the session's, or the
+    ///   person's role one that reads only.
     func postedForm<Form: Decodable>(_ type: Form.Type, _ request: Request, _ person: SignedInPerson, csrf: (Form) -> String?,
-                                     what: String) async throws -> Result<Form, Refusal> {
+                                     what: String) async throws -> Form {
         let body = try await request.body.collect(upTo: 64 * 1024)
         guard let form = try? URLEncodedFormDecoder().decode(Form.self, from: String(decoding: body.readableBytesView, as: UTF8.self)) else {
-            return .failure(Refusal(response: HTMLPage.response(
+            throw Refusal(response: HTMLPage.response(
                 .badRequest, pages.render(errorPage(person, "This form could not be read", "Open the page again and send the form from there."),
-                                          withTemplate: "workspace-error") ?? "")))
+                                          withTemplate: "workspace-error") ?? ""))
         }
         guard let token = csrf(form), PortalSecret.constantTimeEqual(Array(token.utf8), Array(person.csrfToken.utf8)) else {
-            return .failure(Refusal(response: forgedForm(person)))
+            throw Refusal(response: forgedForm(person))
         }
-        guard person.user.role >= .analyst else { return .failure(Refusal(response: readOnly(person, what))) }
-        return .success(form)
+        guard person.user.role >= .analyst else { throw Refusal(response: readOnly(person, what)) }
+        return form
     }
 
     /// A page of the workspace's errors (`workspace-error`), with the person's header.
