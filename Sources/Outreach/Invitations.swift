@@ -16,10 +16,12 @@ public struct Invitations: Sendable {
         messages = Messages(configuration: configuration)
     }
 
-    /// A sent assessment and its private link, which is shown this once.
+    /// A sent assessment and its private link, which is shown this once, with the invitation written to the outbox.
     public struct Sent: Sendable {
         public let assessment: AssessmentSummary
         public let link: String
+        /// The invitation as it was written to the outbox (nil for a relink, which writes its own).
+        public var message: OutgoingMessage? = nil
     }
 
     /// Sends `vendor` a questionnaire: the template for its tier unless `template` is given, due in `dueDays`.
@@ -57,10 +59,13 @@ public struct Invitations: Sendable {
             vendor: slug, questionnaire: questionnaire, reason: reason, triggerReason: trigger, sentAt: now, dueAt: due,
             linkExpiresAt: due.addingTimeInterval(configuration.grace), tokenHash: PortalSecret.hash(token), recipient: address,
             force: force, actor: actor)
+        var invitation: OutgoingMessage?
         let summary = try AssessmentOutreachStore(database: database).send(new) { id in
-            messages.invitation(new.summary(id: id, vendorName: vendor.name), link: link, questions: questionnaire.questions.count)
+            let message = messages.invitation(new.summary(id: id, vendorName: vendor.name), link: link, questions: questionnaire.questions.count)
+            invitation = message
+            return message
         }
-        return Sent(assessment: summary, link: link)
+        return Sent(assessment: summary, link: link, message: invitation)
     }
 
     /// Revokes an open assessment's links and sends a new one.

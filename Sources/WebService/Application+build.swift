@@ -143,7 +143,8 @@ public func buildRouter(_ configuration: WebConfiguration) -> Router<AppRequestC
     SignInController(sessions: sessions, blocking: blocking, pages: configuration.resources.templates, cookies: cookies).addRoutes(to: router)
     WorkspaceController(pages: configuration.resources.templates, database: database, catalog: catalog, blocking: blocking,
                         portfolio: PortfolioCache(maxAge: configuration.portfolioMaxAge),
-                        vendorPages: VendorPageCache(maxAge: configuration.portfolioMaxAge))
+                        vendorPages: VendorPageCache(maxAge: configuration.portfolioMaxAge),
+                        invitations: Invitations(database: database, catalog: catalog, configuration: configuration.outreach))
         .addRoutes(to: router.group().add(middleware: SignedInMiddleware(
             sessions: sessions, blocking: blocking, pages: configuration.resources.templates, proxy: configuration.authProxy, cookies: cookies)))
     methods.record(router.routes)

@@ -2,6 +2,7 @@ import CivilTime
 import Foundation
 import Hummingbird
 import Mustache
+import Outreach
 import Reports
 import Storage
 import SupplierRisk
@@ -65,11 +66,15 @@ struct WorkspaceController {
     let portfolio: PortfolioCache
     /// Vendor pages kept while still true.
     let vendorPages: VendorPageCache
+    /// Sends questionnaires, as the API and the CLI do.
+    let invitations: Invitations
     var store: WorkspaceStore { WorkspaceStore(database: database) }
     var cadence: [Tier: ScoringConfiguration.Cadence] { catalog.scoring.cadence }
 
-    init(pages: MustacheLibrary, database: Database, catalog: Catalog, blocking: BlockingWork, portfolio: PortfolioCache, vendorPages: VendorPageCache) {
+    init(pages: MustacheLibrary, database: Database, catalog: Catalog, blocking: BlockingWork, portfolio: PortfolioCache, vendorPages: VendorPageCache,
+         invitations: Invitations) {
         self.portfolio = portfolio
+        self.invitations = invitations
         self.vendorPages = vendorPages
         self.pages = pages
         self.database = database
@@ -90,6 +95,8 @@ struct WorkspaceController {
         group.get("/vendors/:slug/edit", use: editForm)
         group.post("/vendors/:slug/edit", use: edit)
         group.post("/vendors/:slug/status", use: changeStatus)
+        group.get("/vendors/:slug/send", use: sendForm)
+        group.post("/vendors/:slug/send", use: send)
         group.get("/fourth-parties", use: fourthParties)
         group.get("/assessments", use: assessmentList)
         group.get("/assessments/:id", use: assessmentPage)
