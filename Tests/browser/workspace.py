@@ -6,7 +6,7 @@ Usage: workspace.py BASE_URL EMAIL PASSWORD SCREENSHOT_DIR
 Opens the portfolio (sent to sign in), types a wrong password (refused), signs in,
 reads the portfolio, follows a work-queue count to its list, filters the list, opens
 a vendor's page, an unknown vendor's (not found), the assessments and one of them, the fourth parties, types a wrong filter into the
-address (refused beside the filters), registers a vendor (the empty form refused, the tier previewed, then saved), changes its status (offboarding without a reason refused), imports vendors from a CSV file (a wrong line refused at its line and column), and signs out; then
+address (refused beside the filters), registers a vendor (the empty form refused, the tier previewed, then saved), sends it a questionnaire (without an address refused, then the link shown once), changes its status (offboarding without a reason refused), imports vendors from a CSV file (a wrong line refused at its line and column), and signs out; then
 the portfolio at a phone's width. Saves a screenshot of each page, and fails on any
 console error, any axe-core violation of impact serious or critical, or a missing step.
 """
@@ -147,6 +147,20 @@ def main():
         if not driver.current_url.startswith(base + "/vendors/browser-walk-ai") or tier not in steps.body():
             fail(f"registering did not lead to the new vendor's page with its {tier}: " + driver.current_url)
         steps.check("registered vendor", "workspace-15-registered.png")
+        # Its questionnaire: no contact yet, so the address is asked for; then sent, the link shown once.
+        vendor_page = driver.current_url.split("?")[0]
+        driver.find_element(By.CSS_SELECTOR, "details.change summary").click()
+        steps.submit(driver.find_element(By.LINK_TEXT, "Send a questionnaire"))
+        steps.submit(driver.find_element(By.CSS_SELECTOR, "main button[type=submit]"))
+        if "Give the address the questionnaire goes to." not in steps.body():
+            fail("a questionnaire without a recipient was not refused: " + steps.body()[:300])
+        steps.check("questionnaire refused", "workspace-20-send-refused.png", status=422)
+        driver.find_element(By.ID, "to").send_keys("risk@browser-walk.example")
+        steps.submit(driver.find_element(By.CSS_SELECTOR, "main button[type=submit]"))
+        if "The private link, shown this once" not in steps.body() or "/portal/" not in driver.find_element(By.ID, "link").get_attribute("value"):
+            fail("sending did not show the private link: " + steps.body()[:300])
+        steps.check("questionnaire sent", "workspace-21-sent.png")
+        driver.get(vendor_page)
         # Its status: offboarding asks why; moving it on with a reason shows at once.
         driver.find_element(By.CSS_SELECTOR, "details.change summary").click()
         Select(driver.find_element(By.ID, "status")).select_by_value("offboarded")
@@ -195,7 +209,7 @@ def main():
         driver.quit()
     if steps.problems:
         fail("console errors or accessibility violations (serious, critical):\n  " + "\n  ".join(steps.problems))
-    print(f"workspace: sign-in, portfolio, a work queue, a filter, a vendor, not found, an assessment, fourth parties, a wrong filter, a vendor registered and its status changed, an import, sign-out; screenshots in {shots}")
+    print(f"workspace: sign-in, portfolio, a work queue, a filter, a vendor, not found, an assessment, fourth parties, a wrong filter, a vendor registered, sent a questionnaire and its status changed, an import, sign-out; screenshots in {shots}")
 
 
 if __name__ == "__main__":
