@@ -20,7 +20,7 @@ public struct Invitations: Sendable {
     public struct Sent: Sendable {
         public let assessment: AssessmentSummary
         public let link: String
-        /// The invitation as it was written to the outbox (nil for a relink, which writes its own).
+        /// The invitation as it was written to the outbox.
         public var message: OutgoingMessage? = nil
     }
 
@@ -75,10 +75,13 @@ public struct Invitations: Sendable {
         let store = AssessmentOutreachStore(database: database)
         let current = try store.detail(assessment)
         let expiry = max(current.summary.dueAt, now.addingTimeInterval(7 * 86_400)).addingTimeInterval(configuration.grace)
+        var invitation: OutgoingMessage?
         let summary = try store.relink(assessment, tokenHash: PortalSecret.hash(token), expiresAt: expiry, actor: actor) { summary in
-            messages.invitation(summary, link: link, questions: current.questionnaire.questions.count)
+            let message = messages.invitation(summary, link: link, questions: current.questionnaire.questions.count)
+            invitation = message
+            return message
         }
-        return Sent(assessment: summary, link: link)
+        return Sent(assessment: summary, link: link, message: invitation)
     }
 
     /// Sends a submitted assessment back to the supplier with the reviewer's note, by email.

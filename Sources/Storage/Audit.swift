@@ -8,14 +8,16 @@ enum Audit {
         case signIn = "sign_in", signInRefused = "sign_in_refused", signOut = "sign_out"
     }
 
-    /// Records one change; `before` and `after` are JSON of the rows as stored.
+    /// Records one change; `before` and `after` are JSON of the rows as stored, and the `reason` a person gave for
+    /// the change (why a vendor is offboarded, why a questionnaire is cancelled) goes into `after` as `reason`.
     static func record(
         _ connection: Connection, actor: String, action: Action, entity: String, id: String,
-        before: String?, after: String?
+        before: String?, after: String?, reason: String? = nil
     ) throws {
         try connection.execute("""
             INSERT INTO audit_log (actor, action, entity, entity_id, before, after)
-            VALUES (\(actor), \(action.rawValue), \(entity), \(id), \(before)::jsonb, \(after)::jsonb)
+            VALUES (\(actor), \(action.rawValue), \(entity), \(id), \(before)::jsonb,
+                    \(after)::jsonb || CASE WHEN \(reason)::text IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('reason', \(reason)::text) END)
             """)
     }
 }

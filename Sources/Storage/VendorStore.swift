@@ -70,11 +70,8 @@ public struct VendorStore: Sendable {
                 WHERE id = \(current.id)
                 """)
             try linkFourthParties(connection, vendorID: current.id, draft: draft, replacing: true)
-            var after = try snapshot(connection, id: current.id)
-            if let reason {
-                after = try connection.query("SELECT (\(after)::jsonb || jsonb_build_object('reason', \(reason)::text))::text")[0].decode(String.self, at: 0)
-            }
-            try Audit.record(connection, actor: actor, action: .update, entity: "vendor", id: draft.slug, before: before, after: after)
+            try Audit.record(connection, actor: actor, action: .update, entity: "vendor", id: draft.slug, before: before,
+                             after: try snapshot(connection, id: current.id), reason: reason)
             return try read(connection, where: "v.id = \(current.id)")[0]
         }
     }

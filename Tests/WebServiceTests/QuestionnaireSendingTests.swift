@@ -2,6 +2,7 @@ import CivilTime
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Outreach
 import HummingbirdTesting
 import Storage
 import SupplierRisk
@@ -67,6 +68,48 @@ import Testing
             _ = try await cora.signIn(client, email: "cora@example.com")
             let (read, readPage, _) = try await cora.get(client, "/vendors/acme-ai/send")
             #expect(read == .forbidden && readPage.contains("Sending a questionnaire is for analysts"))
+        }
+    }
+
+    @Test func anOpenQuestionnaireGetsANewLinkOrIsCancelledWithAReason() async throws {
+        let fixture = try VendorRegistrationTests.fixture("relink-cancel")
+        var draft = WorkspacePageTests.draft("acme-ai", name: "Acme AI")
+        draft.contactEmail = "risk@acme.example"
+        _ = try VendorStore(database: fixture.database, tiering: ApiTests.catalog.scoring.tiering).add(draft, actor: "test")
+        let sent = try Invitations(database: fixture.database, catalog: ApiTests.catalog, configuration: OutreachConfiguration())
+            .send(vendor: "acme-ai", actor: "test")
+        let id = sent.assessment.id
+        try await fixture.app.test(.router) { client in
+            let ana = Browser(), cora = Browser()
+            _ = try await ana.signIn(client)
+            _ = try await cora.signIn(client, email: "cora@example.com")
+            let (_, page, _) = try await ana.get(client, "/assessments/\(id)")
+            #expect(page.contains(#"action="/assessments/\#(id)/relink""#) && page.contains(#"action="/assessments/\#(id)/cancel""#))
+            let (_, read, _) = try await cora.get(client, "/assessments/\(id)")
+            #expect(!read.contains("/relink") && !read.contains("/cancel\""), "the committee is offered neither")
+            let csrf = try Browser.csrf(page)
+
+            let (relinked, confirmation, _) = try await ana.post(client, "/assessments/\(id)/relink", [("csrf", csrf)])
+            #expect(relinked == .created && confirmation.contains("A new link sent to Acme AI") && confirmation.contains("The links sent before no longer work."))
+            #expect(!confirmation.contains(sent.link) && confirmation.contains("/portal/"), "a new link, not the old one")
+            #expect(try fixture.count("assessment_links WHERE revoked_at IS NULL") == 1 && fixture.count("assessment_links") == 2)
+
+            let (noReason, refusal, _) = try await ana.post(client, "/assessments/\(id)/cancel", [("csrf", csrf), ("reason", "  ")])
+            #expect(noReason == .unprocessableContent && refusal.contains("Say why the questionnaire is cancelled: the reason is kept in the audit log. Nothing was changed."))
+            #expect(try fixture.count("assessments WHERE status = 'cancelled'") == 0)
+            let (forged, _, _) = try await ana.post(client, "/assessments/\(id)/cancel", [("csrf", "forged"), ("reason", "x")])
+            #expect(forged == .forbidden)
+            let (cancelled, _, headers) = try await ana.post(client, "/assessments/\(id)/cancel", [("csrf", csrf), ("reason", "Sent to the wrong <team>")])
+            #expect(cancelled == .seeOther && headers[.location] == "/assessments/\(id)?cancelled=1")
+            #expect(try fixture.count("assessments WHERE status = 'cancelled'") == 1 && fixture.count("assessment_links WHERE revoked_at IS NULL") == 0)
+            let audit = try AuditLog(database: fixture.database).entries(entity: "assessment", id: String(id)).items
+            #expect(audit.last?.actor == "ana@example.com" && audit.last?.after?.contains(#""reason": "Sent to the wrong <team>""#) == true)
+            let (_, after, _) = try await ana.get(client, "/assessments/\(id)")
+            #expect(!after.contains("/relink"), "a cancelled questionnaire offers nothing to do")
+            let (again, againPage, _) = try await ana.post(client, "/assessments/\(id)/relink", [("csrf", csrf)])
+            #expect(again == .conflict && againPage.contains("Nothing was changed."))
+            let (missing, _, _) = try await ana.post(client, "/assessments/999999/cancel", [("csrf", csrf), ("reason", "x")])
+            #expect(missing == .notFound)
         }
     }
 }

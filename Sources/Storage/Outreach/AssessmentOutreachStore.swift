@@ -76,12 +76,12 @@ public struct AssessmentOutreachStore: Sendable {
         }
     }
 
-    static func cancel(_ connection: Connection, _ id: Int, actor: String) throws {
+    static func cancel(_ connection: Connection, _ id: Int, actor: String, reason: String? = nil) throws {
         let before = try RowSnapshot.json(connection, table: "assessments", id: id)
         try connection.execute("UPDATE assessments SET status = 'cancelled', cancelled_at = now() WHERE id = \(id)")
         try connection.execute("UPDATE assessment_links SET revoked_at = now() WHERE assessment_id = \(id) AND revoked_at IS NULL")
         try Audit.record(connection, actor: actor, action: .update, entity: "assessment", id: String(id), before: before,
-                         after: try RowSnapshot.json(connection, table: "assessments", id: id))
+                         after: try RowSnapshot.json(connection, table: "assessments", id: id), reason: reason)
     }
 
     // MARK: Reading
@@ -178,14 +178,14 @@ public struct AssessmentOutreachStore: Sendable {
         }
     }
 
-    /// Cancels an open assessment; its links stop working.
-    public func cancel(_ assessment: Int, actor: String) throws -> AssessmentSummary {
+    /// Cancels an open assessment; its links stop working. The `reason` given is kept in the audit log.
+    public func cancel(_ assessment: Int, actor: String, reason: String? = nil) throws -> AssessmentSummary {
         try database.transaction { connection in
             let summary = try Self.locked(connection, assessment)
             if let problem = summary.status.problem(.cancel, name: "#\(assessment)") {
                 throw StorageError.conflict(field: "assessment", reason: problem)
             }
-            try Self.cancel(connection, assessment, actor: actor)
+            try Self.cancel(connection, assessment, actor: actor, reason: reason)
             return try Self.summaries(connection, where: "a.id = \(assessment)")[0]
         }
     }

@@ -69,6 +69,13 @@ extension WorkspaceController {
         guard let person = context.person else { return SignInController.redirect(to: "/login") }
         let text = try context.parameters.require("id")
         guard let id = Int(text), id > 0 else { return notFound(person, "There is no assessment \(text): an assessment is a number, such as 12.") }
+        return try await assessmentPage(person, id: id)
+    }
+
+    /// The assessment page for `person`; for an analyst, with the forms that act on an open questionnaire (a problem of
+    /// the cancel form above it, with the reason typed).
+    func assessmentPage(_ person: SignedInPerson, id: Int, cancelProblem: String? = nil, reason: String = "",
+                        status: HTTPResponse.Status = .ok) async throws -> Response {
         let detail: AssessmentDetail
         do {
             detail = try await blocking.run { try AssessmentOutreachStore(database: database).detail(id) }
@@ -83,6 +90,11 @@ extension WorkspaceController {
         if let why = detail.summary.triggerReason { summary["trigger"] = why }
         if let changes = detail.summary.changesRequested { summary["changes"] = changes }
         page["assessment"] = summary
+        // A problem of the forms is shown above them, and also once the questionnaire is no longer open.
+        page["actionProblem"] = cancelProblem
+        if person.user.role >= .analyst, detail.summary.status.isOpen {
+            page["actions"] = ["id": detail.summary.id, "problem": cancelProblem as Any, "reason": reason]
+        }
         let answers = Dictionary(detail.answers.map { ($0.questionID, $0) }, uniquingKeysWith: { _, last in last })
         let files = Dictionary(grouping: detail.evidence, by: \.questionID)
         page["domains"] = detail.questionnaire.domains.map { domain -> [String: Any] in
@@ -106,7 +118,7 @@ extension WorkspaceController {
                 return row
             }]
         }
-        return HTMLPage.response(.ok, pages.render(page, withTemplate: "assessment-review") ?? "")
+        return HTMLPage.response(status, pages.render(page, withTemplate: "assessment-review") ?? "")
     }
 
     /// An answer in words: an option's label, a list of them, a number, a date, text, or the fact of a file.

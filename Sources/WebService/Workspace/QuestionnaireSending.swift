@@ -104,9 +104,12 @@ extension WorkspaceController {
         return HTMLPage.response(status, pages.render(page, withTemplate: "questionnaire-send") ?? "")
     }
 
-    /// The confirmation: the private link, shown this once, and the invitation as the supplier receives it.
-    func sentPage(_ person: SignedInPerson, vendor: Vendor, sent: Invitations.Sent) -> Response {
+    /// The confirmation: the private link, shown this once, and the invitation as the supplier receives it (for a
+    /// new link, the email is the invitation sent again).
+    func sentPage(_ person: SignedInPerson, vendor: Vendor, sent: Invitations.Sent, relinked: Bool = false) -> Response {
         var page = Self.signedIn(person, at: "vendors")
+        page["heading"] = relinked ? "A new link sent to \(vendor.name)" : "Questionnaire sent to \(vendor.name)"
+        page["relinked"] = relinked
         page["vendor"] = ["slug": vendor.slug, "name": vendor.name]
         page["id"] = sent.assessment.id
         page["recipient"] = sent.assessment.recipient ?? ""

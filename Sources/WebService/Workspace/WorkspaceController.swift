@@ -97,6 +97,8 @@ struct WorkspaceController {
         group.post("/vendors/:slug/status", use: changeStatus)
         group.get("/vendors/:slug/send", use: sendForm)
         group.post("/vendors/:slug/send", use: send)
+        group.post("/assessments/:id/relink", use: relinkAssessment)
+        group.post("/assessments/:id/cancel", use: cancelAssessment)
         group.get("/fourth-parties", use: fourthParties)
         group.get("/assessments", use: assessmentList)
         group.get("/assessments/:id", use: assessmentPage)
