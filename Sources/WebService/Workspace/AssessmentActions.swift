@@ -30,8 +30,7 @@ extension WorkspaceController {
             let invitations = self.invitations
             do {
                 let sent = try await blocking.run { try invitations.relink(id, actor: person.user.email) }
-                let vendor = try await pathVendorNamed(sent.assessment.vendor, person)
-                return sentPage(person, vendor: vendor, sent: sent, relinked: true)
+                return sentPage(person, sent: sent, relinked: true)
             } catch StorageError.notFound {
                 return notFound(person, "There is no assessment \(id).")
             } catch StorageError.conflict(_, let reason) {
@@ -64,11 +63,5 @@ extension WorkspaceController {
             }
             return SignInController.redirect(to: "/assessments/\(id)?cancelled=1")
         }
-    }
-
-    /// The vendor with `slug`, for a page about one of its questionnaires.
-    func pathVendorNamed(_ slug: String, _ person: SignedInPerson) async throws -> Vendor {
-        let store = VendorStore(database: database, tiering: catalog.scoring.tiering)
-        return try await blocking.run { try store.vendor(slug) }
     }
 }

@@ -70,7 +70,7 @@ extension WorkspaceController {
                     try invitations.send(vendor: vendor.slug, template: template, dueDays: dueDays, reason: reason, recipient: to,
                                          force: form.replace == "yes", actor: person.user.email)
                 }
-                return sentPage(person, vendor: vendor, sent: sent)
+                return sentPage(person, sent: sent)
             } catch StorageError.duplicate {
                 return sendPage(person, vendor: vendor, form: form, problems: [(
                     "replace", "\(vendor.name) has a questionnaire out already. Tick \"Replace it\" to cancel that one and send this instead."
@@ -106,11 +106,12 @@ extension WorkspaceController {
 
     /// The confirmation: the private link, shown this once, and the invitation as the supplier receives it (for a
     /// new link, the email is the invitation sent again).
-    func sentPage(_ person: SignedInPerson, vendor: Vendor, sent: Invitations.Sent, relinked: Bool = false) -> Response {
+    func sentPage(_ person: SignedInPerson, sent: Invitations.Sent, relinked: Bool = false) -> Response {
         var page = Self.signedIn(person, at: "vendors")
-        page["heading"] = relinked ? "A new link sent to \(vendor.name)" : "Questionnaire sent to \(vendor.name)"
+        let (slug, name) = (sent.assessment.vendor, sent.assessment.vendorName)
+        page["heading"] = relinked ? "A new link sent to \(name)" : "Questionnaire sent to \(name)"
         page["relinked"] = relinked
-        page["vendor"] = ["slug": vendor.slug, "name": vendor.name]
+        page["vendor"] = ["slug": slug, "name": name]
         page["id"] = sent.assessment.id
         page["recipient"] = sent.assessment.recipient ?? ""
         page["due"] = CivilTime.dayText(sent.assessment.dueAt)
