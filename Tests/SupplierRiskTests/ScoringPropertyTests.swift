@@ -222,7 +222,10 @@ import Testing
             case 1: weaker.clauses[index].status = .missing
             case 2 where base.clauses[index].status == .present || base.clauses[index].status == .notApplicable:
                 weaker.clauses[index].status = .deviation
-            default: weaker.clauses[index].status = .negotiating
+            // Negotiating is better than missing: only a clause recorded as better than missing can fall to it.
+            case 3 where base.clauses[index].status != .missing:
+                weaker.clauses[index].status = .negotiating
+            default: weaker.clauses[index].status = .missing
             }
             if !weaker.clauses.indices.contains(index) || !weaker.clauses[index].status.isInForce {
                 if weaker.clauses.indices.contains(index) { weaker.clauses[index].parameters = [:] }
