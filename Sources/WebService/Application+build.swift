@@ -40,6 +40,9 @@ public struct WebConfiguration: Sendable {
     public var portfolioMaxAge: TimeInterval = 60
     /// Single sign-on through a trusted reverse proxy (`TPRM_AUTH_PROXY_HEADER`, `TPRM_TRUSTED_PROXIES`); nil for none.
     public var authProxy: AuthProxy?
+    /// How long the page of a reviewer's verdict waits for the worker to rescore the vendor before it says the score is
+    /// being updated (the worker usually takes milliseconds; without one in the process, it says so after this).
+    public var rescoreWait: Duration = .seconds(3)
     /// Where handlers run and call the stores (``runApplication(_:services:)``).
     let requestExecutor = RequestExecutor()
     public var logger: Logger
@@ -144,7 +147,8 @@ public func buildRouter(_ configuration: WebConfiguration) -> Router<AppRequestC
     WorkspaceController(pages: configuration.resources.templates, database: database, catalog: catalog, blocking: blocking,
                         portfolio: PortfolioCache(maxAge: configuration.portfolioMaxAge),
                         vendorPages: VendorPageCache(maxAge: configuration.portfolioMaxAge),
-                        invitations: Invitations(database: database, catalog: catalog, configuration: configuration.outreach))
+                        invitations: Invitations(database: database, catalog: catalog, configuration: configuration.outreach),
+                        rescoreWait: configuration.rescoreWait)
         .addRoutes(to: router.group().add(middleware: SignedInMiddleware(
             sessions: sessions, blocking: blocking, pages: configuration.resources.templates, proxy: configuration.authProxy, cookies: cookies)))
     methods.record(router.routes)

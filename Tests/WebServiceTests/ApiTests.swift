@@ -22,7 +22,8 @@ import WebService
         let routes: [(method: HTTPRequest.Method, path: String)]
 
         init(_ label: String, openAPI: String? = nil, outreach: OutreachConfiguration = OutreachConfiguration(), limiter: RateLimiter = RateLimiter(),
-             sessions: SessionPolicy = SessionPolicy(), portfolioMaxAge: TimeInterval = 60, authProxy: AuthProxy? = nil) throws {
+             sessions: SessionPolicy = SessionPolicy(), portfolioMaxAge: TimeInterval = 60, authProxy: AuthProxy? = nil,
+             rescoreWait: Duration = .seconds(3)) throws {
             database = Database(configuration: try TestDatabase.migrated(label), maximumConnections: 4)
             let tokens = TokenStore(database: database)
             admin = try tokens.create(name: "admin", role: .admin, actor: "test")
@@ -37,6 +38,7 @@ import WebService
             configuration.sessionPolicy = sessions
             configuration.portfolioMaxAge = portfolioMaxAge
             configuration.authProxy = authProxy
+            configuration.rescoreWait = rescoreWait
             let router = buildRouter(configuration)
             routes = router.routes.map { ($0.method, $0.path.description) }
             app = Application(router: router)

@@ -408,15 +408,15 @@ import Reports
             let answered = try Self.integer(fixture, "SELECT count(*)::int FROM answers WHERE assessment_id = \(assessment)")
             let flagged = try Self.integer(fixture, "SELECT count(*)::int FROM answers WHERE assessment_id = \(assessment) AND verdict = 'flagged'")
             #expect(page.contains("\(answered) answered") && page.components(separatedBy: "class=\"question flagged\"").count - 1 == flagged)
-            #expect(page.contains("<a href=\"/assessments/\(assessment)/evidence/") && page.contains("policy.pdf</a> · application/pdf"))
+            #expect(page.contains("<a href=\"/assessments/\(assessment)/evidence/") && page.contains("policy.pdf</a> (opens in the browser) · application/pdf"))
             #expect(page.contains(sha) && page.contains("(\(content.count) bytes)"))
             #expect(page.contains("id=\"q-\(question)\""))
 
             let file = try Self.integer(fixture, "SELECT id::int FROM evidence_files WHERE assessment_id = \(assessment)")
             try await client.execute(uri: "/assessments/\(assessment)/evidence/\(file)", method: .get, headers: browser.header) { response in
                 #expect(response.status == .ok)
-                #expect(response.headers[.contentDisposition] == "attachment; filename=\"policy.pdf\"")
-                #expect(response.headers[.contentSecurityPolicy] == "default-src 'none'; sandbox")
+                #expect(response.headers[.contentDisposition] == "inline; filename=\"policy.pdf\"", "a PDF opens in the browser")
+                #expect(response.headers[.contentSecurityPolicy]?.hasPrefix("default-src 'none'; script-src 'none';") == true)
                 #expect(Array(response.body.readableBytesView) == content)
             }
             for (uri, code, text) in [

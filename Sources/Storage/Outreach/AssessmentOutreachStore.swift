@@ -135,27 +135,36 @@ public struct AssessmentOutreachStore: Sendable {
 
     /// A verdict on one answer, with a note: accepted answers count as verified, flagged ones as failed.
     public func review(_ assessment: Int, question: String, verdict: Answer.Verdict, note: String?, actor: String) throws -> StoredAnswer {
+        try review(assessment, questions: [question], verdict: verdict, note: note, actor: actor)[0]
+    }
+
+    /// The same verdict and note on several answers at once (a whole domain accepted), in one transaction: all of them
+    /// or, if one question has no answer, none. Each answer changed is audited on its own.
+    public func review(_ assessment: Int, questions: [String], verdict: Answer.Verdict, note: String?, actor: String) throws -> [StoredAnswer] {
         try database.transaction { connection in
             let summary = try Self.locked(connection, assessment)
             if let problem = summary.status.problem(.review, name: "#\(assessment)") {
                 throw StorageError.conflict(field: "assessment", reason: problem)
             }
-            let before = try connection.query("""
-                SELECT to_jsonb(a)::text FROM answers a WHERE assessment_id = \(assessment) AND question_id = \(question)
-                """).first?.decode(String.self, at: 0)
-            guard let before else { throw StorageError.notFound("assessment \(assessment) has no answer to \(question)") }
-            try connection.execute("""
-                UPDATE answers SET verdict = \(verdict.rawValue), reviewer_note = \(note), reviewed_by = \(actor), reviewed_at = now()
-                WHERE assessment_id = \(assessment) AND question_id = \(question)
-                """)
-            if summary.status == .submitted {
+            for question in questions {
+                let before = try connection.query("""
+                    SELECT to_jsonb(a)::text FROM answers a WHERE assessment_id = \(assessment) AND question_id = \(question)
+                    """).first?.decode(String.self, at: 0)
+                guard let before else { throw StorageError.notFound("assessment \(assessment) has no answer to \(question)") }
+                try connection.execute("""
+                    UPDATE answers SET verdict = \(verdict.rawValue), reviewer_note = \(note), reviewed_by = \(actor), reviewed_at = now()
+                    WHERE assessment_id = \(assessment) AND question_id = \(question)
+                    """)
+                let after = try connection.query("""
+                    SELECT to_jsonb(a)::text FROM answers a WHERE assessment_id = \(assessment) AND question_id = \(question)
+                    """)[0].decode(String.self, at: 0)
+                try Audit.record(connection, actor: actor, action: .update, entity: "answer", id: "\(assessment)/\(question)", before: before, after: after)
+            }
+            if summary.status == .submitted, !questions.isEmpty {
                 try connection.execute("UPDATE assessments SET status = 'under_review' WHERE id = \(assessment)")
             }
-            let after = try connection.query("""
-                SELECT to_jsonb(a)::text FROM answers a WHERE assessment_id = \(assessment) AND question_id = \(question)
-                """)[0].decode(String.self, at: 0)
-            try Audit.record(connection, actor: actor, action: .update, entity: "answer", id: "\(assessment)/\(question)", before: before, after: after)
-            return try Self.answers(connection, assessment).first { $0.questionID == question }!
+            let answers = try Self.answers(connection, assessment)
+            return questions.compactMap { question in answers.first { $0.questionID == question } }
         }
     }
 

@@ -69,13 +69,21 @@ extension WorkspaceController {
         guard let person = context.person else { return SignInController.redirect(to: "/login") }
         let text = try context.parameters.require("id")
         guard let id = Int(text), id > 0 else { return notFound(person, "There is no assessment \(text): an assessment is a number, such as 12.") }
-        return try await assessmentPage(person, id: id)
+        let parameters = request.uri.queryParameters
+        let done = parameters.get("cancelled") == "1" ? Self.doneTexts["cancelled"] : parameters.get("done").flatMap { Self.doneTexts[String($0)] }
+        return try await assessmentPage(person, id: id, state: ReviewState(done: done))
     }
 
     /// The assessment page for `person`; for an analyst, with the forms that act on an open questionnaire (a problem of
     /// the cancel form above it, with the reason typed).
     func assessmentPage(_ person: SignedInPerson, id: Int, cancelProblem: String? = nil, reason: String = "",
                         status: HTTPResponse.Status = .ok) async throws -> Response {
+        try await assessmentPage(person, id: id, state: ReviewState(status: status, actionProblem: cancelProblem, reason: reason))
+    }
+
+    /// The assessment page for `person`, with what a form brings back to it: a problem beside its field with what was
+    /// typed, or what was done and how the vendor's score moved.
+    func assessmentPage(_ person: SignedInPerson, id: Int, state: ReviewState) async throws -> Response {
         let detail: AssessmentDetail
         do {
             detail = try await blocking.run { try AssessmentOutreachStore(database: database).detail(id) }
@@ -91,34 +99,59 @@ extension WorkspaceController {
         if let changes = detail.summary.changesRequested { summary["changes"] = changes }
         page["assessment"] = summary
         // A problem of the forms is shown above them, and also once the questionnaire is no longer open.
-        page["actionProblem"] = cancelProblem
-        if person.user.role >= .analyst, detail.summary.status.isOpen {
-            page["actions"] = ["id": detail.summary.id, "problem": cancelProblem as Any, "reason": reason]
+        page["actionProblem"] = state.actionProblem
+        page["reviewProblem"] = state.reviewProblem
+        page["done"] = state.done
+        let analyst = person.user.role >= .analyst
+        if analyst, detail.summary.status.isOpen {
+            page["actions"] = ["id": detail.summary.id, "problem": state.actionProblem as Any, "reason": state.reason]
         }
+        let reviewing = analyst && detail.summary.status.isInReview
+        page["reviewing"] = reviewing
+        page["score"] = try await scorePanel(detail.summary.vendor, move: state.move)
         let answers = Dictionary(detail.answers.map { ($0.questionID, $0) }, uniquingKeysWith: { _, last in last })
         let files = Dictionary(grouping: detail.evidence, by: \.questionID)
+        var unjudged = 0
         page["domains"] = detail.questionnaire.domains.map { domain -> [String: Any] in
             let questions = detail.questionnaire.questions.filter { $0.domain == domain.key }
-            return ["title": domain.title, "key": domain.key, "questions": questions.map { question -> [String: Any] in
-                var row: [String: Any] = ["id": question.id, "text": question.text, "key": question.key]
+            var waiting = 0
+            let rows = questions.map { question -> [String: Any] in
+                var row: [String: Any] = ["id": question.id, "text": question.text, "key": question.key, "assessment": detail.summary.id]
                 if let answer = answers[question.id] {
                     row["answer"] = Self.answerText(answer.value, question)
-                    if let verdict = answer.verdict { row["verdict"] = verdict.rawValue; row[verdict.rawValue] = true }
+                    if let verdict = answer.verdict { row["verdict"] = verdict.rawValue; row[verdict.rawValue] = true } else { waiting += 1 }
                     if let note = answer.reviewerNote, !note.isEmpty { row["note"] = note }
                     if let who = answer.reviewedBy { row["reviewedBy"] = who }
+                    if reviewing {
+                        var form: [String: Any] = ["note": answer.reviewerNote ?? ""]
+                        if let problem = state.verdictProblem, problem.question == question.id {
+                            form["problem"] = problem.text
+                            form["note"] = problem.note
+                        }
+                        row["form"] = form
+                    }
                 } else {
                     row["answer"] = "not answered"
                     row["unanswered"] = true
                 }
                 let evidence = (files[question.id] ?? []).map { file -> [String: Any] in
                     ["name": file.filename, "type": file.contentType, "size": ByteCountFormatter.string(fromByteCount: Int64(file.size), countStyle: .file),
-                     "bytes": file.size, "sha256": file.sha256, "link": "/assessments/\(detail.summary.id)/evidence/\(file.id)"]
+                     "bytes": file.size, "sha256": file.sha256, "link": "/assessments/\(detail.summary.id)/evidence/\(file.id)",
+                     "opens": Self.inlineTypes.contains(file.contentType)]
                 }
                 if !evidence.isEmpty { row["evidence"] = evidence }
                 return row
-            }]
+            }
+            unjudged += waiting
+            var section: [String: Any] = ["title": domain.title, "key": domain.key, "questions": rows]
+            if reviewing, waiting > 0 { section["accept"] = ["waiting": waiting, "plural": waiting != 1, "assessment": detail.summary.id] as [String: Any] }
+            return section
         }
-        return HTMLPage.response(status, pages.render(page, withTemplate: "assessment-review") ?? "")
+        if reviewing {
+            page["finish"] = ["id": detail.summary.id, "unjudged": unjudged, "someUnjudged": unjudged > 0, "plural": unjudged != 1,
+                              "problem": state.changesProblem as Any, "message": state.message]
+        }
+        return HTMLPage.response(state.status, pages.render(page, withTemplate: "assessment-review") ?? "")
     }
 
     /// An answer in words: an option's label, a list of them, a number, a date, text, or the fact of a file.
@@ -134,7 +167,12 @@ extension WorkspaceController {
         }
     }
 
-    /// An evidence file, as an attachment with a sandboxing policy: never rendered inline, whatever it holds.
+    /// The types a browser shows itself, which the page opens rather than downloads: the file's first bytes must say the
+    /// same as its stored type.
+    static let inlineTypes: Set<String> = ["application/pdf", "image/png", "image/jpeg"]
+
+    /// An evidence file: a PDF, PNG or JPEG whose content is what its type says opens in the browser, under a policy that
+    /// lets no script run; anything else downloads as an attachment.
     @Sendable func evidenceDownload(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let person = context.person else { return SignInController.redirect(to: "/login") }
         guard let id = Int(try context.parameters.require("id")), let file = Int(try context.parameters.require("file")) else {
@@ -142,7 +180,19 @@ extension WorkspaceController {
         }
         do {
             let (record, content) = try await blocking.run { try AssessmentOutreachStore(database: database).evidenceContent(assessment: id, file: file) }
-            return AssessmentController.evidenceResponse(record, content)
+            guard Self.inlineTypes.contains(record.contentType),
+                  EvidenceType.detect(ArraySlice(content), filename: record.filename) == record.contentType else {
+                return AssessmentController.evidenceResponse(record, content)
+            }
+            // The PDF viewer of Chromium does not run in a sandboxed document, so a PDF gets no `sandbox`; it still may
+            // load nothing and run no script of the page's origin (served as application/pdf, never sniffed).
+            let policy = record.contentType == "application/pdf"
+                ? "default-src 'none'; script-src 'none'; style-src 'unsafe-inline'; object-src 'self'; frame-ancestors 'none'"
+                : "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox; frame-ancestors 'none'"
+            return Response(
+                status: .ok,
+                headers: [.contentType: record.contentType, .contentDisposition: "inline; filename=\"\(record.filename)\"", .contentSecurityPolicy: policy],
+                body: .init(byteBuffer: ByteBuffer(bytes: content)))
         } catch StorageError.notFound {
             return notFound(person, "There is no such evidence file for assessment \(id).")
         }

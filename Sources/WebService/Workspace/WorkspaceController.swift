@@ -68,12 +68,15 @@ struct WorkspaceController {
     let vendorPages: VendorPageCache
     /// Sends questionnaires, as the API and the CLI do.
     let invitations: Invitations
+    /// How long a verdict's page waits for the rescored score.
+    let rescoreWait: Duration
     var store: WorkspaceStore { WorkspaceStore(database: database) }
     var cadence: [Tier: ScoringConfiguration.Cadence] { catalog.scoring.cadence }
 
     init(pages: MustacheLibrary, database: Database, catalog: Catalog, blocking: BlockingWork, portfolio: PortfolioCache, vendorPages: VendorPageCache,
-         invitations: Invitations) {
+         invitations: Invitations, rescoreWait: Duration = .seconds(3)) {
         self.portfolio = portfolio
+        self.rescoreWait = rescoreWait
         self.invitations = invitations
         self.vendorPages = vendorPages
         self.pages = pages
@@ -99,6 +102,10 @@ struct WorkspaceController {
         group.post("/vendors/:slug/send", use: send)
         group.post("/assessments/:id/relink", use: relinkAssessment)
         group.post("/assessments/:id/cancel", use: cancelAssessment)
+        group.post("/assessments/:id/verdict", use: giveVerdict)
+        group.post("/assessments/:id/accept-domain", use: acceptDomain)
+        group.post("/assessments/:id/request-changes", use: requestChanges)
+        group.post("/assessments/:id/complete", use: completeReview)
         group.get("/fourth-parties", use: fourthParties)
         group.get("/assessments", use: assessmentList)
         group.get("/assessments/:id", use: assessmentPage)
