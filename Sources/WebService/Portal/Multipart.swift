@@ -112,6 +112,26 @@ enum EvidenceType {
         return filename.lowercased().hasSuffix(".csv") ? "text/csv" : "text/plain"
     }
 
+    /// A file as tprm keeps one: its type judged from the content, markup refused, a safe name whose extension matches
+    /// the type; or, when refused, why (a sentence fragment naming the file, ending "nothing was saved").
+    static func accepted(_ data: ArraySlice<UInt8>, filename: String) -> Result<(filename: String, type: String), Refused> {
+        guard data.count <= maximumSize else { return .failure(Refused(tooLarge: true, message: "the file is larger than 20 MB; nothing was saved")) }
+        let given = sanitize(filename)
+        guard let type = detect(data, filename: given) else {
+            return .failure(Refused(message: "\(given) is not a PDF, PNG, JPEG, DOCX, XLSX, TXT or CSV file (judged from its content); nothing was saved"))
+        }
+        guard !type.hasPrefix("text/") || !isMarkup(data) else {
+            return .failure(Refused(message: "\(given) is markup (HTML, SVG or XML), which a browser would open as a page; save it as a PDF and upload that; nothing was saved"))
+        }
+        return .success((named(given, as: type), type))
+    }
+
+    /// Why a file was refused.
+    struct Refused: Error {
+        var tooLarge = false
+        let message: String
+    }
+
     /// The file-name extensions each accepted type may have, the first the one given to a name that has none of them.
     static let extensions: [String: [String]] = [
         "application/pdf": ["pdf"], "image/png": ["png"], "image/jpeg": ["jpg", "jpeg"],

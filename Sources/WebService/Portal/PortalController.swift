@@ -127,16 +127,11 @@ struct PortalController {
             return html(.unprocessableContent, pages.message(title: "The upload could not be saved", text: "That question is not asked in this questionnaire. Nothing was saved."))
         }
         guard let file = form.file("file"), !file.data.isEmpty else { return refuse(.unprocessableContent, "choose a file to upload first") }
-        guard file.data.count <= EvidenceType.maximumSize else { return refuse(.contentTooLarge, "the file is larger than 20 MB; nothing was saved") }
-        let given = EvidenceType.sanitize(file.filename ?? "")
-        guard let type = EvidenceType.detect(file.data, filename: given) else {
-            return refuse(.unprocessableContent, "\(given) is not a PDF, PNG, JPEG, DOCX, XLSX, TXT or CSV file (judged from its content); nothing was saved")
+        let filename: String, type: String
+        switch EvidenceType.accepted(file.data, filename: file.filename ?? "") {
+        case .success(let kept): (filename, type) = kept
+        case .failure(let refused): return refuse(refused.tooLarge ? .contentTooLarge : .unprocessableContent, refused.message)
         }
-        guard !type.hasPrefix("text/") || !EvidenceType.isMarkup(file.data) else {
-            return refuse(.unprocessableContent,
-                          "\(given) is markup (HTML, SVG or XML), which a browser would open as a page; save it as a PDF and upload that; nothing was saved")
-        }
-        let filename = EvidenceType.named(given, as: type)
         let assessment = view.assessment
         let content = Data(file.data)
         _ = try await blocking.run {
