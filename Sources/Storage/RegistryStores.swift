@@ -15,12 +15,13 @@ public struct CertificationStore: Sendable {
     @discardableResult
     public func add(
         vendor slug: String, standard: Certification.Standard, issuer: String, scope: String,
-        issuedOn: Date?, expiresOn: Date, actor: String
+        issuedOn: Date?, expiresOn: Date, document: NewDocument? = nil, actor: String
     ) throws -> Certification {
         try VendorChild.create(database, vendor: slug, entity: "certification", table: "certifications", actor: actor) { connection, vendorID in
-            try connection.query("""
-                INSERT INTO certifications (vendor_id, standard, issuer, scope, issued_on, expires_on)
-                VALUES (\(vendorID), \(standard.rawValue), \(issuer), \(scope), \(issuedOn)::date, \(expiresOn)::date)
+            let file = try document.map { try DocumentStore.insert(connection, vendorID: vendorID, $0, actor: actor) }
+            return try connection.query("""
+                INSERT INTO certifications (vendor_id, standard, issuer, scope, issued_on, expires_on, document_id)
+                VALUES (\(vendorID), \(standard.rawValue), \(issuer), \(scope), \(issuedOn)::date, \(expiresOn)::date, \(file))
                 RETURNING id
                 """)[0].decode(Int.self, at: 0)
         } read: { connection, id in
@@ -67,12 +68,13 @@ public struct ContractStore: Sendable {
     @discardableResult
     public func add(
         vendor slug: String, reference: String, effectiveOn: Date, expiresOn: Date?, renewalNoticeDays: Int?,
-        annualValue: Decimal?, currency: String?, actor: String
+        annualValue: Decimal?, currency: String?, document: NewDocument? = nil, actor: String
     ) throws -> Contract {
         try VendorChild.create(database, vendor: slug, entity: "contract", table: "contracts", actor: actor) { connection, vendorID in
-            try connection.query("""
-                INSERT INTO contracts (vendor_id, reference, effective_on, expires_on, renewal_notice_days, annual_value, currency)
-                VALUES (\(vendorID), \(reference), \(effectiveOn)::date, \(expiresOn)::date, \(renewalNoticeDays), \(annualValue), \(currency))
+            let file = try document.map { try DocumentStore.insert(connection, vendorID: vendorID, $0, actor: actor) }
+            return try connection.query("""
+                INSERT INTO contracts (vendor_id, reference, effective_on, expires_on, renewal_notice_days, annual_value, currency, document_id)
+                VALUES (\(vendorID), \(reference), \(effectiveOn)::date, \(expiresOn)::date, \(renewalNoticeDays), \(annualValue), \(currency), \(file))
                 RETURNING id
                 """)[0].decode(Int.self, at: 0)
         } read: { connection, id in

@@ -180,21 +180,25 @@ extension WorkspaceController {
         }
         do {
             let (record, content) = try await blocking.run { try AssessmentOutreachStore(database: database).evidenceContent(assessment: id, file: file) }
-            guard Self.inlineTypes.contains(record.contentType),
-                  EvidenceType.detect(ArraySlice(content), filename: record.filename) == record.contentType else {
-                return AssessmentController.evidenceResponse(record, content)
-            }
-            // The PDF viewer of Chromium does not run in a sandboxed document, so a PDF gets no `sandbox`; it still may
-            // load nothing and run no script of the page's origin (served as application/pdf, never sniffed).
-            let policy = record.contentType == "application/pdf"
-                ? "default-src 'none'; script-src 'none'; style-src 'unsafe-inline'; object-src 'self'; frame-ancestors 'none'"
-                : "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox; frame-ancestors 'none'"
-            return Response(
-                status: .ok,
-                headers: [.contentType: record.contentType, .contentDisposition: "inline; filename=\"\(record.filename)\"", .contentSecurityPolicy: policy],
-                body: .init(byteBuffer: ByteBuffer(bytes: content)))
+            return Self.fileResponse(filename: record.filename, type: record.contentType, content: content)
         } catch StorageError.notFound {
             return notFound(person, "There is no such evidence file for assessment \(id).")
         }
+    }
+
+    /// A stored file (evidence, a certificate's, a signed contract): a PDF, PNG or JPEG whose bytes are what its type
+    /// says opens in the browser under a policy that lets no script run; anything else is an attachment that runs
+    /// nothing either.
+    static func fileResponse(filename: String, type: String, content: Data) -> Response {
+        let inline = inlineTypes.contains(type) && EvidenceType.detect(ArraySlice(content), filename: filename) == type
+        // The PDF viewer of Chromium does not run in a sandboxed document, so a PDF gets no `sandbox`; it still may
+        // load nothing and run no script of the page's origin (served as application/pdf, never sniffed).
+        let policy = !inline ? "default-src 'none'; sandbox"
+            : type == "application/pdf" ? "default-src 'none'; script-src 'none'; style-src 'unsafe-inline'; object-src 'self'; frame-ancestors 'none'"
+            : "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox; frame-ancestors 'none'"
+        return Response(
+            status: .ok,
+            headers: [.contentType: type, .contentDisposition: "\(inline ? "inline" : "attachment"); filename=\"\(filename)\"", .contentSecurityPolicy: policy],
+            body: .init(byteBuffer: ByteBuffer(bytes: content)))
     }
 }

@@ -17,6 +17,8 @@ extension WorkspaceController {
         let assessments: [AssessmentSummary]
         let fourthParties: [SharedFourthParty]
         let audit: [AuditEntry]
+        /// The files of its certificates and contracts.
+        let documents: [DocumentRecord]
         /// The domain title of each question of the assessments scored (the full one and the check-in), by question id.
         let domains: [String: String]
     }
@@ -43,6 +45,7 @@ extension WorkspaceController {
             assessments: try AssessmentOutreachStore(database: database).list(vendor: slug, limit: Self.listShown),
             fourthParties: try FourthPartyStore(database: database).sharing(vendor: slug),
             audit: Array(try AuditLog(database: database).entries(entity: "vendor", id: slug).items.suffix(Self.listShown).reversed()),
+            documents: try DocumentStore(database: database).list(vendor: slug),
             domains: domains)
     }
 
@@ -122,17 +125,21 @@ extension WorkspaceController {
         page["actions"] = reading.actions.map {
             ["action": $0.action, "target": $0.target, "after": PackWriter.hundredths($0.hundredths), "reduction": PackWriter.hundredths($0.reduction)]
         }
+        func file(_ document: DocumentRecord) -> [String: Any] {
+            ["name": document.filename, "link": "/vendors/\(standing.dossier.vendor.slug)/documents/\(document.id)", "opens": Self.inlineTypes.contains(document.contentType)]
+        }
         page["certificates"] = standing.dossier.certifications.sorted { $0.expiresOn > $1.expiresOn }.map { certificate -> [String: Any] in
             let expired = standing.expiredCertifications.contains(certificate.id)
             let soon = !expired && certificate.expiresOn < now.addingTimeInterval(Double(WorkQueues.certificateWindowDays) * 86_400)
             return ["standard": certificate.standard.title, "issuer": certificate.issuer, "scope": certificate.scope,
                     "expires": CivilTime.dayText(certificate.expiresOn), "state": expired ? "expired" : soon ? "expiring" : "in force",
-                    "mark": expired || soon]
+                    "mark": expired || soon, "file": reading.documents.first { $0.certification == certificate.id }.map(file) as Any]
         }
         page["contracts"] = standing.contractsInForce.map { contract -> [String: Any] in
-            var row: [String: Any] = ["reference": contract.reference, "from": CivilTime.dayText(contract.effectiveOn),
+            var row: [String: Any] = ["id": contract.id, "reference": contract.reference, "from": CivilTime.dayText(contract.effectiveOn),
                                       "to": contract.expiresOn.map(CivilTime.dayText) ?? "open-ended"]
             if let deadline = contract.renewalNoticeDeadline { row["notice"] = CivilTime.dayText(deadline) }
+            if let document = reading.documents.first(where: { $0.contract == contract.id }) { row["file"] = file(document) }
             return row
         }
         let gaps = Dictionary(standing.clauseGaps.map { ($0.clause.key, $0.status) }, uniquingKeysWith: { first, _ in first })
