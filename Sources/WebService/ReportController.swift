@@ -24,6 +24,13 @@ struct ReportController {
         let query = QueryInput(request)
         let format = try query.value("format", PackFormat.self) ?? .json
         let since = try query.date("since"), asOf = try query.date("asOf")
+        return try await Self.packResponse(report: report, blocking: blocking, since: since, asOf: asOf, format: format, actor: identity.name,
+                                           record: record, status: record ? .created : .ok)
+    }
+
+    /// A pack generated (and recorded when `record`) as a response, with its digest in `X-Pack-Digest`.
+    static func packResponse(report: CommitteeReport, blocking: BlockingWork, since: Date?, asOf: Date?, format: PackFormat, actor: String,
+                             record: Bool, status: HTTPResponse.Status) async throws -> Response {
         // The pack is written to a file first, in bounded memory, so that its digest can go in a header; the file is
         // unlinked at once (its descriptor keeps it) and streamed from disk.
         let (generated, descriptor, size) = try await blocking.run { () -> (CommitteeReport.Generated, Int32, Int) in
@@ -34,7 +41,7 @@ struct ReportController {
             do {
                 var size = 0
                 let file = FileHandle(fileDescriptor: descriptor, closeOnDealloc: false)
-                let generated = try report.generate(since: since, asOf: asOf, format: format, actor: identity.name, record: record) { bytes in
+                let generated = try report.generate(since: since, asOf: asOf, format: format, actor: actor, record: record) { bytes in
                     try file.write(contentsOf: bytes)
                     size += bytes.count
                 }
@@ -54,8 +61,7 @@ struct ReportController {
             // The pack carries the stylesheet inline: that copy, by its hash, is the only style allowed.
             headers[.contentSecurityPolicy] = "default-src 'none'; style-src \(try Stylesheet.policySource()); img-src data:"
         }
-        let blocking = self.blocking
-        return Response(status: record ? .created : .ok, headers: headers, body: ResponseBody(contentLength: size) { writer in
+        return Response(status: status, headers: headers, body: ResponseBody(contentLength: size) { writer in
             defer { close(descriptor) }
             while true {
                 let chunk = try await blocking.run { () -> [UInt8] in
