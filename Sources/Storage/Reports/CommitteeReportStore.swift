@@ -128,6 +128,18 @@ public struct ChangeTotals: Sendable, Codable, Hashable {
 /// Reads the facts of a committee pack as of a moment, from the audit log, the score history and the dated
 /// records, so a pack for a past date can be rebuilt as it stood. The register is streamed through a cursor,
 /// so memory stays bounded however large the portfolio.
+/// A committee pack as recorded: its parameters, its digest, who made it and when.
+public struct RecordedPack: Sendable, Hashable {
+    public let id: Int
+    public let since: Date
+    public let asOf: Date
+    public let format: String
+    public let digest: String
+    public let modelVersions: [String]
+    public let generatedBy: String
+    public let generatedAt: Date
+}
+
 public struct CommitteeReportStore: Sendable {
     let database: Database
 
@@ -139,6 +151,27 @@ public struct CommitteeReportStore: Sendable {
     /// The as-of of the latest pack recorded before `date`, if any: "since the last meeting".
     public func lastPack(before date: Date) throws -> Date? {
         try database.withConnection { try $0.query("SELECT max(as_of) FROM report_packs WHERE kind = 'committee' AND as_of < \(date)")[0].decode(Date?.self, at: 0) }
+    }
+
+    /// The packs recorded, latest first: `limit` of them.
+    public func packs(limit: Int) throws -> [RecordedPack] {
+        try recorded(where: "kind = 'committee'", limit: limit)
+    }
+
+    /// A recorded pack, by id.
+    public func pack(_ id: Int) throws -> RecordedPack? {
+        try recorded(where: "id = \(id)", limit: 1).first
+    }
+
+    private func recorded(where condition: PostgresQuery, limit: Int) throws -> [RecordedPack] {
+        try database.withConnection { connection in
+            try connection.query("""
+                SELECT id, since, as_of, format, digest, model_versions, generated_by, generated_at FROM report_packs
+                WHERE \(condition) ORDER BY generated_at DESC, id DESC LIMIT \(limit)
+                """).decode((Int, Date, Date, String, String, [String], String, Date).self).map {
+                RecordedPack(id: $0.0, since: $0.1, asOf: $0.2, format: $0.3, digest: $0.4, modelVersions: $0.5, generatedBy: $0.6, generatedAt: $0.7)
+            }
+        }
     }
 
     /// Records a generated pack with its parameters and digest.
