@@ -102,6 +102,7 @@ import Testing
             #expect(status == .ok)
             #expect(page.contains(#"action="/assessments/\#(world.id)/verdict""#) && page.contains("Flag \(question.id)"))
             #expect(page.contains("(the supplier sees it beside the answer; needed to flag)"))
+            #expect(!page.contains(#"aria-describedby="cancel-problem""#) && !page.contains(#"id="message-problem""#), "no problem shown without one")
             let csrf = try Browser.csrf(page)
             let unchanged = try world.state()
 

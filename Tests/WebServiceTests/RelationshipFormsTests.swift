@@ -191,6 +191,7 @@ import Testing
             #expect(try fixture.count("certifications") == 2)
             let (_, vendorPage, _) = try await ana.get(client, "/vendors/acme-ai")
             #expect(vendorPage.contains("iso42001.pdf</a>") && vendorPage.contains("2030-03-31"))
+            #expect(!vendorPage.contains(#"<a href="" download></a>"#) && vendorPage.contains("<td>—</td></tr>"), "the renewal without a file has none")
         }
     }
 }

@@ -56,6 +56,7 @@ class Steps:
         size = self.driver.get_window_size()
         height = self.driver.execute_script("return document.documentElement.scrollHeight")
         self.driver.set_window_size(size["width"], max(size["height"], min(height + 140, 8000)))
+        self.driver.execute_script("window.scrollTo(0, 0)")
         self.driver.save_screenshot(os.path.join(self.shots, name))
         self.driver.set_window_size(size["width"], size["height"])
 
@@ -67,7 +68,8 @@ class Steps:
         """Clicks a form's button and waits for the next page to have loaded."""
         from selenium.common.exceptions import WebDriverException
         from selenium.webdriver.support.ui import WebDriverWait
-        self.driver.execute_script("window.tprmOldPage = true")
+        # In the middle of the window: clear of a sticky bar of buttons that could take the click.
+        self.driver.execute_script("window.tprmOldPage = true; arguments[0].scrollIntoView({block: 'center'})", button)
         button.click()
         WebDriverWait(self.driver, 30, ignored_exceptions=(WebDriverException,)).until(
             lambda d: d.execute_script("return window.tprmOldPage === undefined && document.readyState === 'complete'"))

@@ -104,7 +104,10 @@ extension WorkspaceController {
         page["done"] = state.done
         let analyst = person.user.role >= .analyst
         if analyst, detail.summary.status.isOpen {
-            page["actions"] = ["id": detail.summary.id, "problem": state.actionProblem as Any, "reason": state.reason]
+            var actions: [String: Any] = ["id": detail.summary.id, "reason": state.reason]
+            // A key set to nil would still open its section: only a problem there is given.
+            if let problem = state.actionProblem { actions["problem"] = problem }
+            page["actions"] = actions
         }
         let reviewing = analyst && detail.summary.status.isInReview
         page["reviewing"] = reviewing
@@ -148,8 +151,10 @@ extension WorkspaceController {
             return section
         }
         if reviewing {
-            page["finish"] = ["id": detail.summary.id, "unjudged": unjudged, "someUnjudged": unjudged > 0, "plural": unjudged != 1,
-                              "problem": state.changesProblem as Any, "message": state.message]
+            var finish: [String: Any] = ["id": detail.summary.id, "unjudged": unjudged, "someUnjudged": unjudged > 0, "plural": unjudged != 1,
+                                         "message": state.message]
+            if let problem = state.changesProblem { finish["problem"] = problem }
+            page["finish"] = finish
         }
         return HTMLPage.response(state.status, pages.render(page, withTemplate: "assessment-review") ?? "")
     }

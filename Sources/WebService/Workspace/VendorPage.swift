@@ -131,9 +131,11 @@ extension WorkspaceController {
         page["certificates"] = standing.dossier.certifications.sorted { $0.expiresOn > $1.expiresOn }.map { certificate -> [String: Any] in
             let expired = standing.expiredCertifications.contains(certificate.id)
             let soon = !expired && certificate.expiresOn < now.addingTimeInterval(Double(WorkQueues.certificateWindowDays) * 86_400)
-            return ["standard": certificate.standard.title, "issuer": certificate.issuer, "scope": certificate.scope,
-                    "expires": CivilTime.dayText(certificate.expiresOn), "state": expired ? "expired" : soon ? "expiring" : "in force",
-                    "mark": expired || soon, "file": reading.documents.first { $0.certification == certificate.id }.map(file) as Any]
+            var row: [String: Any] = ["standard": certificate.standard.title, "issuer": certificate.issuer, "scope": certificate.scope,
+                                      "expires": CivilTime.dayText(certificate.expiresOn), "state": expired ? "expired" : soon ? "expiring" : "in force",
+                                      "mark": expired || soon]
+            if let document = reading.documents.first(where: { $0.certification == certificate.id }) { row["file"] = file(document) }
+            return row
         }
         page["contracts"] = standing.contractsInForce.map { contract -> [String: Any] in
             var row: [String: Any] = ["id": contract.id, "reference": contract.reference, "from": CivilTime.dayText(contract.effectiveOn),
