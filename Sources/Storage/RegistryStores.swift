@@ -241,6 +241,16 @@ public struct IncidentStore: Sendable {
         }
     }
 
+    /// The incident with `id`.
+    ///
+    /// - Throws: ``StorageError/notFound(_:)``.
+    public func incident(_ id: Int) throws -> Incident {
+        guard let incident = try database.withConnection({ try Self.read($0, where: "i.id = \(id)").first }) else {
+            throw StorageError.notFound("no incident with id \(id)")
+        }
+        return incident
+    }
+
     /// Incidents, newest first: of one vendor, or of all; only open ones if asked;
     /// `limit` after `mark`, or all without a limit.
     public func list(vendor slug: String? = nil, openOnly: Bool = false, after mark: PageMark? = nil, limit: Int? = nil) throws -> Page<Incident> {

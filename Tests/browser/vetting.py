@@ -132,6 +132,29 @@ def main():
             fail("the clauses set are not shown: " + steps.body()[:300])
         steps.check("vetting: clauses", "vetting-03-clauses.png")
 
+        # A certificate with its file, and an incident whose notice came late.
+        driver.get(f"{base}/vendors/{SLUG}/certificates/new")
+        Select(driver.find_element(By.ID, "standard")).select_by_value("iso_42001")
+        driver.find_element(By.ID, "issuer").send_keys("BSI")
+        driver.execute_script("arguments[0].value = '2027-03-31'", driver.find_element(By.ID, "expires"))
+        driver.find_element(By.ID, "file").send_keys(document)
+        steps.submit(driver.find_element(By.CSS_SELECTOR, "main button[type=submit]"))
+        if "BSI" not in steps.body() or "AI policy.pdf" not in steps.body():
+            fail("the certificate and its file are not on the vendor's page: " + steps.body()[:300])
+        driver.get(f"{base}/vendors/{SLUG}/incidents/new")
+        steps.submit(driver.find_element(By.CSS_SELECTOR, "main button[type=submit]"))
+        if "Say what happened, in a line." not in steps.body():
+            fail("an empty incident was not refused: " + steps.body()[:300])
+        steps.check("vetting: incident refused", "vetting-03b-incident-refused.png", status=422)
+        driver.find_element(By.ID, "title").send_keys("Answers quoted another customer's data")
+        Select(driver.find_element(By.ID, "category")).select_by_value("data_leakage_via_model")
+        driver.execute_script("arguments[0].value = '2026-11-01T08:00'", driver.find_element(By.ID, "occurred"))
+        driver.execute_script("arguments[0].value = '2026-11-06T08:00'", driver.find_element(By.ID, "notified"))
+        steps.submit(driver.find_element(By.CSS_SELECTOR, "main button[type=submit]"))
+        if "The notice check" not in steps.body() or "late" not in steps.body():
+            fail("the incident's notice check is not shown: " + steps.body()[:400])
+        steps.check("vetting: incident", "vetting-03c-incident.png")
+
         # The questionnaire: the tier's template chosen; the link shown once, with the email.
         driver.get(f"{base}/vendors/{SLUG}/send")
         steps.submit(driver.find_element(By.CSS_SELECTOR, "main button[type=submit]"))

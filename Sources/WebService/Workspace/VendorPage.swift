@@ -158,7 +158,7 @@ extension WorkspaceController {
         page["gapCount"] = standing.clauseGaps.count
         page["requiredCount"] = standing.requiredClauses.count
         page["incidents"] = reading.incidents.map { incident -> [String: Any] in
-            var row: [String: Any] = ["title": incident.title, "severity": incident.severity.rawValue, "category": incident.category.rawValue.replacingOccurrences(of: "_", with: " "),
+            var row: [String: Any] = ["id": incident.id, "title": incident.title, "severity": incident.severity.rawValue, "category": incident.category.rawValue.replacingOccurrences(of: "_", with: " "),
                                       "status": incident.status.rawValue, "occurred": CivilTime.dayText(incident.occurredAt)]
             let from = incident.vendorAwareAt == nil ? "detection" : "the vendor's awareness"
             var notice = incident.noticeHours.map { "notified \(Int($0.rounded())) h after \(from)" } ?? "not notified yet"
