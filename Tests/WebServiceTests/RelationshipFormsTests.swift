@@ -174,6 +174,15 @@ import Testing
                                      ("file", "Cert.pdf is not a PDF, PNG, JPEG, DOCX, XLSX, TXT or CSV file (judged from its content)")] {
                 #expect(page.contains(#"id="\#(field)-problem">\#(message)"#), "\(field)")
             }
+            // A file over 20 MB is refused beside the field; a body far over it before it is read.
+            let large = Array("%PDF-1.4\n".utf8) + [UInt8](repeating: 0x20, count: 20 * 1024 * 1024)
+            let (tooLarge, tooLargePage, _) = try await Self.upload(ana, client, "/vendors/acme-ai/certificates", [
+                ("csrf", csrf), ("standard", "iso_42001"), ("issuer", "BSI"), ("expires", "2027-03-31"),
+            ], file: ("cert.pdf", large))
+            #expect(tooLarge == .unprocessableContent && tooLargePage.contains(#"id="file-problem">The file is larger than 20 MB; nothing was saved."#))
+            let (huge, hugePage, _) = try await Self.upload(ana, client, "/vendors/acme-ai/certificates", [("csrf", csrf)],
+                                                            file: ("cert.pdf", large + [UInt8](repeating: 0x20, count: 128 * 1024)))
+            #expect(huge == .contentTooLarge && hugePage.contains("The file is larger than 20 MB. Nothing was saved."))
             #expect(try Self.state(fixture) == unchanged)
             let (added, _, headers) = try await Self.upload(ana, client, "/vendors/acme-ai/certificates", [
                 ("csrf", csrf), ("standard", "iso_42001"), ("issuer", "BSI"), ("scope", "AI management system"), ("expires", "2027-03-31"),
