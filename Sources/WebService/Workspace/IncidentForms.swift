@@ -102,9 +102,7 @@ extension WorkspaceController {
         var page = Self.signedIn(person, at: "vendors")
         page["vendor"] = ["slug": vendor.slug, "name": vendor.name]
         page["form"] = typed
-        page["problems"] = problems.map { ["field": $0.field, "message": $0.message] }
-        page["hasProblems"] = !problems.isEmpty
-        for (field, message) in Dictionary(problems.map { ($0.field, $0.message) }, uniquingKeysWith: { first, _ in first }) { page[field + "Problem"] = message }
+        Self.showProblems(problems, in: &page)
         page["categories"] = Self.choices(Incident.Category.allCases.map(\.rawValue), typed["category"])
         page["severities"] = Self.choices(Incident.Severity.allCases.map(\.rawValue), typed["severity"])
         return HTMLPage.response(status, pages.render(page, withTemplate: "incident-form") ?? "")
@@ -154,9 +152,7 @@ extension WorkspaceController {
                                    "notified": text(incident.vendorNotifiedAt), "resolution": incident.resolution ?? "", "resolved": text(incident.resolvedAt)]
             var form: [String: Any] = ["values": values, "statuses": Self.choices(Incident.Status.allCases.map(\.rawValue), values["status"]),
                                        "severities": Self.choices(Incident.Severity.allCases.map(\.rawValue), values["severity"])]
-            form["problems"] = problems.map { ["field": $0.field, "message": $0.message] }
-            form["hasProblems"] = !problems.isEmpty
-            for (field, message) in Dictionary(problems.map { ($0.field, $0.message) }, uniquingKeysWith: { first, _ in first }) { form[field + "Problem"] = message }
+            Self.showProblems(problems, in: &form)
             page["change"] = form
         }
         return HTMLPage.response(status, pages.render(page, withTemplate: "incident") ?? "")

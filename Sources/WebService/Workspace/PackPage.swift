@@ -38,9 +38,7 @@ extension WorkspaceController {
         page["formats"] = PackFormat.allCases.map {
             ["value": $0.rawValue, "label": Self.formatLabels[$0] ?? $0.rawValue, "selected": (typed["format"] ?? "html") == $0.rawValue] as [String: Any]
         }
-        page["problems"] = problems.map { ["field": $0.field, "message": $0.message] }
-        page["hasProblems"] = !problems.isEmpty
-        for (field, message) in Dictionary(problems.map { ($0.field, $0.message) }, uniquingKeysWith: { first, _ in first }) { page[field + "Problem"] = message }
+        Self.showProblems(problems, in: &page)
         page["packs"] = packs.map { pack -> [String: Any] in
             ["id": pack.id, "since": CivilTime.minuteText(pack.since), "asOf": CivilTime.minuteText(pack.asOf), "format": pack.format,
              "digest": pack.digest, "by": pack.generatedBy, "at": CivilTime.minuteText(pack.generatedAt),

@@ -195,11 +195,7 @@ extension WorkspaceController {
         var page = Self.signedIn(person, at: "vendors")
         page["vendor"] = ["slug": vendor.slug, "name": vendor.name, "tier": vendor.tier.rawValue]
         page["form"] = typed
-        page["problems"] = problems.map { ["field": $0.field, "message": $0.message] }
-        page["hasProblems"] = !problems.isEmpty
-        for (field, message) in Dictionary(problems.map { ($0.field, $0.message) }, uniquingKeysWith: { first, _ in first }) {
-            page[field + "Problem"] = message
-        }
+        Self.showProblems(problems, in: &page)
         page["standards"] = Certification.Standard.allCases.map { ["value": $0.rawValue, "label": $0.title, "selected": typed["standard"] == $0.rawValue] as [String: Any] }
         return HTMLPage.response(status, pages.render(page, withTemplate: template) ?? "")
     }

@@ -52,6 +52,16 @@ extension WorkspaceController {
         return form
     }
 
+    /// A form's problems as its page shows them: listed at the top (`problems`, `hasProblems`) and each beside its field
+    /// (`<field>Problem`, the first one of a field).
+    static func showProblems(_ problems: [(field: String, message: String)], in page: inout [String: Any]) {
+        page["problems"] = problems.map { ["field": $0.field, "message": $0.message] }
+        page["hasProblems"] = !problems.isEmpty
+        for (field, message) in Dictionary(problems.map { ($0.field, $0.message) }, uniquingKeysWith: { first, _ in first }) {
+            page[field + "Problem"] = message
+        }
+    }
+
     /// A page of the workspace's errors (`workspace-error`), with the person's header.
     func errorPage(_ person: SignedInPerson, _ title: String, _ text: String) -> [String: Any] {
         var page = Self.signedIn(person)
