@@ -42,16 +42,17 @@ public struct AuditLog: Sendable {
     /// Creates a reader on the database.
     public init(database: Database) { self.database = database }
 
-    /// Entries oldest first, of one entity, one entity's rows, one actor, or all: `limit` after `mark`, or all without a limit.
+    /// Entries oldest first (newest first when asked), of one entity, one entity's rows, one actor, or all: `limit`
+    /// after `mark`, or all without a limit.
     public func entries(
-        entity: String? = nil, id: String? = nil, actor: String? = nil, after mark: PageMark? = nil, limit: Int? = nil
+        entity: String? = nil, id: String? = nil, actor: String? = nil, newestFirst: Bool = false, after mark: PageMark? = nil, limit: Int? = nil
     ) throws -> Page<AuditEntry> {
         try database.withConnection { connection in
             var condition: PostgresQuery = "TRUE"
             if let entity { condition = "\(condition) AND a.entity = \(entity)" }
             if let id { condition = "\(condition) AND a.entity_id = \(id)" }
             if let actor { condition = "\(condition) AND a.actor = \(actor)" }
-            return try Keyset(keys: [("a.id", .bigint)], descending: false).read(
+            return try Keyset(keys: [("a.id", .bigint)], descending: newestFirst).read(
                 connection, columns: "a.id, a.at, a.actor, a.action, a.entity, a.entity_id, a.before::text, a.after::text",
                 from: "audit_log a", where: condition, after: mark, limit: limit
             ) { row in

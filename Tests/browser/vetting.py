@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Vets a new AI supplier from registration to the committee pack in headless Chromium, without a terminal.
 
-Usage: vetting.py BASE_URL EMAIL PASSWORD SCREENSHOT_DIR
+Usage: vetting.py BASE_URL EMAIL PASSWORD SCREENSHOT_DIR [ADMIN_EMAIL]
 
 As the analyst: signs in, registers a vendor (the preview shows the tier), adds a
 contract and sets two of its clauses, sends the questionnaire. As the supplier, in a
@@ -11,7 +11,9 @@ supplier: fixes the flagged answer and submits again. As the analyst: completes 
 review, finds the flagged question's line on the vendor's page, generates the
 committee pack and finds the vendor in it. Saves a screenshot of each step, and fails
 on any console error, any axe-core violation of impact serious or critical, or a
-missing step. The server must run the rescoring worker.
+missing step. The server must run the rescoring worker. With ADMIN_EMAIL (an
+administrator with the same password), also reads the audit log of the walk,
+filtered by the analyst, and the outbox.
 """
 import os
 import sys
@@ -76,9 +78,10 @@ def answer_everything(driver, steps, document):
 
 
 def main():
-    if len(sys.argv) != 5:
-        fail("usage: vetting.py BASE_URL EMAIL PASSWORD SCREENSHOT_DIR")
+    if len(sys.argv) not in (5, 6):
+        fail("usage: vetting.py BASE_URL EMAIL PASSWORD SCREENSHOT_DIR [ADMIN_EMAIL]")
     base, email, password, shots = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3], sys.argv[4]
+    admin = sys.argv[5] if len(sys.argv) == 6 else None
     document = os.path.join(tempfile.mkdtemp(), "AI policy.pdf")
     with open(document, "wb") as handle:
         handle.write(PDF)
@@ -234,6 +237,24 @@ def main():
         if SLUG not in pack:
             fail("the committee pack does not list the vendor")
         driver.get(contract_page)
+
+        # The administrator reads what the analyst did, and the outbox.
+        if admin:
+            steps.submit(driver.find_element(By.CSS_SELECTOR, ".sign-out button"))
+            driver.get(base + "/login")
+            driver.find_element(By.ID, "email").send_keys(admin)
+            driver.find_element(By.ID, "password").send_keys(password)
+            steps.submit(driver.find_element(By.CSS_SELECTOR, "main button[type=submit]"))
+            driver.get(base + "/admin/audit")
+            driver.find_element(By.ID, "actor").send_keys(email)
+            steps.submit(driver.find_element(By.CSS_SELECTOR, "form.filters button"))
+            if "Changes, newest first" not in steps.body() or "answer" not in steps.body() or email not in steps.body():
+                fail("the audit log filtered by the analyst does not show the walk: " + steps.body()[:400])
+            steps.check("vetting: audit log", "vetting-12-audit.png")
+            driver.get(base + "/admin/outbox")
+            if "waiting to be sent" not in steps.body():
+                fail("the outbox page did not open: " + steps.body()[:300])
+            steps.check("vetting: outbox", "vetting-13-outbox.png")
     finally:
         analyst.quit()
         supplier.quit()

@@ -130,14 +130,19 @@ public struct OutboxStore: Sendable {
     /// Puts dead messages back in the queue, due now with their attempts reset: one by id, or all.
     /// - Returns: how many.
     /// - Throws: ``StorageError/notFound(_:)`` for an id that is not a dead message.
-    public func retry(_ id: Int?) throws -> Int {
-        try database.withConnection { connection in
-            let count = try connection.query("""
+    /// With an `actor`, the retry is audited (the ids put back).
+    public func retry(_ id: Int?, actor: String? = nil) throws -> Int {
+        try database.transaction { connection in
+            let ids = try connection.query("""
                 UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = now()
                 WHERE status = 'dead' AND (\(id)::bigint IS NULL OR id = \(id)) RETURNING id
-                """).count
-            if let id, count == 0 { throw StorageError.notFound("no dead message with id \(id)") }
-            return count
+                """).decode(Int.self)
+            if let id, ids.isEmpty { throw StorageError.notFound("no dead message with id \(id)") }
+            if let actor, !ids.isEmpty {
+                try Audit.record(connection, actor: actor, action: .update, entity: "outbox", id: id.map(String.init) ?? "all",
+                                 before: #"{"status": "dead"}"#, after: "{\"status\": \"pending\", \"ids\": \(ids.sorted())}")
+            }
+            return ids.count
         }
     }
 

@@ -118,6 +118,9 @@ struct WorkspaceController {
         group.get("/contracts/:id", use: contractPage)
         group.post("/contracts/:id/clauses/:key", use: setClause)
         group.get("/fourth-parties", use: fourthParties)
+        group.get("/admin/audit", use: auditPage)
+        group.get("/admin/outbox", use: outboxPage)
+        group.post("/admin/outbox/retry", use: retryOutbox)
         group.get("/reports", use: packPage)
         group.post("/reports", use: generatePack)
         group.get("/reports/packs/:id", use: packDownload)
@@ -167,7 +170,7 @@ struct WorkspaceController {
     /// What the page header shows of the person, the sign-out form's token, and which page of the menu is open.
     static func signedIn(_ person: SignedInPerson, at page: String? = nil) -> [String: Any] {
         ["name": person.user.name, "email": person.user.email, "role": person.user.role.rawValue, "csrf": person.csrfToken,
-         "nav": page.map { [$0: true] } ?? [:], "canChange": person.user.role >= .analyst]
+         "nav": page.map { [$0: true] } ?? [:], "canChange": person.user.role >= .analyst, "isAdmin": person.user.role >= .admin]
     }
 
 }

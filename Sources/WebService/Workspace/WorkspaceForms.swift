@@ -38,7 +38,7 @@ extension WorkspaceController {
     /// - Throws: ``Refusal`` with the page to answer with: the form unreadable, its token not the session's, or the
     ///   person's role one that reads only.
     func postedForm<Form: Decodable>(_ type: Form.Type, _ request: Request, _ person: SignedInPerson, csrf: (Form) -> String?,
-                                     what: String) async throws -> Form {
+                                     what: String, role: ApiRole = .analyst) async throws -> Form {
         let body = try await request.body.collect(upTo: 64 * 1024)
         guard let form = try? URLEncodedFormDecoder().decode(Form.self, from: String(decoding: body.readableBytesView, as: UTF8.self)) else {
             throw Refusal(response: HTMLPage.response(
@@ -48,7 +48,7 @@ extension WorkspaceController {
         guard let token = csrf(form), PortalSecret.constantTimeEqual(Array(token.utf8), Array(person.csrfToken.utf8)) else {
             throw Refusal(response: forgedForm(person))
         }
-        guard person.user.role >= .analyst else { throw Refusal(response: readOnly(person, what)) }
+        guard person.user.role >= role else { throw Refusal(response: person.user.role >= .analyst ? adminOnly(person, what) : readOnly(person, what)) }
         return form
     }
 
@@ -75,6 +75,12 @@ extension WorkspaceController {
     func readOnly(_ person: SignedInPerson, _ what: String) -> Response {
         let text = "\(what) is for analysts. Your role, \(person.user.role.rawValue), reads everything in tprm and changes nothing; ask a tprm administrator if you need another role."
         return HTMLPage.response(.forbidden, pages.render(errorPage(person, "Read only", text), withTemplate: "workspace-error") ?? "")
+    }
+
+    /// 403 for a page of the administration to anyone but an administrator.
+    func adminOnly(_ person: SignedInPerson, _ what: String) -> Response {
+        let text = "\(what) is for tprm administrators. Your role is \(person.user.role.rawValue); ask an administrator if you need it."
+        return HTMLPage.response(.forbidden, pages.render(errorPage(person, "For administrators", text), withTemplate: "workspace-error") ?? "")
     }
 
     /// 403 for a form without the session's token: another site's, or one kept open across a sign-out.
