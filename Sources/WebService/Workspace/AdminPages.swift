@@ -13,7 +13,7 @@ extension WorkspaceController {
 
     @Sendable func auditPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let person = context.person else { return SignInController.redirect(to: "/login") }
-        guard person.user.role >= .admin else { return person.user.role >= .analyst ? adminOnly(person, "The audit log") : readOnly(person, "The audit log") }
+        guard person.user.role >= .admin else { return roleRefusal(person, "The audit log") }
         let parameters = request.uri.queryParameters
         func filter(_ name: String) -> String? {
             parameters.get(name).map { String($0).trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
@@ -47,7 +47,7 @@ extension WorkspaceController {
 
     @Sendable func outboxPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let person = context.person else { return SignInController.redirect(to: "/login") }
-        guard person.user.role >= .admin else { return person.user.role >= .analyst ? adminOnly(person, "The outbox") : readOnly(person, "The outbox") }
+        guard person.user.role >= .admin else { return roleRefusal(person, "The outbox") }
         let done = request.uri.queryParameters.get("queued").flatMap { Int(String($0)) }
         return try await outboxPage(person, done: done.map { "\($0) message\($0 == 1 ? "" : "s") put back in the queue: the next delivery sends \($0 == 1 ? "it" : "them")." },
                                     problem: nil, status: .ok)

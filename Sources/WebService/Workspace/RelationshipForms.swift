@@ -45,6 +45,13 @@ extension WorkspaceController {
         }
     }
 
+    /// When a form with a file chosen is sent back for another field's problem, the file must be chosen again: a
+    /// browser does not keep it. Says so beside the field, unless the file has a problem of its own.
+    static func askFileAgain(_ form: MultipartForm, _ what: String, in problems: inout [(field: String, message: String)]) {
+        guard !problems.isEmpty, form.file("file").map({ !$0.data.isEmpty }) == true, !problems.contains(where: { $0.field == "file" }) else { return }
+        problems.append(("file", "Choose \(what) again: a browser does not keep a file in a form sent back."))
+    }
+
     /// A date typed as 2026-12-31, or nil.
     static func day(_ text: String) -> Date? {
         CivilTime.date(rfc3339: text.trimmingCharacters(in: .whitespaces) + "T00:00:00Z")
@@ -103,9 +110,7 @@ extension WorkspaceController {
             case .success(let kept): document = kept
             case .failure(let refused): problems.append(("file", Self.sentence(refused.message)))
             }
-            if !problems.isEmpty, form.file("file").map({ !$0.data.isEmpty }) == true, !problems.contains(where: { $0.field == "file" }) {
-                problems.append(("file", "Choose the signed document again: a browser does not keep a file in a form sent back."))
-            }
+            Self.askFileAgain(form, "the signed document", in: &problems)
             guard problems.isEmpty, let effective else {
                 return recordForm(person, vendor: vendor, template: "contract-form", typed: typed, problems: problems, status: .unprocessableContent)
             }
@@ -172,9 +177,7 @@ extension WorkspaceController {
             case .success(let kept): document = kept
             case .failure(let refused): problems.append(("file", Self.sentence(refused.message)))
             }
-            if !problems.isEmpty, form.file("file").map({ !$0.data.isEmpty }) == true, !problems.contains(where: { $0.field == "file" }) {
-                problems.append(("file", "Choose the certificate's file again: a browser does not keep a file in a form sent back."))
-            }
+            Self.askFileAgain(form, "the certificate's file", in: &problems)
             guard problems.isEmpty, let standard, let expires else {
                 return recordForm(person, vendor: vendor, template: "certificate-form", typed: typed, problems: problems, status: .unprocessableContent)
             }

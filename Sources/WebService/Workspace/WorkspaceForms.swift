@@ -48,7 +48,7 @@ extension WorkspaceController {
         guard let token = csrf(form), PortalSecret.constantTimeEqual(Array(token.utf8), Array(person.csrfToken.utf8)) else {
             throw Refusal(response: forgedForm(person))
         }
-        guard person.user.role >= role else { throw Refusal(response: person.user.role >= .analyst ? adminOnly(person, what) : readOnly(person, what)) }
+        guard person.user.role >= role else { throw Refusal(response: roleRefusal(person, what)) }
         return form
     }
 
@@ -75,6 +75,11 @@ extension WorkspaceController {
     func readOnly(_ person: SignedInPerson, _ what: String) -> Response {
         let text = "\(what) is for analysts. Your role, \(person.user.role.rawValue), reads everything in tprm and changes nothing; ask a tprm administrator if you need another role."
         return HTMLPage.response(.forbidden, pages.render(errorPage(person, "Read only", text), withTemplate: "workspace-error") ?? "")
+    }
+
+    /// 403 for something a higher role does: the read-only page for the committee, the administrators' one for an analyst.
+    func roleRefusal(_ person: SignedInPerson, _ what: String) -> Response {
+        person.user.role >= .analyst ? adminOnly(person, what) : readOnly(person, what)
     }
 
     /// 403 for a page of the administration to anyone but an administrator.
